@@ -1,0 +1,5 @@
+package dev.driftwatch.cli;
+
+public class Driftwatch {
+    public static void main(String[] a) {}
+}

@@ -1,0 +1,164 @@
+package dev.driftwatch.core.drift;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.driftwatch.core.DriftCoreException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Drift rules for a whole model: a default policy per feature type, per-feature overrides, the
+ * sample-size guard level and the share of drifted features that makes the dataset drifted.
+ *
+ * <p>Defaults: PSI for numeric and categorical features (0.1 warning, 0.25 critical); guard
+ * quantile 0.99 (an effect size must also exceed the 99th percentile of its no-drift distribution
+ * at these sample sizes); dataset drift when at least half the features drifted.
+ *
+ * <p>JSON form (every field optional):
+ *
+ * <pre>{@code
+ * {"numeric": {"method": "psi", "warning": 0.1, "critical": 0.25},
+ *  "categorical": {"method": "chi_square"},
+ *  "features": {"age": {"method": "wasserstein_normalized", "warning": 0.2}},
+ *  "guard_quantile": 0.99, "dataset_drift_share": 0.5}
+ * }</pre>
+ */
+public record DriftPolicies(
+        DriftPolicy numeric,
+        DriftPolicy categorical,
+        Map<String, DriftPolicy> overrides,
+        double guardQuantile,
+        double datasetDriftShare) {
+
+    public static final double DEFAULT_GUARD_QUANTILE = 0.99;
+    public static final double DEFAULT_DATASET_DRIFT_SHARE = 0.5;
+
+    public DriftPolicies {
+        if (!numeric.method().appliesTo("numeric")) {
+            throw new DriftCoreException(
+                    "drift policy: "
+                            + numeric.method().configName()
+                            + " does not apply to numeric features");
+        }
+        if (!categorical.method().appliesTo("categorical")) {
+            throw new DriftCoreException(
+                    "drift policy: "
+                            + categorical.method().configName()
+                            + " does not apply to categorical features");
+        }
+        if (!(guardQuantile > 0 && guardQuantile < 1)) {
+            throw new DriftCoreException("drift policy: guard_quantile must be in (0, 1)");
+        }
+        if (!(datasetDriftShare > 0 && datasetDriftShare <= 1)) {
+            throw new DriftCoreException("drift policy: dataset_drift_share must be in (0, 1]");
+        }
+        overrides = Map.copyOf(overrides);
+    }
+
+    /** The documented defaults. */
+    public static DriftPolicies defaults() {
+        return new DriftPolicies(
+                DriftPolicy.of(DriftMethod.PSI),
+                DriftPolicy.of(DriftMethod.PSI),
+                Map.of(),
+                DEFAULT_GUARD_QUANTILE,
+                DEFAULT_DATASET_DRIFT_SHARE);
+    }
+
+    /** These policies with one feature's policy overridden. */
+    public DriftPolicies withOverride(String feature, DriftPolicy policy) {
+        Map<String, DriftPolicy> m = new LinkedHashMap<>(overrides);
+        m.put(feature, policy);
+        return new DriftPolicies(numeric, categorical, m, guardQuantile, datasetDriftShare);
+    }
+
+    /**
+     * The policy of a feature of {@code type} ("numeric" or "categorical").
+     *
+     * @throws DriftCoreException if its override names a method that does not apply to the type
+     */
+    public DriftPolicy forFeature(String feature, String type) {
+        DriftPolicy p = overrides.get(feature);
+        if (p == null) {
+            return "numeric".equals(type) ? numeric : categorical;
+        }
+        if (!p.method().appliesTo(type)) {
+            throw new DriftCoreException(
+                    "drift policy for feature '"
+                            + feature
+                            + "': "
+                            + p.method().configName()
+                            + " does not apply to "
+                            + type
+                            + " features");
+        }
+        return p;
+    }
+
+    /** Reads the JSON form; absent fields keep their defaults. */
+    public static DriftPolicies fromJson(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new DriftCoreException("drift policy: expected a JSON object");
+        }
+        DriftPolicies d = defaults();
+        DriftPolicy numeric =
+                root.has("numeric") ? policy(root.get("numeric"), "numeric") : d.numeric;
+        DriftPolicy categorical =
+                root.has("categorical")
+                        ? policy(root.get("categorical"), "categorical")
+                        : d.categorical;
+        Map<String, DriftPolicy> overrides = new LinkedHashMap<>();
+        JsonNode fs = root.get("features");
+        if (fs != null) {
+            if (!fs.isObject()) {
+                throw new DriftCoreException("drift policy: features must be an object");
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = fs.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                overrides.put(e.getKey(), policy(e.getValue(), "features." + e.getKey()));
+            }
+        }
+        double guard = number(root, "guard_quantile", d.guardQuantile);
+        double share = number(root, "dataset_drift_share", d.datasetDriftShare);
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!java.util.Set.of(
+                            "numeric",
+                            "categorical",
+                            "features",
+                            "guard_quantile",
+                            "dataset_drift_share")
+                    .contains(name)) {
+                throw new DriftCoreException("drift policy: unknown field '" + name + "'");
+            }
+        }
+        return new DriftPolicies(numeric, categorical, overrides, guard, share);
+    }
+
+    private static DriftPolicy policy(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new DriftCoreException("drift policy: " + where + " must be an object");
+        }
+        JsonNode methodNode = node.get("method");
+        DriftMethod method =
+                methodNode == null
+                        ? DriftMethod.PSI
+                        : DriftMethod.fromConfigName(methodNode.asText());
+        return new DriftPolicy(
+                method,
+                number(node, "warning", method.defaultWarning()),
+                number(node, "critical", method.defaultCritical()));
+    }
+
+    private static double number(JsonNode node, String field, double fallback) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw new DriftCoreException("drift policy: " + field + " must be a number");
+        }
+        return v.asDouble();
+    }
+}
