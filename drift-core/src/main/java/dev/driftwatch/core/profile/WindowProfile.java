@@ -42,11 +42,23 @@ public final class WindowProfile {
 
     /** An empty window over every feature of {@code reference}. */
     public static WindowProfile newInstance(ReferenceProfile reference) {
+        return newInstance(reference, CategoricalWindow.DEFAULT_MAX_CATEGORIES);
+    }
+
+    /**
+     * An empty window over every feature of {@code reference} whose categorical features keep up to
+     * {@code maxCategories} distinct categories exactly.
+     */
+    public static WindowProfile newInstance(ReferenceProfile reference, int maxCategories) {
         List<String> featureNames = reference.featureNames();
         String[] names = featureNames.toArray(new String[0]);
         FeatureWindow[] windows = new FeatureWindow[names.length];
         for (int i = 0; i < names.length; i++) {
-            windows[i] = reference.feature(names[i]).newWindow();
+            FeatureReference f = reference.feature(names[i]);
+            windows[i] =
+                    f instanceof CategoricalReference c
+                            ? c.newWindow(maxCategories)
+                            : f.newWindow();
         }
         return new WindowProfile(names, windows);
     }
