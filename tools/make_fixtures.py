@@ -18,6 +18,7 @@ from scipy.spatial.distance import jensenshannon
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORE_OUT = os.path.join(ROOT, "drift-core/src/test/resources/fixtures/statistics.json")
 CLI_DIR = os.path.join(ROOT, "cli/src/test/resources/fixtures")
+EXAMPLES_DIR = os.path.join(ROOT, "examples")
 ZERO = 1e-4
 
 
@@ -237,8 +238,9 @@ def write_cli_fixture(rng):
                         row.append(repr(v) if isinstance(v, float) else v)
                 w.writerow(row)
 
-    write(os.path.join(CLI_DIR, "reference.csv"), ref, n_ref)
-    write(os.path.join(CLI_DIR, "current.csv"), cur, n_cur)
+    os.makedirs(EXAMPLES_DIR, exist_ok=True)
+    write(os.path.join(EXAMPLES_DIR, "reference.csv"), ref, n_ref)
+    write(os.path.join(EXAMPLES_DIR, "current.csv"), cur, n_cur)
     expected = {}
     for k in ["amount", "age", "score"]:
         expected[k] = numeric_case(k, ref[k], cur[k])["expected"]
