@@ -28,7 +28,8 @@ public record DriftPolicies(
         DriftPolicy categorical,
         Map<String, DriftPolicy> overrides,
         double guardQuantile,
-        double datasetDriftShare) {
+        double datasetDriftShare)
+        implements java.io.Serializable {
 
     public static final double DEFAULT_GUARD_QUANTILE = 0.99;
     public static final double DEFAULT_DATASET_DRIFT_SHARE = 0.5;

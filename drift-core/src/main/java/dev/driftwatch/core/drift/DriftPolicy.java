@@ -7,7 +7,8 @@ import dev.driftwatch.core.DriftCoreException;
  * above {@code warning} is drift, at or above {@code critical} critical drift. For p-value methods
  * the thresholds are false-discovery-rate levels ({@code critical <= warning}).
  */
-public record DriftPolicy(DriftMethod method, double warning, double critical) {
+public record DriftPolicy(DriftMethod method, double warning, double critical)
+        implements java.io.Serializable {
     public DriftPolicy {
         if (method == null) {
             throw new DriftCoreException("drift policy: method is required");

@@ -1,0 +1,47 @@
+package dev.driftwatch.core.event;
+
+/**
+ * A parsed prediction (or feature-only) event: identity, event time, the segment it belongs to, and
+ * its feature values as parallel arrays (no per-feature objects).
+ *
+ * <p>Feature {@code i} is named {@code featureNames[i]}; its value is {@code numbers[i]} when it
+ * was a JSON number, {@code strings[i]} when it was a string or boolean, and missing (NaN and null)
+ * when it was null. {@code prediction.score} and {@code prediction.label}, when present, appear as
+ * the pseudo-features {@value #SCORE_FEATURE} and {@value #LABEL_FEATURE}.
+ *
+ * <p>Public mutable fields keep it a Flink POJO (serialised without Kryo).
+ */
+public final class PredictionEvent {
+    /** Pseudo-feature carrying {@code prediction.score}. */
+    public static final String SCORE_FEATURE = "prediction.score";
+
+    /** Pseudo-feature carrying {@code prediction.label}. */
+    public static final String LABEL_FEATURE = "prediction.label";
+
+    public String predictionId;
+    public String modelName;
+    public String modelVersion;
+    public long timestamp;
+
+    /** Segment value ("" when no segment tags are configured). */
+    public String segment = "";
+
+    public String[] featureNames;
+    public double[] numbers;
+    public String[] strings;
+
+    public PredictionEvent() {}
+
+    public int featureCount() {
+        return featureNames.length;
+    }
+
+    /** (model, version) as one string: the key of reference profiles. */
+    public String modelKey() {
+        return modelKey(modelName, modelVersion);
+    }
+
+    public static String modelKey(String model, String version) {
+        return model + "/" + version;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.driftwatch.jobs;
+
+import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.jobs.model.AlertObservation;
+import dev.driftwatch.jobs.model.AlertState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Alert persistence per series: fires after {@code fireAfter} consecutive breached windows,
+ * resolves after {@code resolveAfter} consecutive clean ones, and emits Alertmanager-shaped {@link
+ * Alert} JSON on those transitions only. A window seen again (re-emitted after late events) does
+ * not count twice. Series state expires after the state TTL when a series stops reporting.
+ */
+public class AlertFunction extends KeyedProcessFunction<String, AlertObservation, String> {
+    private final int fireAfter;
+    private final int resolveAfter;
+    private final Duration stateTtl;
+    private final String runbookUrl;
+    private final String generatorUrl;
+    private transient ValueState<AlertState> state;
+
+    public AlertFunction(
+            int fireAfter,
+            int resolveAfter,
+            Duration stateTtl,
+            String runbookUrl,
+            String generatorUrl) {
+        if (fireAfter < 1 || resolveAfter < 1) {
+            throw new IllegalArgumentException("alert fire-after and resolve-after must be >= 1");
+        }
+        this.fireAfter = fireAfter;
+        this.resolveAfter = resolveAfter;
+        this.stateTtl = stateTtl;
+        this.runbookUrl = runbookUrl;
+        this.generatorUrl = generatorUrl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<AlertState> d =
+                new ValueStateDescriptor<>("alert", Types.POJO(AlertState.class));
+        d.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl).build());
+        state = getRuntimeContext().getState(d);
+    }
+
+    @Override
+    public void processElement(AlertObservation o, Context ctx, Collector<String> out)
+            throws Exception {
+        AlertState s = state.value();
+        if (s == null) {
+            s = new AlertState();
+        }
+        if (o.windowStart <= s.lastWindowStart) {
+            return;
+        }
+        s.lastWindowStart = o.windowStart;
+        if (o.breached) {
+            s.consecutiveBreached++;
+            s.consecutiveClean = 0;
+        } else {
+            s.consecutiveClean++;
+            s.consecutiveBreached = 0;
+        }
+        if (!s.firing && s.consecutiveBreached >= fireAfter) {
+            s.firing = true;
+            s.startsAt = o.windowEnd;
+            s.severity = o.severity;
+            out.collect(
+                    Alert.firing(
+                                    labels(o, s.severity),
+                                    annotations(o, true),
+                                    Instant.ofEpochMilli(o.windowEnd),
+                                    generatorUrl)
+                            .toJson());
+        } else if (s.firing && s.consecutiveClean >= resolveAfter) {
+            s.firing = false;
+            Alert resolved =
+                    new Alert(
+                            Alert.RESOLVED,
+                            labels(o, s.severity),
+                            annotations(o, false),
+                            Instant.ofEpochMilli(s.startsAt),
+                            Instant.ofEpochMilli(o.windowEnd),
+                            generatorUrl,
+                            null);
+            out.collect(resolved.toJson());
+        }
+        state.update(s);
+    }
+
+    private static Map<String, String> labels(AlertObservation o, String severity) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("alertname", o.alertname);
+        l.put("severity", severity);
+        l.put("model_name", o.modelName);
+        l.put("model_version", o.modelVersion);
+        l.put("metric", o.metric);
+        l.put("feature", o.feature);
+        l.put("segment", o.segment);
+        return l;
+    }
+
+    private Map<String, String> annotations(AlertObservation o, boolean firing) {
+        Map<String, String> a = new LinkedHashMap<>();
+        String what = o.feature.isEmpty() ? "model " + o.modelName : "feature " + o.feature;
+        a.put(
+                "summary",
+                String.format(
+                        Locale.ROOT,
+                        "%s %s of %s v%s: %s %.4g (threshold %.4g)",
+                        o.alertname.equals(AlertRule.FEATURE_DRIFT) ? "Drift" : "Threshold",
+                        firing ? "detected" : "resolved",
+                        what,
+                        o.modelVersion,
+                        o.metric,
+                        o.value,
+                        o.threshold));
+        a.put(
+                "description",
+                String.format(
+                        Locale.ROOT,
+                        "%s=%s in window [%s, %s) for model %s version %s%s.",
+                        o.metric,
+                        o.value,
+                        Instant.ofEpochMilli(o.windowStart),
+                        Instant.ofEpochMilli(o.windowEnd),
+                        o.modelName,
+                        o.modelVersion,
+                        o.segment.isEmpty() ? "" : " segment " + o.segment));
+        a.put("runbook_url", runbookUrl);
+        a.put("value", Double.toString(o.value));
+        a.put("threshold", Double.toString(o.threshold));
+        a.put("window_start", Instant.ofEpochMilli(o.windowStart).toString());
+        a.put("window_end", Instant.ofEpochMilli(o.windowEnd).toString());
+        return a;
+    }
+}

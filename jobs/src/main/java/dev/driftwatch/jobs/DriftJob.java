@@ -1,0 +1,285 @@
+package dev.driftwatch.jobs;
+
+import static dev.driftwatch.jobs.DriftJobOptions.*;
+
+import dev.driftwatch.core.drift.DriftPolicies;
+import dev.driftwatch.core.event.PredictionEvent;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.model.AlertObservation;
+import dev.driftwatch.jobs.model.DeadLetter;
+import dev.driftwatch.jobs.model.DriftMetricRow;
+import dev.driftwatch.jobs.model.PartialWindow;
+import dev.driftwatch.jobs.model.RawRecord;
+import dev.driftwatch.jobs.model.ReferenceUpdate;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The drift job: prediction and feature events in, windowed drift metrics and alerts out.
+ *
+ * <pre>
+ * events ─ parse (bad ─► dead letters) ─ watermarks ─ pre-aggregate per key and window ─ keyBy(model,
+ *   version, segment) ─ merge, compare with the reference profile when the window closes ─► drift_metrics
+ *                                                                   └─ alert persistence ─► alerts
+ * reference profiles (topic + files) ─► broadcast to pre-aggregate and compare
+ * </pre>
+ *
+ * Sources and sinks are parameters, so tests run the same pipeline with their own; {@link
+ * #withKafka} wires the real ones.
+ *
+ * <pre>{@code
+ * DriftJob job = DriftJob.withKafka(config, initialProfiles, metricsSink);
+ * job.build(env);
+ * env.execute("driftwatch-drift-job");
+ * }</pre>
+ */
+public final class DriftJob {
+    /** Events buffered by a pre-aggregator before it flushes regardless of the watermark. */
+    static final int MAX_BUFFERED_EVENTS = 20_000;
+
+    private final Configuration config;
+    private final Source<RawRecord, ?, ?> events;
+    private final Source<ReferenceUpdate, ?, ?> referenceProfiles;
+    private final List<ReferenceProfile> initialProfiles;
+    private final Sink<DriftMetricRow> metrics;
+    private final Sink<String> alerts;
+    private final Sink<DeadLetter> deadLetters;
+    private final DriftPolicies policies;
+
+    public DriftJob(
+            Configuration config,
+            Source<RawRecord, ?, ?> events,
+            Source<ReferenceUpdate, ?, ?> referenceProfiles,
+            List<ReferenceProfile> initialProfiles,
+            Sink<DriftMetricRow> metrics,
+            Sink<String> alerts,
+            Sink<DeadLetter> deadLetters,
+            DriftPolicies policies) {
+        this.config = config;
+        this.events = events;
+        this.referenceProfiles = referenceProfiles;
+        this.initialProfiles = List.copyOf(initialProfiles);
+        this.metrics = metrics;
+        this.alerts = alerts;
+        this.deadLetters = deadLetters;
+        this.policies = policies;
+    }
+
+    /** The job on Kafka topics and PostgreSQL as configured. */
+    public static DriftJob withKafka(Configuration config, List<ReferenceProfile> initialProfiles) {
+        return withKafka(config, initialProfiles, OffsetsInitializer.earliest(), false);
+    }
+
+    /**
+     * The job on Kafka; {@code bounded} stops at the offsets current at start (for tests and
+     * replays).
+     */
+    public static DriftJob withKafka(
+            Configuration config,
+            List<ReferenceProfile> initialProfiles,
+            OffsetsInitializer start,
+            boolean bounded) {
+        String servers = config.get(BOOTSTRAP_SERVERS);
+        var eventSource =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(servers)
+                        .setTopics(config.get(PREDICTIONS_TOPIC), config.get(FEATURES_TOPIC))
+                        .setGroupId(config.get(GROUP_ID))
+                        .setStartingOffsets(start)
+                        .setDeserializer(new KafkaFormats.RawRecords())
+                        .setProperty("partition.discovery.interval.ms", "10000");
+        var referenceSource =
+                KafkaSource.<ReferenceUpdate>builder()
+                        .setBootstrapServers(servers)
+                        .setTopics(config.get(REFERENCE_PROFILES_TOPIC))
+                        .setGroupId(config.get(GROUP_ID) + "-reference-profiles")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new KafkaFormats.ReferenceProfiles());
+        if (bounded) {
+            eventSource.setBounded(OffsetsInitializer.latest());
+            referenceSource.setBounded(OffsetsInitializer.latest());
+        }
+        Properties transactional = new Properties();
+        transactional.setProperty("transaction.timeout.ms", "600000");
+        KafkaSink<String> alertSink =
+                KafkaSink.<String>builder()
+                        .setBootstrapServers(servers)
+                        .setRecordSerializer(KafkaFormats.alerts(config.get(ALERTS_TOPIC)))
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(config.get(GROUP_ID) + "-alerts")
+                        .setKafkaProducerConfig(transactional)
+                        .build();
+        KafkaSink<DeadLetter> deadLetterSink =
+                KafkaSink.<DeadLetter>builder()
+                        .setBootstrapServers(servers)
+                        .setRecordSerializer(
+                                KafkaFormats.deadLetters(config.get(DEAD_LETTERS_TOPIC)))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build();
+        return new DriftJob(
+                config,
+                eventSource.build(),
+                referenceSource.build(),
+                initialProfiles,
+                new DriftMetricsSink(
+                        new DriftMetricsSink.Connection(
+                                config.get(JDBC_URL),
+                                config.get(JDBC_USER),
+                                config.get(JDBC_PASSWORD)),
+                        config.get(SINK_BATCH_SIZE)),
+                alertSink,
+                deadLetterSink,
+                DriftPolicies.defaults());
+    }
+
+    /**
+     * Reads the reference profile files named by {@link DriftJobOptions#REFERENCE_PROFILE_FILES}.
+     */
+    public static List<ReferenceProfile> profilesFromFiles(Configuration config)
+            throws IOException {
+        List<ReferenceProfile> profiles = new ArrayList<>();
+        for (String file : config.getOptional(REFERENCE_PROFILE_FILES).orElse(List.of())) {
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException("reference profile file not found: " + file);
+            }
+            try {
+                profiles.add(
+                        ReferenceProfile.fromJson(Files.readString(p, StandardCharsets.UTF_8)));
+            } catch (dev.driftwatch.core.DriftCoreException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+        return profiles;
+    }
+
+    /** The windows configured. */
+    public DriftWindows windows() {
+        return DriftWindows.of(config.get(WINDOW), config.get(SLIDE), config.get(ALLOWED_LATENESS));
+    }
+
+    /** Adds the pipeline to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        DriftWindows windows = windows();
+        List<AlertRule> rules = new ArrayList<>();
+        for (String r : config.get(ALERT_RULES)) {
+            rules.add(AlertRule.parse(r));
+        }
+
+        SingleOutputStreamOperator<PredictionEvent> parsed =
+                env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
+                        .uid("events-source")
+                        .process(
+                                new EventParseFunction(
+                                        config.get(SEGMENT_TAGS),
+                                        config.get(MAX_SEGMENTS),
+                                        config.get(MAX_EVENT_BYTES)))
+                        .uid("parse")
+                        .name("parse and validate");
+
+        DataStream<PredictionEvent> timed =
+                parsed.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<PredictionEvent>forBoundedOutOfOrderness(
+                                                config.get(OUT_OF_ORDERNESS))
+                                        .withTimestampAssigner((e, t) -> e.timestamp)
+                                        .withIdleness(config.get(IDLENESS)))
+                        .uid("watermarks")
+                        .name("event-time watermarks");
+
+        DataStream<ReferenceUpdate> references = referenceUpdates(env);
+
+        SingleOutputStreamOperator<PartialWindow> partials =
+                timed.connect(references.broadcast())
+                        .transform(
+                                "pre-aggregate window profiles",
+                                Types.POJO(PartialWindow.class),
+                                new PreAggregateOperator(windows, MAX_BUFFERED_EVENTS))
+                        .uid("pre-aggregate");
+
+        SingleOutputStreamOperator<DriftMetricRow> rows =
+                partials.keyBy(p -> p.key, Types.STRING)
+                        .connect(references.broadcast(WindowDriftFunction.REFERENCES))
+                        .process(new WindowDriftFunction(windows, policies))
+                        .uid("window-drift")
+                        .name("window drift");
+
+        rows.sinkTo(metrics).uid("drift-metrics-sink").name("drift_metrics (PostgreSQL)");
+
+        rows.flatMap(new AlertObservations(rules))
+                .returns(Types.POJO(AlertObservation.class))
+                .keyBy(o -> o.seriesKey, Types.STRING)
+                .process(
+                        new AlertFunction(
+                                config.get(ALERT_FIRE_AFTER),
+                                config.get(ALERT_RESOLVE_AFTER),
+                                config.get(STATE_TTL),
+                                config.get(RUNBOOK_URL),
+                                "driftwatch drift job"))
+                .returns(Types.STRING)
+                .uid("alerts")
+                .name("alert rules")
+                .sinkTo(alerts)
+                .uid("alerts-sink")
+                .name("alerts (Kafka)");
+
+        parsed.getSideOutput(EventParseFunction.DEAD_LETTERS)
+                .union(partials.getSideOutput(PreAggregateOperator.TOO_LATE))
+                .sinkTo(deadLetters)
+                .uid("dead-letters-sink")
+                .name("dead letters (Kafka)");
+    }
+
+    private DataStream<ReferenceUpdate> referenceUpdates(StreamExecutionEnvironment env) {
+        WatermarkStrategy<ReferenceUpdate> noHoldBack =
+                WatermarkStrategy.forGenerator(c -> new MaxWatermark());
+        DataStream<ReferenceUpdate> stream =
+                env.fromSource(referenceProfiles, noHoldBack, "reference profiles")
+                        .uid("reference-profiles-source");
+        if (!initialProfiles.isEmpty()) {
+            List<ReferenceUpdate> updates = new ArrayList<>();
+            for (ReferenceProfile p : initialProfiles) {
+                updates.add(ReferenceUpdate.of(p));
+            }
+            stream =
+                    env.fromData(updates, Types.POJO(ReferenceUpdate.class))
+                            .uid("reference-profile-files")
+                            .name("reference profile files")
+                            .union(stream);
+        }
+        return stream;
+    }
+
+    /**
+     * Reference profiles carry no event time: their stream's watermark is always at the maximum so
+     * it never holds back the events' watermark where the two streams meet.
+     */
+    static final class MaxWatermark implements WatermarkGenerator<ReferenceUpdate> {
+        @Override
+        public void onEvent(ReferenceUpdate event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+}

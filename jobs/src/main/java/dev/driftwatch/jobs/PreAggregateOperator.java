@@ -1,0 +1,364 @@
+package dev.driftwatch.jobs;
+
+import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.event.PredictionEvent;
+import dev.driftwatch.core.profile.CategoricalWindow;
+import dev.driftwatch.core.profile.FeatureWindow;
+import dev.driftwatch.core.profile.NumericWindow;
+import dev.driftwatch.core.profile.WindowProfile;
+import dev.driftwatch.jobs.model.DeadLetter;
+import dev.driftwatch.jobs.model.PartialWindow;
+import dev.driftwatch.jobs.model.RawRecord;
+import dev.driftwatch.jobs.model.ReferenceUpdate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pre-aggregates events before the shuffle: per (model, version, segment) and window it updates one
+ * {@link WindowProfile} in memory — every feature of an event in one call, no raw values kept — and
+ * emits the merged slice as a {@link PartialWindow} on every watermark, before each checkpoint
+ * barrier and when {@code maxBufferedEvents} events are buffered. Nothing is held across a
+ * checkpoint, so the operator needs no state for events; reference profiles (second input,
+ * broadcast) are kept in union list state.
+ *
+ * <p>A window is binned against the reference profile that was current when this operator first saw
+ * the window: a newly published baseline applies from the next window. Events of a model version
+ * without a reference profile are counted ({@code no_reference_events}), never dropped silently;
+ * events later than the allowed lateness go to the {@link #TOO_LATE} side output (dead letters).
+ */
+public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
+        implements TwoInputStreamOperator<PredictionEvent, ReferenceUpdate, PartialWindow> {
+    private static final Logger LOG = LoggerFactory.getLogger(PreAggregateOperator.class);
+
+    public static final OutputTag<DeadLetter> TOO_LATE = new OutputTag<>("too-late") {};
+
+    private final DriftWindows windows;
+    private final int maxBufferedEvents;
+
+    private transient Map<String, ReferenceUpdate> latestByModel;
+    private transient Map<String, ReferenceUpdate> byId;
+    private transient ReferenceCache cache;
+
+    /** modelKey -> window start -> reference id pinned for that window. */
+    private transient Map<String, TreeMap<Long, String>> pinned;
+
+    private transient Map<String, List<Slice>> buffer;
+    private transient int bufferedEvents;
+    private transient long watermark;
+    private transient ListState<ReferenceUpdate> referenceState;
+    private transient Counter lateEvents;
+    private transient Counter tooLateEvents;
+    private transient Counter noReferenceEvents;
+    private transient Counter invalidReferences;
+
+    public PreAggregateOperator(DriftWindows windows, int maxBufferedEvents) {
+        this.windows = windows;
+        this.maxBufferedEvents = maxBufferedEvents;
+    }
+
+    /** The buffered slice of one key and window. */
+    private static final class Slice {
+        final PartialWindow meta;
+        final WindowProfile profile;
+        final ReferenceCache.Entry reference;
+
+        Slice(PartialWindow meta, WindowProfile profile, ReferenceCache.Entry reference) {
+            this.meta = meta;
+            this.profile = profile;
+            this.reference = reference;
+        }
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        latestByModel = new HashMap<>();
+        byId = new HashMap<>();
+        cache = new ReferenceCache();
+        pinned = new HashMap<>();
+        buffer = new HashMap<>();
+        watermark = Long.MIN_VALUE;
+        referenceState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "reference-profiles", ReferenceUpdate.class));
+        if (context.isRestored()) {
+            for (ReferenceUpdate u : referenceState.get()) {
+                accept(u);
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        lateEvents = getMetricGroup().counter("lateEvents");
+        tooLateEvents = getMetricGroup().counter("tooLateEvents");
+        noReferenceEvents = getMetricGroup().counter("noReferenceEvents");
+        invalidReferences = getMetricGroup().counter("invalidReferenceProfiles");
+    }
+
+    @Override
+    public void processElement1(StreamRecord<PredictionEvent> record) {
+        PredictionEvent event = record.getValue();
+        long ts = event.timestamp;
+        long newest = windows.lastStart(ts);
+        if (windows.cleanupTime(newest) <= watermark) {
+            tooLateEvents.inc();
+            output.collect(TOO_LATE, new StreamRecord<>(tooLate(event, newest)));
+            return;
+        }
+        String key = PartialWindow.key(event.modelName, event.modelVersion, event.segment);
+        boolean marker = EventParseFunction.isInvalidMarker(event);
+        for (long start = newest; windows.contains(start, ts); start -= windows.slideMs()) {
+            if (windows.cleanupTime(start) <= watermark) {
+                break;
+            }
+            Slice slice = slice(key, event, start);
+            PartialWindow meta = slice.meta;
+            if (marker) {
+                meta.invalidEvents++;
+                continue;
+            }
+            meta.events++;
+            if (windows.end(start) - 1 <= watermark) {
+                meta.lateEvents++;
+                lateEvents.inc();
+            }
+            if (slice.profile == null) {
+                meta.noReferenceEvents++;
+                noReferenceEvents.inc();
+            } else {
+                update(slice.profile, slice.reference, event);
+            }
+        }
+        if (++bufferedEvents >= maxBufferedEvents) {
+            flush();
+        }
+    }
+
+    /**
+     * Every feature of the event into the window profile: one pass, absent features are missing.
+     */
+    static void update(
+            WindowProfile profile, ReferenceCache.Entry reference, PredictionEvent event) {
+        int n = profile.featureCount();
+        long seen = 0L;
+        boolean[] seenLarge = n > 64 ? new boolean[n] : null;
+        String[] names = event.featureNames;
+        for (int i = 0; i < names.length; i++) {
+            Integer idx = reference.featureIndex().get(names[i]);
+            if (idx == null) {
+                continue;
+            }
+            int f = idx;
+            if (seenLarge != null) {
+                seenLarge[f] = true;
+            } else {
+                seen |= 1L << f;
+            }
+            FeatureWindow w = profile.feature(f);
+            double number = event.numbers[i];
+            String text = event.strings[i];
+            if (w instanceof NumericWindow nw) {
+                if (number == number) {
+                    nw.update(number);
+                } else if (text != null) {
+                    nw.updateTypeMismatch();
+                } else {
+                    nw.updateMissing();
+                }
+            } else {
+                CategoricalWindow cw = (CategoricalWindow) w;
+                if (text != null) {
+                    cw.update(text);
+                } else if (number == number) {
+                    cw.update(categoryOf(number));
+                } else {
+                    cw.updateMissing();
+                }
+            }
+        }
+        for (int f = 0; f < n; f++) {
+            boolean present = seenLarge != null ? seenLarge[f] : (seen & (1L << f)) != 0;
+            if (!present) {
+                profile.feature(f).updateMissing();
+            }
+        }
+    }
+
+    /**
+     * A JSON number used as a category: integral values without a fraction ("12345"), else Java's
+     * form.
+     */
+    static String categoryOf(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    private Slice slice(String key, PredictionEvent event, long start) {
+        List<Slice> slices = buffer.get(key);
+        if (slices == null) {
+            slices = new ArrayList<>(2);
+            buffer.put(key, slices);
+        }
+        for (int i = 0; i < slices.size(); i++) {
+            Slice s = slices.get(i);
+            if (s.meta.windowStart == start) {
+                return s;
+            }
+        }
+        PartialWindow meta = new PartialWindow();
+        meta.key = key;
+        meta.modelName = event.modelName;
+        meta.modelVersion = event.modelVersion;
+        meta.segment = event.segment;
+        meta.windowStart = start;
+        meta.windowEnd = windows.end(start);
+        ReferenceCache.Entry reference = pinnedReference(event.modelKey(), start);
+        WindowProfile profile = null;
+        if (reference != null) {
+            meta.referenceId = reference.referenceId();
+            profile = WindowProfile.newInstance(reference.profile());
+        }
+        Slice s = new Slice(meta, profile, reference);
+        slices.add(s);
+        return s;
+    }
+
+    private ReferenceCache.Entry pinnedReference(String modelKey, long start) {
+        TreeMap<Long, String> pins = pinned.get(modelKey);
+        String id = pins == null ? null : pins.get(start);
+        if (id == null) {
+            ReferenceUpdate latest = latestByModel.get(modelKey);
+            if (latest == null) {
+                return null;
+            }
+            id = latest.referenceId;
+            pinned.computeIfAbsent(modelKey, k -> new TreeMap<>()).put(start, id);
+        }
+        ReferenceUpdate u = byId.get(id);
+        return cache.get(id, u.json);
+    }
+
+    private DeadLetter tooLate(PredictionEvent event, long start) {
+        RawRecord raw = new RawRecord("", -1, -1, null);
+        DeadLetter d =
+                new DeadLetter(
+                        "event time "
+                                + java.time.Instant.ofEpochMilli(event.timestamp)
+                                + " is later than the allowed lateness: its window ["
+                                + java.time.Instant.ofEpochMilli(start)
+                                + ", "
+                                + java.time.Instant.ofEpochMilli(windows.end(start))
+                                + ") closed at watermark "
+                                + java.time.Instant.ofEpochMilli(watermark),
+                        raw);
+        d.original =
+                ("{\"prediction_id\":\""
+                                + event.predictionId
+                                + "\",\"model_name\":\""
+                                + event.modelName
+                                + "\",\"model_version\":\""
+                                + event.modelVersion
+                                + "\",\"timestamp\":"
+                                + event.timestamp
+                                + "}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return d;
+    }
+
+    @Override
+    public void processElement2(StreamRecord<ReferenceUpdate> record) {
+        accept(record.getValue());
+    }
+
+    private void accept(ReferenceUpdate u) {
+        try {
+            cache.get(u.referenceId, u.json);
+        } catch (DriftCoreException e) {
+            invalidReferences.inc();
+            LOG.warn("Ignoring invalid reference profile {}: {}", u.referenceId, e.getMessage());
+            return;
+        }
+        byId.put(u.referenceId, u);
+        latestByModel.put(u.modelKey, u);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        watermark = mark.getTimestamp();
+        prunePins();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        referenceState.update(new ArrayList<>(byId.values()));
+    }
+
+    private void flush() {
+        for (List<Slice> slices : buffer.values()) {
+            for (Slice s : slices) {
+                if (s.profile != null) {
+                    s.meta.profile = s.profile.toByteArray();
+                }
+                output.collect(new StreamRecord<>(s.meta, s.meta.windowEnd - 1));
+            }
+        }
+        buffer.clear();
+        bufferedEvents = 0;
+    }
+
+    /** Drops pins of closed windows and reference profiles no longer current or pinned. */
+    private void prunePins() {
+        Set<String> inUse = new HashSet<>();
+        for (Iterator<TreeMap<Long, String>> it = pinned.values().iterator(); it.hasNext(); ) {
+            TreeMap<Long, String> pins = it.next();
+            pins.headMap(Long.MAX_VALUE)
+                    .entrySet()
+                    .removeIf(e -> windows.cleanupTime(e.getKey()) <= watermark);
+            if (pins.isEmpty()) {
+                it.remove();
+            } else {
+                inUse.addAll(pins.values());
+            }
+        }
+        for (ReferenceUpdate u : latestByModel.values()) {
+            inUse.add(u.referenceId);
+        }
+        if (inUse.size() < byId.size()) {
+            byId.keySet().retainAll(inUse);
+            cache.retainOnly(inUse);
+        }
+    }
+}

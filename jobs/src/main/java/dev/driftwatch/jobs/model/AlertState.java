@@ -1,0 +1,13 @@
+package dev.driftwatch.jobs.model;
+
+/** Persistence state of one alert series. */
+public class AlertState {
+    public int consecutiveBreached;
+    public int consecutiveClean;
+    public boolean firing;
+    public long startsAt;
+    public String severity;
+    public long lastWindowStart = Long.MIN_VALUE;
+
+    public AlertState() {}
+}
