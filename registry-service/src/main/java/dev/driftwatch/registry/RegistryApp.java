@@ -1,0 +1,114 @@
+package dev.driftwatch.registry;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.registry.api.Responses;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the registry's HTTP server from its route groups: {@code /health} (no auth), {@code
+ * /metrics} (Prometheus), and each API's routes. Errors are answered in MLflow's shape.
+ *
+ * <pre>{@code
+ * Javalin app = RegistryApp.create(List.of(mlflowApi::register, profileApi::register), meters, 1 << 20);
+ * app.start(8080);
+ * }</pre>
+ */
+public final class RegistryApp {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryApp.class);
+
+    private RegistryApp() {}
+
+    public static Javalin create(
+            List<Consumer<RoutesConfig>> routeGroups,
+            PrometheusMeterRegistry meters,
+            int maxBodyBytes) {
+        return Javalin.create(
+                config -> {
+                    config.startup.showJavalinBanner = false;
+                    config.http.maxRequestSize = maxBodyBytes;
+                    config.router.ignoreTrailingSlashes = true;
+                    RoutesConfig routes = config.routes;
+                    routes.get(
+                            "/health",
+                            ctx -> {
+                                ObjectNode n = JsonNodeFactory.instance.objectNode();
+                                n.put("status", "ok");
+                                Responses.json(ctx, 200, n);
+                            });
+                    routes.get(
+                            "/metrics",
+                            ctx ->
+                                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                            .result(meters.scrape()));
+                    routeGroups.forEach(g -> g.accept(routes));
+                    routes.exception(
+                            RegistryException.class,
+                            (e, ctx) -> Responses.error(ctx, e.errorCode(), e.getMessage()));
+                    routes.exception(
+                            io.javalin.http.HttpResponseException.class,
+                            (e, ctx) ->
+                                    Responses.error(
+                                            ctx,
+                                            switch (e.getStatus()) {
+                                                case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
+                                                case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+                                                default -> ErrorCode.BAD_REQUEST;
+                                            },
+                                            e.getStatus() == 404
+                                                    ? "No endpoint "
+                                                            + ctx.method()
+                                                            + " "
+                                                            + ctx.path()
+                                                    : e.getMessage()));
+                    routes.exception(
+                            Exception.class,
+                            (e, ctx) -> {
+                                LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+                                Responses.error(
+                                        ctx,
+                                        ErrorCode.INTERNAL_ERROR,
+                                        "Internal error: " + e.getClass().getSimpleName());
+                            });
+                    routes.error(
+                            404,
+                            ctx -> {
+                                if (ctx.result() == null || ctx.result().isEmpty()) {
+                                    Responses.error(
+                                            ctx,
+                                            ErrorCode.ENDPOINT_NOT_FOUND,
+                                            "No endpoint " + ctx.method() + " " + ctx.path());
+                                }
+                            });
+                    routes.after(ctx -> count(meters, ctx));
+                });
+    }
+
+    private static void count(PrometheusMeterRegistry meters, Context ctx) {
+        String path = "unmatched";
+        try {
+            Endpoint e = ctx.endpoints().lastHttpEndpoint();
+            if (e != null) {
+                path = e.path;
+            }
+        } catch (RuntimeException ignored) {
+            // no endpoint matched: keep "unmatched" so paths do not explode the label set
+        }
+        Counter.builder("driftwatch_registry_http_requests")
+                .description("HTTP requests answered by the registry")
+                .tag("method", ctx.method().name())
+                .tag("path", path)
+                .tag("status", String.valueOf(ctx.statusCode()))
+                .register(meters)
+                .increment();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.driftwatch.registry;
+
+import dev.driftwatch.registry.api.MlflowApi;
+import dev.driftwatch.registry.api.ProfileApi;
+import dev.driftwatch.registry.api.TokenApi;
+import dev.driftwatch.registry.auth.AccessControl;
+import dev.driftwatch.registry.auth.TokenStore;
+import dev.driftwatch.registry.db.Database;
+import dev.driftwatch.registry.model.ModelRegistry;
+import dev.driftwatch.registry.profile.KafkaReferenceProfilePublisher;
+import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
+import dev.driftwatch.registry.profile.ReferenceProfiles;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running registry service: migrates the database, bootstraps the admin token, wires the
+ * services and starts HTTP. This is the class to embed (e.g. from {@code driftwatch up}).
+ *
+ * <pre>{@code
+ * try (RegistryServer server = RegistryServer.start(RegistryConfig.defaults().withPort(0), dataSource)) {
+ *     String url = server.url();                               // http://localhost:PORT
+ *     Optional<String> admin = server.generatedAdminToken();   // when none was configured
+ * }
+ * }</pre>
+ */
+public final class RegistryServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+
+    private final Javalin app;
+    private final Jdbi jdbi;
+    private final String url;
+    private final Optional<String> generatedAdminToken;
+    private final List<AutoCloseable> resources;
+
+    private RegistryServer(
+            Javalin app,
+            Jdbi jdbi,
+            String url,
+            Optional<String> generatedAdminToken,
+            List<AutoCloseable> resources) {
+        this.app = app;
+        this.jdbi = jdbi;
+        this.url = url;
+        this.generatedAdminToken = generatedAdminToken;
+        this.resources = resources;
+    }
+
+    /** Starts with the real ports: Kafka when configured, the system clock. */
+    public static RegistryServer start(RegistryConfig config, DataSource dataSource) {
+        ReferenceProfilePublisher publisher =
+                config.kafkaBootstrapServers() == null
+                        ? ReferenceProfilePublisher.NONE
+                        : new KafkaReferenceProfilePublisher(
+                                config.kafkaBootstrapServers(), config.profilesTopic());
+        return start(config, dataSource, publisher, Clock.systemUTC());
+    }
+
+    /** Starts with the given profile publisher and clock (tests pass fakes). */
+    public static RegistryServer start(
+            RegistryConfig config,
+            DataSource dataSource,
+            ReferenceProfilePublisher publisher,
+            Clock clock) {
+        List<AutoCloseable> resources = new ArrayList<>();
+        resources.add(publisher);
+        try {
+            Jdbi jdbi = Database.migrateAndOpen(dataSource);
+            TokenStore tokens = new TokenStore(jdbi, clock);
+            Optional<String> generated = tokens.bootstrapAdmin(config.adminToken());
+            AccessControl access = new AccessControl(tokens);
+            ReferenceProfiles profiles = new ReferenceProfiles(jdbi, clock, publisher);
+            ModelRegistry registry = new ModelRegistry(jdbi, clock, profiles);
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+            List<Consumer<RoutesConfig>> routes = new ArrayList<>();
+            routes.add(new MlflowApi(registry, access, config.maxBodyBytes())::register);
+            routes.add(new ProfileApi(profiles, access, config.maxProfileBytes())::register);
+            routes.add(new TokenApi(tokens, access, config.maxBodyBytes())::register);
+
+            Javalin app =
+                    RegistryApp.create(
+                            routes,
+                            meters,
+                            Math.max(config.maxBodyBytes(), config.maxProfileBytes()));
+            app.start(config.host(), config.port());
+            String host =
+                    config.host().equals("0.0.0.0") || config.host().equals("::")
+                            ? "localhost"
+                            : config.host();
+            String url = "http://" + host + ":" + app.port();
+            LOG.info("registry listening on {}", url);
+            return new RegistryServer(app, jdbi, url, generated, resources);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /** The base URL, e.g. {@code http://localhost:8080}. */
+    public String url() {
+        return url;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /**
+     * The admin token generated at this start (no token was configured and none existed); empty
+     * otherwise. Show it once; it is stored only as a hash.
+     */
+    public Optional<String> generatedAdminToken() {
+        return generatedAdminToken;
+    }
+
+    /** The database handle (for embedding callers and tests). */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while closing {}", resources.get(i).getClass().getSimpleName(), e);
+            }
+        }
+    }
+}
