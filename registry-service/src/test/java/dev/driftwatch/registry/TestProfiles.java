@@ -1,0 +1,24 @@
+package dev.driftwatch.registry;
+
+import dev.driftwatch.core.profile.NumericReferenceBuilder;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import java.time.Instant;
+import java.util.Map;
+
+/** Valid drift-core reference profiles for tests. */
+final class TestProfiles {
+    private TestProfiles() {}
+
+    static String json(String model, String version) {
+        NumericReferenceBuilder amount = new NumericReferenceBuilder();
+        for (int i = 0; i < 200; i++) {
+            amount.add(i * 0.5 + Integer.parseInt(version));
+        }
+        return new ReferenceProfile(
+                        model,
+                        version,
+                        Instant.parse("2026-11-26T10:00:00Z"),
+                        Map.of("amount", amount.build(10)))
+                .toJson();
+    }
+}
