@@ -80,7 +80,7 @@ public final class KafkaFormats {
     public static KafkaRecordSerializationSchema<DeadLetter> deadLetters(String topic) {
         return (d, context, timestamp) -> {
             ProducerRecord<byte[], byte[]> record =
-                    new ProducerRecord<>(topic, null, timestamp, null, deadLetterJson(d));
+                    new ProducerRecord<>(topic, null, null, null, deadLetterJson(d));
             record.headers().add(REASON_HEADER, d.reason.getBytes(StandardCharsets.UTF_8));
             return record;
         };
@@ -115,13 +115,16 @@ public final class KafkaFormats {
         }
     }
 
-    /** Alerts as their JSON, keyed by fingerprint. */
+    /**
+     * Alerts as their JSON, keyed by fingerprint. Records carry the broker's time, not the event
+     * time (brokers reject timestamps far from their clock).
+     */
     public static KafkaRecordSerializationSchema<String> alerts(String topic) {
         return (json, context, timestamp) ->
                 new ProducerRecord<>(
                         topic,
                         null,
-                        timestamp,
+                        null,
                         Alert.fromJson(json).fingerprint().getBytes(StandardCharsets.UTF_8),
                         json.getBytes(StandardCharsets.UTF_8));
     }

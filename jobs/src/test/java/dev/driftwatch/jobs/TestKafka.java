@@ -1,0 +1,108 @@
+package dev.driftwatch.jobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/** One real in-process KRaft broker per test JVM (Kafka's own test kit). */
+final class TestKafka {
+    private static KafkaClusterTestKit cluster;
+
+    private TestKafka() {}
+
+    static synchronized String bootstrapServers() throws Exception {
+        if (cluster == null) {
+            cluster =
+                    new KafkaClusterTestKit.Builder(
+                                    new TestKitNodes.Builder()
+                                            .setCombined(true)
+                                            .setNumBrokerNodes(1)
+                                            .setNumControllerNodes(1)
+                                            .build())
+                            .setConfigProp("offsets.topic.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.min.isr", "1")
+                            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                            .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            cluster.close();
+                                        } catch (Exception ignored) {
+                                            // the JVM is exiting
+                                        }
+                                    }));
+        }
+        return cluster.bootstrapServers();
+    }
+
+    /** Creates topics with a unique suffix and returns their names, in order. */
+    static List<String> createTopics(String... names) throws Exception {
+        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> created = new ArrayList<>();
+        List<NewTopic> topics = new ArrayList<>();
+        for (String n : names) {
+            created.add(n + suffix);
+            topics.add(new NewTopic(n + suffix, 1, (short) 1));
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.createTopics(topics).all().get();
+        }
+        return created;
+    }
+
+    static void produce(String topic, Collection<byte[]> values) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("enable.idempotence", "true");
+        p.put("acks", "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] v : values) {
+                producer.send(new ProducerRecord<>(topic, v));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Reads every committed record of a topic (read_committed), waiting up to {@code wait}. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration wait)
+            throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("group.id", "test-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < deadline && out.size() < expected) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            // a short extra poll catches records beyond the expected count (duplicates)
+            consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+        }
+        return out;
+    }
+}
