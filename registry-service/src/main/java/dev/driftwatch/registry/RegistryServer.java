@@ -1,5 +1,8 @@
 package dev.driftwatch.registry;
 
+import dev.driftwatch.registry.alert.AlertIntake;
+import dev.driftwatch.registry.alert.KafkaAlertConsumer;
+import dev.driftwatch.registry.api.AlertApi;
 import dev.driftwatch.registry.api.MlflowApi;
 import dev.driftwatch.registry.api.ProfileApi;
 import dev.driftwatch.registry.api.TokenApi;
@@ -7,6 +10,7 @@ import dev.driftwatch.registry.auth.AccessControl;
 import dev.driftwatch.registry.auth.TokenStore;
 import dev.driftwatch.registry.db.Database;
 import dev.driftwatch.registry.model.ModelRegistry;
+import dev.driftwatch.registry.notify.NotificationDispatcher;
 import dev.driftwatch.registry.profile.KafkaReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfiles;
@@ -14,7 +18,9 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,11 +89,22 @@ public final class RegistryServer implements AutoCloseable {
             ReferenceProfiles profiles = new ReferenceProfiles(jdbi, clock, publisher);
             ModelRegistry registry = new ModelRegistry(jdbi, clock, profiles);
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            NotificationDispatcher dispatcher =
+                    new NotificationDispatcher(
+                            jdbi,
+                            clock,
+                            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                            config.notificationRetryBase(),
+                            config.notificationMaxAttempts(),
+                            config.slackMinInterval());
+            resources.add(dispatcher);
+            AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp);
 
             List<Consumer<RoutesConfig>> routes = new ArrayList<>();
             routes.add(new MlflowApi(registry, access, config.maxBodyBytes())::register);
             routes.add(new ProfileApi(profiles, access, config.maxProfileBytes())::register);
             routes.add(new TokenApi(tokens, access, config.maxBodyBytes())::register);
+            routes.add(new AlertApi(intake, jdbi, access, config.maxBodyBytes())::register);
 
             Javalin app =
                     RegistryApp.create(
@@ -95,6 +112,15 @@ public final class RegistryServer implements AutoCloseable {
                             meters,
                             Math.max(config.maxBodyBytes(), config.maxProfileBytes()));
             app.start(config.host(), config.port());
+            resources.add(app::stop);
+            dispatcher.start();
+            if (config.kafkaBootstrapServers() != null) {
+                KafkaAlertConsumer consumer =
+                        new KafkaAlertConsumer(
+                                config.kafkaBootstrapServers(), config.alertsTopic(), intake);
+                resources.add(consumer);
+                consumer.start();
+            }
             String host =
                     config.host().equals("0.0.0.0") || config.host().equals("::")
                             ? "localhost"
@@ -132,7 +158,6 @@ public final class RegistryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
         closeAll(resources);
     }
 

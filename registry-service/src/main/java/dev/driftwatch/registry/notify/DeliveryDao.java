@@ -1,0 +1,88 @@
+package dev.driftwatch.registry.notify;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL for the delivery log, {@code deliveries}. */
+@RegisterConstructorMapper(Delivery.class)
+public interface DeliveryDao {
+    /** Adds a delivery unless this occurrence already has one for the route and event. */
+    @SqlUpdate(
+            "INSERT INTO deliveries (alert_id, route_id, event, status, next_attempt_at,"
+                    + " created_at) VALUES (:alertId, :routeId, :event, :status, :now, :now)"
+                    + " ON CONFLICT (alert_id, route_id, event) DO NOTHING")
+    int insert(
+            @Bind("alertId") long alertId,
+            @Bind("routeId") long routeId,
+            @Bind("event") String event,
+            @Bind("status") String status,
+            @Bind("now") OffsetDateTime now);
+
+    /** Whether the route notified this fingerprint's trigger since {@code since}. */
+    @SqlQuery(
+            "SELECT EXISTS (SELECT 1 FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+                    + " WHERE d.route_id = :routeId AND a.fingerprint = :fingerprint"
+                    + " AND d.event = 'trigger' AND d.status IN ('pending', 'delivered')"
+                    + " AND d.created_at > :since)")
+    boolean notifiedSince(
+            @Bind("routeId") long routeId,
+            @Bind("fingerprint") String fingerprint,
+            @Bind("since") OffsetDateTime since);
+
+    @SqlQuery(
+            "SELECT status FROM deliveries WHERE alert_id = :alertId AND route_id = :routeId"
+                    + " AND event = 'trigger'")
+    Optional<String> triggerStatus(@Bind("alertId") long alertId, @Bind("routeId") long routeId);
+
+    /**
+     * Claims up to {@code limit} due deliveries for {@code lease} by pushing their next attempt
+     * time forward (safe with several registry replicas: SKIP LOCKED).
+     */
+    @SqlQuery(
+            "UPDATE deliveries SET next_attempt_at = :leaseUntil WHERE id IN (SELECT id FROM"
+                    + " deliveries WHERE status = 'pending' AND next_attempt_at <= :now"
+                    + " ORDER BY next_attempt_at, id LIMIT :limit FOR UPDATE SKIP LOCKED)"
+                    + " RETURNING *")
+    List<Delivery> claimDue(
+            @Bind("now") OffsetDateTime now,
+            @Bind("leaseUntil") OffsetDateTime leaseUntil,
+            @Bind("limit") int limit);
+
+    @SqlUpdate(
+            "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1,"
+                    + " last_status = :httpStatus, last_error = NULL, delivered_at = :now"
+                    + " WHERE id = :id")
+    void delivered(
+            @Bind("id") long id,
+            @Bind("httpStatus") int httpStatus,
+            @Bind("now") OffsetDateTime now);
+
+    @SqlUpdate(
+            "UPDATE deliveries SET attempts = attempts + 1, last_status = :httpStatus,"
+                    + " last_error = :error, next_attempt_at = :next WHERE id = :id")
+    void retryLater(
+            @Bind("id") long id,
+            @Bind("httpStatus") Integer httpStatus,
+            @Bind("error") String error,
+            @Bind("next") OffsetDateTime next);
+
+    @SqlUpdate(
+            "UPDATE deliveries SET status = 'failed', attempts = attempts + 1,"
+                    + " last_status = :httpStatus, last_error = :error WHERE id = :id")
+    void failed(
+            @Bind("id") long id,
+            @Bind("httpStatus") Integer httpStatus,
+            @Bind("error") String error);
+
+    /** Postpones without counting an attempt (a receiver's rate limit). */
+    @SqlUpdate("UPDATE deliveries SET next_attempt_at = :next WHERE id = :id")
+    void postpone(@Bind("id") long id, @Bind("next") OffsetDateTime next);
+
+    @SqlQuery("SELECT * FROM deliveries WHERE alert_id = :alertId ORDER BY id")
+    List<Delivery> ofAlert(@Bind("alertId") long alertId);
+}
