@@ -16,7 +16,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Driftwatch.Version.class,
         description = "Watches machine-learning models in production for drift.",
-        subcommands = {ProfileCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ProfileCommand.class,
+            CompareCommand.class,
+            UpCommand.class,
+            DriftJobCommand.class,
+            PublishProfileCommand.class,
+            ProduceCommand.class,
+            RegistryCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Driftwatch {
     /** Exit code for bad arguments and bad input. */
     public static final int EXIT_USAGE = 2;

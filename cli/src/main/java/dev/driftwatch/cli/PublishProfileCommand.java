@@ -1,0 +1,67 @@
+package dev.driftwatch.cli;
+
+import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code driftwatch publish-profile}: puts a reference profile on the reference-profiles topic. */
+@Command(
+        name = "publish-profile",
+        mixinStandardHelpOptions = true,
+        description =
+                "Validate a reference profile and publish it (key model/version) so the running drift"
+                        + " job uses it from the next window.")
+final class PublishProfileCommand implements Callable<Integer> {
+    @Option(
+            names = "--file",
+            required = true,
+            paramLabel = "FILE",
+            description = "Reference profile JSON.")
+    Path file;
+
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            paramLabel = "HOSTS",
+            description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(
+            names = "--topic",
+            defaultValue = "driftwatch.reference-profiles",
+            paramLabel = "TOPIC",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(file + ": file not found");
+        }
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        ReferenceProfile profile;
+        try {
+            profile = ReferenceProfile.fromJson(json);
+        } catch (DriftCoreException e) {
+            throw new InputException(file + ": " + e.getMessage());
+        }
+        String key = profile.modelName() + "/" + profile.modelVersion();
+        try (KafkaProducer<byte[], byte[]> producer = Producers.create(bootstrapServers)) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    key.getBytes(StandardCharsets.UTF_8),
+                                    json.getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        }
+        System.out.println("published reference profile " + key + " to " + topic);
+        return 0;
+    }
+}

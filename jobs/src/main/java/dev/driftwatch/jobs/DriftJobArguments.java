@@ -1,0 +1,157 @@
+package dev.driftwatch.jobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * Reads the drift job's options from {@code --name value} arguments (names as in {@link
+ * DriftJobOptions} without the {@code driftwatch.} prefix; list options may repeat or take
+ * comma-separated values). Every value is checked here, so a bad one is reported before anything
+ * starts.
+ */
+public final class DriftJobArguments {
+    private static final String PREFIX = "driftwatch.";
+
+    private DriftJobArguments() {}
+
+    /** The option's command-line name, e.g. {@code --window}. */
+    public static String flag(ConfigOption<?> option) {
+        return "--" + option.key().substring(PREFIX.length());
+    }
+
+    /**
+     * Parses the arguments into a configuration.
+     *
+     * @throws IllegalArgumentException naming the bad argument
+     */
+    public static Configuration parse(List<String> args) {
+        Map<String, ConfigOption<?>> byFlag = new LinkedHashMap<>();
+        for (ConfigOption<?> o : DriftJobOptions.all()) {
+            byFlag.put(flag(o), o);
+        }
+        Map<ConfigOption<?>, List<String>> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String flag = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                flag = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            ConfigOption<?> option = byFlag.get(flag);
+            if (option == null) {
+                throw new IllegalArgumentException("unknown option '" + arg + "'");
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException("option " + flag + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            values.computeIfAbsent(option, k -> new ArrayList<>()).add(value);
+        }
+        Configuration config = new Configuration();
+        for (Map.Entry<ConfigOption<?>, List<String>> e : values.entrySet()) {
+            ConfigOption<?> o = e.getKey();
+            List<String> vs = e.getValue();
+            boolean list =
+                    o.equals(DriftJobOptions.REFERENCE_PROFILE_FILES)
+                            || o.equals(DriftJobOptions.SEGMENT_TAGS)
+                            || o.equals(DriftJobOptions.ALERT_RULES);
+            if (!list && vs.size() > 1) {
+                throw new IllegalArgumentException("option " + flag(o) + " given more than once");
+            }
+            config.setString(o.key(), list ? String.join(";", splitLists(vs)) : vs.get(0));
+            try {
+                config.get(o);
+            } catch (RuntimeException ex) {
+                throw new IllegalArgumentException(
+                        "bad value '"
+                                + String.join(",", vs)
+                                + "' for "
+                                + flag(o)
+                                + ": "
+                                + describe(o));
+            }
+        }
+        check(config);
+        return config;
+    }
+
+    private static List<String> splitLists(List<String> vs) {
+        List<String> out = new ArrayList<>();
+        for (String v : vs) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void check(Configuration config) {
+        Duration window = config.get(DriftJobOptions.WINDOW);
+        Duration slide = config.get(DriftJobOptions.SLIDE);
+        try {
+            DriftWindows.of(window, slide, config.get(DriftJobOptions.ALLOWED_LATENESS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "bad --window/--slide/--allowed-lateness: " + e.getMessage());
+        }
+        for (String rule : config.get(DriftJobOptions.ALERT_RULES)) {
+            AlertRule.parse(rule);
+        }
+        if (config.get(DriftJobOptions.ALERT_FIRE_AFTER) < 1
+                || config.get(DriftJobOptions.ALERT_RESOLVE_AFTER) < 1) {
+            throw new IllegalArgumentException(
+                    "--alert-fire-after and --alert-resolve-after must be >= 1");
+        }
+        if (config.get(DriftJobOptions.MAX_SEGMENTS) < 1) {
+            throw new IllegalArgumentException("--max-segments must be >= 1");
+        }
+    }
+
+    private static String describe(ConfigOption<?> o) {
+        Object d = o.hasDefaultValue() ? o.defaultValue() : null;
+        if (d instanceof Duration dur) {
+            return "expected a duration such as 30s, 5min, 1h, 28d (default "
+                    + TimeUtils.formatWithHighestUnit(dur)
+                    + ")";
+        }
+        if (d instanceof Integer) {
+            return "expected an integer";
+        }
+        return "see --help";
+    }
+
+    /** Usage text listing every option with its default and description. */
+    public static String usage() {
+        StringBuilder sb = new StringBuilder("Drift job options:\n");
+        for (ConfigOption<?> o : DriftJobOptions.all()) {
+            Object d = o.hasDefaultValue() ? o.defaultValue() : null;
+            String def =
+                    d == null
+                            ? "none"
+                            : d instanceof Duration dur
+                                    ? TimeUtils.formatWithHighestUnit(dur)
+                                    : d.toString();
+            sb.append(
+                    String.format(
+                            "  %-28s %s (default: %s)%n",
+                            flag(o) + " V",
+                            new org.apache.flink.configuration.description.HtmlFormatter()
+                                    .format(o.description())
+                                    .replaceAll("<[^>]*>", ""),
+                            def));
+        }
+        return sb.toString();
+    }
+}
