@@ -1,0 +1,94 @@
+package dev.driftwatch.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.driftwatch.core.drift.DriftPolicies;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.core.profile.WindowProfile;
+import dev.driftwatch.jobs.model.DriftMetricRow;
+import dev.driftwatch.jobs.model.PartialWindow;
+import dev.driftwatch.jobs.model.ReferenceUpdate;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Windows fire at their end, late slices re-emit their rows, state is cleared after the lateness.
+ */
+class WindowDriftFunctionTest {
+    private static final long MINUTE = 60_000;
+    private static final DriftWindows WINDOWS = new DriftWindows(MINUTE, MINUTE, 2 * MINUTE);
+
+    private static PartialWindow slice(
+            ReferenceUpdate ref, ReferenceProfile profile, double... xs) {
+        WindowProfile w = profile.newWindow();
+        for (double x : xs) {
+            w.numeric(0).update(x);
+        }
+        PartialWindow p = new PartialWindow();
+        p.key = "m/1/";
+        p.modelName = "m";
+        p.modelVersion = "1";
+        p.segment = "";
+        p.windowStart = 0;
+        p.windowEnd = MINUTE;
+        p.referenceId = ref.referenceId;
+        p.profile = w.toByteArray();
+        p.events = xs.length;
+        return p;
+    }
+
+    @Test
+    void firesOnceThenReEmitsOnLateSlicesAndClearsState() throws Exception {
+        ReferenceProfile profile = PreAggregateOperatorTest.profile(0, Instant.EPOCH);
+        ReferenceUpdate ref = ReferenceUpdate.of(profile);
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new WindowDriftFunction(WINDOWS, DriftPolicies.defaults()),
+                                List.of(WindowDriftFunction.REFERENCES)),
+                        (PartialWindow p) -> p.key,
+                        (ReferenceUpdate u) -> "",
+                        Types.STRING);
+        h.open();
+        h.processElement2(ref, 0);
+        h.processElement1(slice(ref, profile, 1, 2, 3), 10);
+        h.processElement1(slice(ref, profile, 4, 5), 20);
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(MINUTE - 1));
+        h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+        List<DriftMetricRow> rows = h.extractOutputValues();
+        assertThat(rows)
+                .anySatisfy(
+                        r -> {
+                            assertThat(r.metric).isEqualTo("event_count");
+                            assertThat(r.value).isEqualTo(5.0);
+                        });
+        assertThat(rows)
+                .anySatisfy(
+                        r -> {
+                            assertThat(r.metric).isEqualTo("psi");
+                            assertThat(r.decisive).isTrue();
+                            assertThat(r.sampleCount).isEqualTo(5);
+                        });
+        assertThat(h.numKeyedStateEntries()).isPositive();
+
+        h.getOutput().clear();
+        h.processElement1(slice(ref, profile, 6), 30); // late, within the allowed lateness
+        List<DriftMetricRow> again = h.extractOutputValues();
+        assertThat(again)
+                .anySatisfy(
+                        r -> {
+                            assertThat(r.metric).isEqualTo("event_count");
+                            assertThat(r.value).isEqualTo(6.0);
+                        });
+
+        h.processWatermark1(
+                new org.apache.flink.streaming.api.watermark.Watermark(WINDOWS.cleanupTime(0)));
+        assertThat(h.numKeyedStateEntries()).isZero();
+        h.close();
+    }
+}
