@@ -7,6 +7,8 @@ import dev.driftwatch.cli.local.LocalPostgres;
 import dev.driftwatch.jobs.DriftJobArguments;
 import dev.driftwatch.jobs.DriftJobOptions;
 import dev.driftwatch.jobs.LocalDriftJob;
+import dev.driftwatch.registry.RegistryConfig;
+import dev.driftwatch.registry.RegistryServer;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,14 +16,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,17 +36,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code driftwatch up}: the local stack on embedded defaults — a Kafka broker in this process,
- * PostgreSQL (embedded, or the server named by {@code --jdbc-url}), and the drift job on a local
- * Flink MiniCluster with the web UI — then {@code DIR/endpoints.json}, and it stays up until
- * Ctrl-C.
+ * {@code driftwatch up}: the local stack on embedded defaults — a Kafka broker in this process, the
+ * registry, PostgreSQL (embedded, or the server named by {@code --jdbc-url}), and the drift job on
+ * a local Flink MiniCluster with the web UI — then {@code DIR/endpoints.json}, and it stays up
+ * until Ctrl-C.
  */
 @Command(
         name = "up",
         mixinStandardHelpOptions = true,
         description = {
-            "Start the local stack: Kafka (in-process), PostgreSQL (embedded or --jdbc-url), the drift"
-                    + " job with the Flink web UI.",
+            "Start the local stack: Kafka (in-process), PostgreSQL (embedded or --jdbc-url), the"
+                    + " registry on --registry-port, the drift job with the Flink web UI.",
             "Writes DIR/endpoints.json when everything answers; Ctrl-C stops it cleanly.",
             "Drift-job options (e.g. --window 28d) are passed on; see `driftwatch drift-job --help`."
         })
@@ -61,6 +68,13 @@ final class UpCommand implements Callable<Integer> {
             description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8080",
+            paramLabel = "PORT",
+            description = "Registry HTTP port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
     /** The running stack, for tests and {@code demo}. */
@@ -68,6 +82,8 @@ final class UpCommand implements Callable<Integer> {
         final Path dataDir;
         LocalKafka kafka;
         LocalPostgres postgres;
+        RegistryServer registry;
+        String adminToken;
         JobClient job;
         Configuration config;
         ObjectNode endpoints;
@@ -85,6 +101,7 @@ final class UpCommand implements Callable<Integer> {
                     // already finished
                 }
             }
+            closeQuietly(registry);
             closeQuietly(kafka);
             closeQuietly(postgres);
         }
@@ -104,7 +121,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration config = JobOptions.parse(jobArgs);
         PrintWriter out = spec.commandLine().getOut();
-        Stack stack = start(config, dataDir, webUiPort, out);
+        Stack stack = start(config, dataDir, webUiPort, registryPort, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -121,7 +138,8 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** Starts the stack and writes endpoints.json. */
-    static Stack start(Configuration config, Path dataDir, int webUiPort, PrintWriter out)
+    static Stack start(
+            Configuration config, Path dataDir, int webUiPort, int registryPort, PrintWriter out)
             throws Exception {
         Files.createDirectories(dataDir);
         Stack stack = new Stack(dataDir);
@@ -151,6 +169,20 @@ final class UpCommand implements Callable<Integer> {
                 config.set(DriftJobOptions.JDBC_USER, stack.postgres.user());
                 config.set(DriftJobOptions.JDBC_PASSWORD, stack.postgres.password());
             }
+            out.println("driftwatch up: starting the registry...");
+            out.flush();
+            stack.adminToken = adminToken();
+            DataSource registryDb =
+                    stack.postgres != null
+                            ? stack.postgres.dataSource()
+                            : externalDataSource(config);
+            stack.registry =
+                    RegistryServer.start(
+                            RegistryConfig.defaults()
+                                    .withPort(registryPort)
+                                    .withAdminToken(stack.adminToken)
+                                    .withKafka(stack.kafka.bootstrapServers()),
+                            registryDb);
             out.println("driftwatch up: starting the drift job...");
             out.flush();
             stack.job = LocalDriftJob.start(config, dataDir, webUiPort);
@@ -164,6 +196,8 @@ final class UpCommand implements Callable<Integer> {
             endpoints.put("jdbc_user", config.get(DriftJobOptions.JDBC_USER));
             endpoints.put("jdbc_password", config.get(DriftJobOptions.JDBC_PASSWORD));
             endpoints.put("flink_web_ui", webUi);
+            endpoints.put("registry_url", stack.registry.url());
+            endpoints.put("admin_token", stack.adminToken);
             stack.endpoints = endpoints;
             Path file = dataDir.resolve("endpoints.json");
             Files.writeString(
@@ -181,6 +215,8 @@ final class UpCommand implements Callable<Integer> {
                             + config.get(DriftJobOptions.JDBC_USER)
                             + ")");
             out.println("  Flink web UI: " + webUi + " (job " + stack.job.getJobID() + ")");
+            out.println(
+                    "  Registry:     " + stack.registry.url() + " (admin token in endpoints.json)");
             out.println("  Endpoints:    " + file.toAbsolutePath());
             out.println();
             out.println(
@@ -199,6 +235,39 @@ final class UpCommand implements Callable<Integer> {
             stack.close();
             throw e;
         }
+    }
+
+    /** DRIFTWATCH_ADMIN_TOKEN when set, else a fresh random token for this local stack only. */
+    private static String adminToken() {
+        String fromEnv = System.getenv("DRIFTWATCH_ADMIN_TOKEN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "dw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static DataSource externalDataSource(Configuration config) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(config.get(DriftJobOptions.JDBC_URL));
+        ds.setUser(config.get(DriftJobOptions.JDBC_USER));
+        ds.setPassword(config.get(DriftJobOptions.JDBC_PASSWORD));
+        return ds;
+    }
+
+    /** Writes a file readable by its owner only (it holds a token). */
+    private static void writePrivate(Path file, String content) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, content);
     }
 
     private static void waitForWebUi(String url) throws Exception {

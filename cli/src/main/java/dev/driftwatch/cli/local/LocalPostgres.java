@@ -32,6 +32,11 @@ public final class LocalPostgres implements AutoCloseable {
         return "postgres";
     }
 
+    /** A data source on the {@code postgres} database. */
+    public javax.sql.DataSource dataSource() {
+        return server.getPostgresDatabase();
+    }
+
     /** The embedded server trusts local connections; there is no password. */
     public String password() {
         return "";
