@@ -2,7 +2,7 @@ package dev.driftwatch.jobs;
 
 import java.util.Arrays;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.CheckpointingMode;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
