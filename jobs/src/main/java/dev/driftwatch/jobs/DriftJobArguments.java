@@ -134,24 +134,34 @@ public final class DriftJobArguments {
 
     /** Usage text listing every option with its default and description. */
     public static String usage() {
-        StringBuilder sb = new StringBuilder("Drift job options:\n");
+        StringBuilder sb = new StringBuilder();
         for (ConfigOption<?> o : DriftJobOptions.all()) {
-            Object d = o.hasDefaultValue() ? o.defaultValue() : null;
-            String def =
-                    d == null
-                            ? "none"
-                            : d instanceof Duration dur
-                                    ? TimeUtils.formatWithHighestUnit(dur)
-                                    : d.toString();
-            sb.append(
-                    String.format(
-                            "  %-28s %s (default: %s)%n",
-                            flag(o) + " V",
-                            new org.apache.flink.configuration.description.HtmlFormatter()
-                                    .format(o.description())
-                                    .replaceAll("<[^>]*>", ""),
-                            def));
+            sb.append(String.format("  %s V  (default: %s)%n", flag(o), defaultText(o)));
+            sb.append("      ").append(descriptionText(o)).append(System.lineSeparator());
         }
         return sb.toString();
+    }
+
+    /**
+     * The default as written in the docs: durations in Flink's syntax, "none" when absent or empty.
+     */
+    public static String defaultText(ConfigOption<?> o) {
+        Object d = o.hasDefaultValue() ? o.defaultValue() : null;
+        if (d == null || (d instanceof List<?> l && l.isEmpty()) || "".equals(d)) {
+            return "none";
+        }
+        return d instanceof Duration dur
+                ? TimeUtils.formatWithHighestUnit(dur).replace(" ", "")
+                : d.toString();
+    }
+
+    /** The option's description as plain text. */
+    public static String descriptionText(ConfigOption<?> o) {
+        return new org.apache.flink.configuration.description.HtmlFormatter()
+                .format(o.description())
+                .replaceAll("<[^>]*>", "")
+                .replace("&gt;", ">")
+                .replace("&lt;", "<")
+                .replace("&amp;", "&");
     }
 }
