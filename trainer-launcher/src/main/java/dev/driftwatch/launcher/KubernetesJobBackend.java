@@ -1,0 +1,202 @@
+package dev.driftwatch.launcher;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each run as a batch/v1 Job (see {@link TrainingJobs#job}) in one namespace. Status comes
+ * from an informer on the Jobs carrying the Driftwatch labels, so it is current without polling the
+ * API server and a restarted registry finds the Jobs it launched before. When a Job fails, the tail
+ * of its newest pod's log is read once and kept (pods go away with the Job's TTL).
+ *
+ * <pre>{@code
+ * KubernetesClient client = new KubernetesClientBuilder().build();
+ * try (TrainingBackend backend = new KubernetesJobBackend(client, "ml-training")) {
+ *     backend.launch(spec);
+ * }
+ * }</pre>
+ */
+public final class KubernetesJobBackend implements TrainingBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesJobBackend.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final SharedIndexInformer<Job> informer;
+    private final Map<String, String> logTails = new ConcurrentHashMap<>();
+
+    public KubernetesJobBackend(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+        this.informer =
+                client.batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(namespace)
+                        .withLabel(TrainingJobs.MANAGED_BY_LABEL, TrainingJobs.MANAGED_BY)
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(Job job) {
+                                        keepLogTailIfFailed(job);
+                                    }
+
+                                    @Override
+                                    public void onUpdate(Job before, Job job) {
+                                        keepLogTailIfFailed(job);
+                                    }
+
+                                    @Override
+                                    public void onDelete(Job job, boolean unknownFinalState) {}
+                                },
+                                0);
+    }
+
+    @Override
+    public RunStatus launch(RunSpec spec) {
+        String name = TrainingJobs.jobName(spec.runId());
+        Job existing = jobs().withName(name).get();
+        if (existing == null) {
+            try {
+                existing = jobs().resource(TrainingJobs.job(spec, namespace)).create();
+                LOG.info(
+                        "created Job {}/{} for run {} of {}",
+                        namespace,
+                        name,
+                        spec.runId(),
+                        spec.modelName());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw new LaunchException(
+                            "could not create Job "
+                                    + namespace
+                                    + "/"
+                                    + name
+                                    + ": "
+                                    + e.getMessage(),
+                            e);
+                }
+                existing = jobs().withName(name).get();
+            }
+        }
+        return withLogTail(TrainingJobs.status(existing));
+    }
+
+    @Override
+    public Optional<RunStatus> status(String runId) {
+        Job job = informer.getStore().getByKey(namespace + "/" + TrainingJobs.jobName(runId));
+        return Optional.ofNullable(job).map(j -> withLogTail(TrainingJobs.status(j)));
+    }
+
+    @Override
+    public boolean cancel(String runId) {
+        String name = TrainingJobs.jobName(runId);
+        try {
+            boolean deleted =
+                    !jobs().withName(name)
+                            .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                            .delete()
+                            .isEmpty();
+            if (deleted) {
+                LOG.info("deleted Job {}/{} (run {} cancelled)", namespace, name, runId);
+            }
+            return deleted;
+        } catch (KubernetesClientException e) {
+            throw new LaunchException(
+                    "could not delete Job " + namespace + "/" + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<RunStatus> runs() {
+        return informer.getStore().list().stream()
+                .map(j -> withLogTail(TrainingJobs.status(j)))
+                .toList();
+    }
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    Job,
+                    io.fabric8.kubernetes.api.model.batch.v1.JobList,
+                    io.fabric8.kubernetes.client.dsl.ScalableResource<Job>>
+            jobs() {
+        return client.batch().v1().jobs().inNamespace(namespace);
+    }
+
+    private RunStatus withLogTail(RunStatus s) {
+        if (s.phase() != RunPhase.FAILED) {
+            return s;
+        }
+        return s.withLogTail(
+                logTails.computeIfAbsent(s.runId(), id -> readLogTail(TrainingJobs.jobName(id))));
+    }
+
+    private void keepLogTailIfFailed(Job job) {
+        RunStatus s = TrainingJobs.status(job);
+        if (s.phase() == RunPhase.FAILED) {
+            withLogTail(s);
+        }
+    }
+
+    /** The last lines of the newest pod of the Job, or a note saying why there are none. */
+    private String readLogTail(String jobName) {
+        try {
+            List<Pod> pods =
+                    client.pods()
+                            .inNamespace(namespace)
+                            .withLabel("batch.kubernetes.io/job-name", jobName)
+                            .list()
+                            .getItems();
+            if (pods.isEmpty()) {
+                pods =
+                        client.pods()
+                                .inNamespace(namespace)
+                                .withLabel("job-name", jobName)
+                                .list()
+                                .getItems();
+            }
+            Optional<Pod> newest =
+                    pods.stream()
+                            .max(
+                                    Comparator.comparing(
+                                            p ->
+                                                    p.getMetadata().getCreationTimestamp() == null
+                                                            ? ""
+                                                            : p.getMetadata()
+                                                                    .getCreationTimestamp()));
+            if (newest.isEmpty()) {
+                return "(no pod of Job " + jobName + " was found to read its log)";
+            }
+            String log =
+                    client.pods()
+                            .inNamespace(namespace)
+                            .withName(newest.get().getMetadata().getName())
+                            .inContainer(TrainingJobs.CONTAINER_NAME)
+                            .tailingLines(LogTail.LINES)
+                            .getLog();
+            return LogTail.of(log);
+        } catch (KubernetesClientException e) {
+            return "(could not read the log of Job " + jobName + ": " + e.getMessage() + ")";
+        }
+    }
+}
