@@ -1,0 +1,65 @@
+package dev.driftwatch.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** The harness' results and its JSON summary (DESIGN.md, "Commands": {@code bench}). */
+final class BenchmarkReport {
+    final List<PipelineRun> runs = new ArrayList<>();
+    final List<PipelineRun> scalingRuns = new ArrayList<>();
+    double stateBytesPerFeatureWindow = Double.NaN;
+    int events;
+    int summaryParallelism;
+
+    /** Median events/s over the runs of one pipeline at one parallelism. */
+    PipelineRun median(String pipeline, int parallelism) {
+        List<PipelineRun> matching = new ArrayList<>();
+        for (PipelineRun r : runs) {
+            if (r.pipeline().equals(pipeline) && r.parallelism() == parallelism) {
+                matching.add(r);
+            }
+        }
+        if (matching.isEmpty()) {
+            throw new IllegalStateException("no run of " + pipeline + " at " + parallelism);
+        }
+        matching.sort(Comparator.comparingDouble(PipelineRun::eventsPerSecond));
+        return matching.get(matching.size() / 2);
+    }
+
+    boolean complete() {
+        for (PipelineRun r : runs) {
+            if (!r.complete()) {
+                return false;
+            }
+        }
+        for (PipelineRun r : scalingRuns) {
+            if (!r.complete()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The one-line JSON summary, with exactly the keys DESIGN.md names. */
+    String summaryJson() {
+        double pass = median(PipelineRun.PASS_THROUGH, summaryParallelism).eventsPerSecond();
+        double drift = median(PipelineRun.DRIFT, summaryParallelism).eventsPerSecond();
+        double naive = median(PipelineRun.NAIVE, summaryParallelism).eventsPerSecond();
+        return String.format(
+                Locale.ROOT,
+                "{\"passthrough_eps\":%.1f,\"drift_eps\":%.1f,\"naive_eps\":%.1f,"
+                        + "\"ratio_drift_passthrough\":%.3f,\"ratio_drift_naive\":%.3f,"
+                        + "\"state_bytes_per_feature_window\":%.1f,\"parallelism\":%d,"
+                        + "\"events\":%d}",
+                pass,
+                drift,
+                naive,
+                drift / pass,
+                drift / naive,
+                stateBytesPerFeatureWindow,
+                summaryParallelism,
+                events);
+    }
+}

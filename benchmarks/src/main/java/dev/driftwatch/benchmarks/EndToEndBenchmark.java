@@ -1,0 +1,372 @@
+package dev.driftwatch.benchmarks;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.model.RawRecord;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The end-to-end throughput harness (issue 8): in one process and one run, on the same
+ * pre-generated events, it measures (1) pass-through: source and JSON parsing, then discard; (2)
+ * the drift job as shipped; (3) the naive per-feature design with raw values and exact KS; and
+ * prints events/s, their ratios, CPU seconds per million events, state size per feature × window
+ * and a models/features scaling table. Its last stdout line is the JSON summary.
+ *
+ * <p>All jobs run on one local Flink MiniCluster in this JVM, with object reuse on (as {@code
+ * LocalDriftJob} runs the job) and no checkpointing. Events/s is timed from the first event the
+ * source emits to the last output a sink receives, so cluster start and job deployment are not
+ * counted; CPU is the process CPU time from job submission to completion.
+ *
+ * <pre>
+ * ./mvnw -B -ntp -pl benchmarks -am package -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar dev.driftwatch.benchmarks.EndToEndBenchmark \
+ *     --parallelism 1,2
+ * </pre>
+ */
+public final class EndToEndBenchmark {
+    private static final long EVENT_SPACING_MS = 1;
+
+    private final BenchmarkOptions options;
+    private final PrintStream out;
+    private final MiniCluster cluster;
+
+    private EndToEndBenchmark(BenchmarkOptions options, PrintStream out, MiniCluster cluster) {
+        this.options = options;
+        this.out = out;
+        this.cluster = cluster;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the harness; returns the exit code (2 for bad flags, 1 if events went missing). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("bench: " + e.getMessage());
+            err.println(BenchmarkOptions.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.println(BenchmarkOptions.USAGE);
+            return 0;
+        }
+        BenchmarkReport report;
+        try {
+            report = measure(options, out);
+        } catch (Exception e) {
+            err.println("bench: failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+        if (!report.complete()) {
+            err.println("bench: a pipeline did not account for every event (see the table)");
+        }
+        out.println(report.summaryJson());
+        return report.complete() ? 0 : 1;
+    }
+
+    /** Runs every measurement and prints the tables (not the JSON summary) to {@code out}. */
+    static BenchmarkReport measure(BenchmarkOptions options, PrintStream out) throws Exception {
+        int slots = 1;
+        for (int p : options.parallelism()) {
+            slots = Math.max(slots, p);
+        }
+        MiniClusterConfiguration config =
+                new MiniClusterConfiguration.Builder()
+                        .setConfiguration(new Configuration())
+                        .setNumTaskManagers(1)
+                        .setNumSlotsPerTaskManager(slots)
+                        .withRandomPorts()
+                        .build();
+        MiniCluster cluster = new MiniCluster(config);
+        try {
+            cluster.start();
+            return new EndToEndBenchmark(options, out, cluster).measureAll();
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private BenchmarkReport measureAll() throws Exception {
+        BenchmarkReport report = new BenchmarkReport();
+        report.events = options.events();
+        report.summaryParallelism = options.parallelism().get(0);
+        printMachine();
+
+        SyntheticTraffic traffic = new SyntheticTraffic(options.models(), options.features(), 42);
+        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.referenceSample());
+        String corpus =
+                EventCorpus.register(
+                        traffic.events(options.events(), SyntheticTraffic.T0, EVENT_SPACING_MS));
+        long windowMs = options.windowEvents() * EVENT_SPACING_MS;
+        out.printf(
+                Locale.ROOT,
+                "events: %d per run (%d models, %d numeric + %d categorical features,"
+                        + " %d-event windows), warm-up %d, repeats %d%n",
+                options.events(),
+                options.models(),
+                options.features(),
+                SyntheticTraffic.CATEGORICAL_FEATURES,
+                options.windowEvents(),
+                options.warmupEvents(),
+                options.repeats());
+        try {
+            for (int p : options.parallelism()) {
+                if (options.warmupEvents() > 0) {
+                    runAll(corpus, traffic, profiles, windowMs, p, options.warmupEvents());
+                }
+                for (int r = 0; r < options.repeats(); r++) {
+                    report.runs.addAll(
+                            runAll(corpus, traffic, profiles, windowMs, p, options.events()));
+                }
+            }
+        } finally {
+            EventCorpus.release(corpus);
+        }
+        printThroughput(report);
+        measureState(report, traffic, profiles.get(0));
+        if (options.scaling()) {
+            measureScaling(report);
+        }
+        return report;
+    }
+
+    private List<PipelineRun> runAll(
+            String corpus,
+            SyntheticTraffic traffic,
+            List<ReferenceProfile> profiles,
+            long windowMs,
+            int parallelism,
+            int events)
+            throws Exception {
+        PipelineRun pass =
+                runPipeline(
+                        PipelineRun.PASS_THROUGH,
+                        parallelism,
+                        corpus,
+                        events,
+                        (env, source, tally) -> PassThroughPipeline.build(env, source, tally));
+        PipelineRun drift =
+                runPipeline(
+                        PipelineRun.DRIFT,
+                        parallelism,
+                        corpus,
+                        events,
+                        (env, source, tally) ->
+                                ShippedDriftPipeline.build(env, source, profiles, windowMs, tally));
+        PipelineRun naive =
+                runPipeline(
+                        PipelineRun.NAIVE,
+                        parallelism,
+                        corpus,
+                        events,
+                        (env, source, tally) ->
+                                NaivePipeline.build(
+                                        env,
+                                        source,
+                                        traffic,
+                                        options.referenceSample(),
+                                        windowMs,
+                                        tally));
+        return List.of(pass, drift, naive);
+    }
+
+    /** Adds one pipeline to an environment. */
+    @FunctionalInterface
+    private interface PipelineBuilder {
+        void build(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> events, RunTally tally);
+    }
+
+    private PipelineRun runPipeline(
+            String name, int parallelism, String corpus, int events, PipelineBuilder builder)
+            throws Exception {
+        RunTally tally = RunTally.create(name.replace(' ', '-'));
+        try {
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+            env.getConfig().enableObjectReuse();
+            builder.build(env, EventCorpus.source(corpus, events, tally), tally);
+            JobGraph job = env.getStreamGraph().getJobGraph();
+            System.gc();
+            long cpuBefore = processCpuNanos();
+            cluster.executeJobBlocking(job);
+            long cpuAfter = processCpuNanos();
+            return new PipelineRun(
+                    name,
+                    parallelism,
+                    events,
+                    tally.eventsAccounted(),
+                    tally.deadLetters(),
+                    tally.eventsWithoutReference(),
+                    tally.processingSeconds(),
+                    (cpuAfter - cpuBefore) / 1e9);
+        } finally {
+            tally.release();
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private void printMachine() {
+        Runtime rt = Runtime.getRuntime();
+        out.printf(
+                Locale.ROOT,
+                "machine: %d CPUs, max heap %d MiB, Java %s (%s), load average %.2f%n",
+                rt.availableProcessors(),
+                rt.maxMemory() >> 20,
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private void printThroughput(BenchmarkReport report) {
+        out.println();
+        out.println("## Throughput (median of repeats)");
+        out.println(
+                "| parallelism | pipeline | events/s | CPU s per 1M events | events accounted |"
+                        + " dead letters | events without reference |");
+        out.println("|---|---|---|---|---|---|---|");
+        for (int p : options.parallelism()) {
+            for (String pipeline :
+                    List.of(PipelineRun.PASS_THROUGH, PipelineRun.DRIFT, PipelineRun.NAIVE)) {
+                PipelineRun r = report.median(pipeline, p);
+                out.printf(
+                        Locale.ROOT,
+                        "| %d | %s | %.0f | %.2f | %d / %d | %d | %d |%n",
+                        p,
+                        pipeline,
+                        r.eventsPerSecond(),
+                        r.cpuSecondsPerMillionEvents(),
+                        r.eventsAccounted(),
+                        r.events(),
+                        r.deadLetters(),
+                        r.eventsWithoutReference());
+            }
+            double pass = report.median(PipelineRun.PASS_THROUGH, p).eventsPerSecond();
+            double drift = report.median(PipelineRun.DRIFT, p).eventsPerSecond();
+            double naive = report.median(PipelineRun.NAIVE, p).eventsPerSecond();
+            out.printf(
+                    Locale.ROOT,
+                    "parallelism %d: drift / pass-through = %.3f, drift / naive = %.3f%n",
+                    p,
+                    drift / pass,
+                    drift / naive);
+        }
+        if (options.repeats() > 1) {
+            out.println("all runs (events/s):");
+            for (PipelineRun r : report.runs) {
+                out.printf(
+                        Locale.ROOT,
+                        "  p=%d %-12s %.0f%n",
+                        r.parallelism(),
+                        r.pipeline(),
+                        r.eventsPerSecond());
+            }
+        }
+    }
+
+    private void measureState(
+            BenchmarkReport report, SyntheticTraffic traffic, ReferenceProfile reference) {
+        out.println();
+        out.println("## Serialised state per feature x window (one model's window)");
+        out.println(
+                "| events in window | drift job (WindowProfile bytes / features) | naive (raw values) |");
+        out.println("|---|---|---|");
+        int naivePerValue = WindowStateSize.naiveBytesPerValue();
+        double max = 0;
+        for (int n : options.stateWindowEvents()) {
+            double bytes = WindowStateSize.driftBytesPerFeature(traffic, reference, n);
+            max = Math.max(max, bytes);
+            out.printf(Locale.ROOT, "| %d | %.1f | %d |%n", n, bytes, (long) n * naivePerValue);
+        }
+        report.stateBytesPerFeatureWindow = max;
+    }
+
+    private void measureScaling(BenchmarkReport report) throws Exception {
+        out.println();
+        out.println("## Scaling (parallelism 1)");
+        out.println(
+                "| models | numeric features | events | pass-through events/s | drift events/s |"
+                        + " drift / pass-through | state bytes per feature x window |");
+        out.println("|---|---|---|---|---|---|---|");
+        for (int m : options.scaleModels()) {
+            scalingPoint(report, m, options.features());
+        }
+        for (int f : options.scaleFeatures()) {
+            scalingPoint(report, options.models(), f);
+        }
+    }
+
+    private void scalingPoint(BenchmarkReport report, int models, int features) throws Exception {
+        int events = (int) Math.max(1000, (long) options.scaleEvents() * 20 / features);
+        SyntheticTraffic traffic = new SyntheticTraffic(models, features, 43);
+        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.referenceSample());
+        String corpus =
+                EventCorpus.register(traffic.events(events, SyntheticTraffic.T0, EVENT_SPACING_MS));
+        long windowEvents = Math.max(1, events / 2);
+        try {
+            PipelineRun pass =
+                    runPipeline(
+                            PipelineRun.PASS_THROUGH,
+                            1,
+                            corpus,
+                            events,
+                            (env, source, tally) -> PassThroughPipeline.build(env, source, tally));
+            PipelineRun drift =
+                    runPipeline(
+                            PipelineRun.DRIFT,
+                            1,
+                            corpus,
+                            events,
+                            (env, source, tally) ->
+                                    ShippedDriftPipeline.build(
+                                            env,
+                                            source,
+                                            profiles,
+                                            windowEvents * EVENT_SPACING_MS,
+                                            tally));
+            report.scalingRuns.add(pass);
+            report.scalingRuns.add(drift);
+            double state =
+                    WindowStateSize.driftBytesPerFeature(
+                            traffic, profiles.get(0), Math.max(1, windowEvents / models));
+            out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %d | %.0f | %.0f | %.3f | %.1f |%n",
+                    models,
+                    features,
+                    events,
+                    pass.eventsPerSecond(),
+                    drift.eventsPerSecond(),
+                    drift.eventsPerSecond() / pass.eventsPerSecond(),
+                    state);
+            if (!pass.complete() || !drift.complete()) {
+                out.printf(
+                        Locale.ROOT,
+                        "  incomplete: pass-through %d / %d, drift %d / %d%n",
+                        pass.eventsAccounted(),
+                        events,
+                        drift.eventsAccounted(),
+                        events);
+            }
+        } finally {
+            EventCorpus.release(corpus);
+        }
+    }
+}
