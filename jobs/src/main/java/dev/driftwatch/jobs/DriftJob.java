@@ -134,7 +134,9 @@ public final class DriftJob {
                         .setBootstrapServers(servers)
                         .setRecordSerializer(
                                 KafkaFormats.deadLetters(config.get(DEAD_LETTERS_TOPIC)))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(config.get(GROUP_ID) + "-dead-letters")
+                        .setKafkaProducerConfig(transactional)
                         .build();
         return new DriftJob(
                 config,
@@ -150,6 +152,24 @@ public final class DriftJob {
                 alertSink,
                 deadLetterSink,
                 DriftPolicies.defaults());
+    }
+
+    /** This job with another drift_metrics sink (tests wrap the real one). */
+    public DriftJob withMetricsSink(Sink<DriftMetricRow> sink) {
+        return new DriftJob(
+                config,
+                events,
+                referenceProfiles,
+                initialProfiles,
+                sink,
+                alerts,
+                deadLetters,
+                policies);
+    }
+
+    /** The drift_metrics sink. */
+    public Sink<DriftMetricRow> metricsSink() {
+        return metrics;
     }
 
     /**
@@ -213,13 +233,14 @@ public final class DriftJob {
                         .transform(
                                 "pre-aggregate window profiles",
                                 Types.POJO(PartialWindow.class),
-                                new PreAggregateOperator(windows, MAX_BUFFERED_EVENTS))
+                                new PreAggregateOperator(
+                                        windows, MAX_BUFFERED_EVENTS, initialUpdates()))
                         .uid("pre-aggregate");
 
         SingleOutputStreamOperator<DriftMetricRow> rows =
                 partials.keyBy(p -> p.key, Types.STRING)
                         .connect(references.broadcast(WindowDriftFunction.REFERENCES))
-                        .process(new WindowDriftFunction(windows, policies))
+                        .process(new WindowDriftFunction(windows, policies, initialUpdates()))
                         .uid("window-drift")
                         .name("window drift");
 
@@ -252,21 +273,16 @@ public final class DriftJob {
     private DataStream<ReferenceUpdate> referenceUpdates(StreamExecutionEnvironment env) {
         WatermarkStrategy<ReferenceUpdate> noHoldBack =
                 WatermarkStrategy.forGenerator(c -> new MaxWatermark());
-        DataStream<ReferenceUpdate> stream =
-                env.fromSource(referenceProfiles, noHoldBack, "reference profiles")
-                        .uid("reference-profiles-source");
-        if (!initialProfiles.isEmpty()) {
-            List<ReferenceUpdate> updates = new ArrayList<>();
-            for (ReferenceProfile p : initialProfiles) {
-                updates.add(ReferenceUpdate.of(p));
-            }
-            stream =
-                    env.fromData(updates, Types.POJO(ReferenceUpdate.class))
-                            .uid("reference-profile-files")
-                            .name("reference profile files")
-                            .union(stream);
+        return env.fromSource(referenceProfiles, noHoldBack, "reference profiles")
+                .uid("reference-profiles-source");
+    }
+
+    private List<ReferenceUpdate> initialUpdates() {
+        List<ReferenceUpdate> updates = new ArrayList<>();
+        for (ReferenceProfile p : initialProfiles) {
+            updates.add(ReferenceUpdate.of(p));
         }
-        return stream;
+        return updates;
     }
 
     /**

@@ -52,6 +52,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
 
     private final DriftWindows windows;
     private final int maxBufferedEvents;
+    private final List<ReferenceUpdate> initialReferences;
 
     private transient Map<String, ReferenceUpdate> latestByModel;
     private transient Map<String, ReferenceUpdate> byId;
@@ -70,8 +71,18 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
     private transient Counter invalidReferences;
 
     public PreAggregateOperator(DriftWindows windows, int maxBufferedEvents) {
+        this(windows, maxBufferedEvents, List.of());
+    }
+
+    /**
+     * @param initialReferences profiles known before any event (from files): available from the
+     *     first event on, unlike those arriving on the broadcast input
+     */
+    public PreAggregateOperator(
+            DriftWindows windows, int maxBufferedEvents, List<ReferenceUpdate> initialReferences) {
         this.windows = windows;
         this.maxBufferedEvents = maxBufferedEvents;
+        this.initialReferences = List.copyOf(initialReferences);
     }
 
     /** The buffered slice of one key and window. */
@@ -101,6 +112,9 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
                         .getUnionListState(
                                 new ListStateDescriptor<>(
                                         "reference-profiles", ReferenceUpdate.class));
+        for (ReferenceUpdate u : initialReferences) {
+            accept(u);
+        }
         if (context.isRestored()) {
             for (ReferenceUpdate u : referenceState.get()) {
                 accept(u);

@@ -52,13 +52,27 @@ public class WindowDriftFunction
 
     private final DriftWindows windows;
     private final DriftPolicies policies;
+    private final Map<String, String> initialReferences;
     private transient MapState<Long, WindowState> state;
     private transient ReferenceCache cache;
     private transient Map<String, double[]> lastMaxPsi;
 
     public WindowDriftFunction(DriftWindows windows, DriftPolicies policies) {
+        this(windows, policies, List.of());
+    }
+
+    /**
+     * @param initialReferences profiles from files, known before any broadcast arrives
+     */
+    public WindowDriftFunction(
+            DriftWindows windows, DriftPolicies policies, List<ReferenceUpdate> initialReferences) {
         this.windows = windows;
         this.policies = policies;
+        Map<String, String> byId = new HashMap<>();
+        for (ReferenceUpdate u : initialReferences) {
+            byId.put(u.referenceId, u.json);
+        }
+        this.initialReferences = byId;
     }
 
     @Override
@@ -149,7 +163,13 @@ public class WindowDriftFunction
         long sampleCount = ws.events - ws.noReferenceEvents - ws.referenceMismatchEvents;
         long referenceCount = 0;
         ReadOnlyBroadcastState<String, String> refs = ctx.getBroadcastState(REFERENCES);
-        String json = ws.referenceId == null ? null : refs.get(ws.referenceId);
+        String json = null;
+        if (ws.referenceId != null) {
+            json = refs.get(ws.referenceId);
+            if (json == null) {
+                json = initialReferences.get(ws.referenceId);
+            }
+        }
         if (json != null && ws.profile != null) {
             ReferenceCache.Entry reference = cache.get(ws.referenceId, json);
             List<FeatureMetrics> metrics =

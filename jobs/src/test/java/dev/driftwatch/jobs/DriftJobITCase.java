@@ -97,7 +97,25 @@ class DriftJobITCase {
 
     @Test
     void driftIsMeasuredStoredAndAlerted() throws Exception {
-        String model = "fraud-e2e";
+        runAndCheck("fraud-e2e", job -> job);
+    }
+
+    /**
+     * A task failure while writing drift_metrics: Flink restarts the job from its last checkpoint
+     * (or the start), the rows come out the same (upserts) and no alert is duplicated
+     * (transactions).
+     */
+    @Test
+    void aRestartAfterAFailureRewritesTheSameRowsAndNoDuplicateAlert() throws Exception {
+        FailingOnceSink.failed.set(false);
+        runAndCheck(
+                "fraud-restart",
+                job -> job.withMetricsSink(new FailingOnceSink(job.metricsSink())));
+        assertThat(FailingOnceSink.failed.get()).as("the injected failure happened").isTrue();
+    }
+
+    private void runAndCheck(String model, java.util.function.UnaryOperator<DriftJob> wrap)
+            throws Exception {
         List<String> topics =
                 TestKafka.createTopics(
                         "predictions", "features", "reference-profiles", "alerts", "dead-letters");
@@ -166,8 +184,10 @@ class DriftJobITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        env.enableCheckpointing(500);
-        DriftJob.withKafka(config, List.of(reference), OffsetsInitializer.earliest(), true)
+        env.enableCheckpointing(300);
+        wrap.apply(
+                        DriftJob.withKafka(
+                                config, List.of(reference), OffsetsInitializer.earliest(), true))
                 .build(env);
         env.execute("drift-job-e2e");
 
@@ -281,5 +301,54 @@ class DriftJobITCase {
                                                 java.time.ZoneOffset.UTC))
                                 .mapTo(Boolean.class)
                                 .one());
+    }
+
+    /** Wraps a sink; its first writer fails once, after a checkpoint had time to complete. */
+    static final class FailingOnceSink
+            implements org.apache.flink.api.connector.sink2.Sink<
+                    dev.driftwatch.jobs.model.DriftMetricRow> {
+        static final java.util.concurrent.atomic.AtomicBoolean failed =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        private final org.apache.flink.api.connector.sink2.Sink<
+                        dev.driftwatch.jobs.model.DriftMetricRow>
+                delegate;
+
+        FailingOnceSink(
+                org.apache.flink.api.connector.sink2.Sink<dev.driftwatch.jobs.model.DriftMetricRow>
+                        delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public org.apache.flink.api.connector.sink2.SinkWriter<
+                        dev.driftwatch.jobs.model.DriftMetricRow>
+                createWriter(org.apache.flink.api.connector.sink2.WriterInitContext context)
+                        throws java.io.IOException {
+            var writer = delegate.createWriter(context);
+            return new org.apache.flink.api.connector.sink2.SinkWriter<>() {
+                private int written;
+
+                @Override
+                public void write(dev.driftwatch.jobs.model.DriftMetricRow row, Context ctx)
+                        throws java.io.IOException, InterruptedException {
+                    writer.write(row, ctx);
+                    if (++written == 100 && failed.compareAndSet(false, true)) {
+                        Thread.sleep(1000); // lets a checkpoint complete first
+                        throw new java.io.IOException("injected failure after 100 rows");
+                    }
+                }
+
+                @Override
+                public void flush(boolean endOfInput)
+                        throws java.io.IOException, InterruptedException {
+                    writer.flush(endOfInput);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    writer.close();
+                }
+            };
+        }
     }
 }

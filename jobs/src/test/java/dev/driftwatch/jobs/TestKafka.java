@@ -66,6 +66,20 @@ final class TestKafka {
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(topics).all().get();
+            // produce only once every partition has a leader (else the first sends are retried)
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                boolean ready =
+                        admin.describeTopics(created).allTopicNames().get().values().stream()
+                                .allMatch(
+                                        d ->
+                                                d.partitions().stream()
+                                                        .allMatch(p -> p.leader() != null));
+                if (ready || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
         }
         return created;
     }
@@ -75,12 +89,17 @@ final class TestKafka {
         p.put("bootstrap.servers", bootstrapServers());
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
+        p.put("max.in.flight.requests.per.connection", "1");
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (byte[] v : values) {
-                producer.send(new ProducerRecord<>(topic, v));
+                sent.add(producer.send(new ProducerRecord<>(topic, v)));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(); // a failed send fails the test instead of silently dropping events
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import dev.driftwatch.core.profile.ReferenceProfile;
  * A reference profile travelling through the job as its JSON (parsed once per operator, cached by
  * id). The id is model/version@created_at, so a re-published baseline is a new id.
  */
-public class ReferenceUpdate {
+public class ReferenceUpdate implements java.io.Serializable {
     public String referenceId;
     public String modelKey;
     public String json;
