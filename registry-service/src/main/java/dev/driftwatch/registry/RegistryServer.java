@@ -5,6 +5,7 @@ import dev.driftwatch.registry.alert.KafkaAlertConsumer;
 import dev.driftwatch.registry.api.AlertApi;
 import dev.driftwatch.registry.api.MlflowApi;
 import dev.driftwatch.registry.api.ProfileApi;
+import dev.driftwatch.registry.api.RetrainApi;
 import dev.driftwatch.registry.api.TokenApi;
 import dev.driftwatch.registry.auth.AccessControl;
 import dev.driftwatch.registry.auth.TokenStore;
@@ -14,6 +15,8 @@ import dev.driftwatch.registry.notify.NotificationDispatcher;
 import dev.driftwatch.registry.profile.KafkaReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfiles;
+import dev.driftwatch.registry.retrain.RetrainOrchestrator;
+import dev.driftwatch.registry.retrain.RetrainSettings;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -48,6 +51,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Jdbi jdbi;
     private final String url;
     private final Optional<String> generatedAdminToken;
+    private final RetrainOrchestrator orchestrator;
     private final List<AutoCloseable> resources;
 
     private RegistryServer(
@@ -55,11 +59,13 @@ public final class RegistryServer implements AutoCloseable {
             Jdbi jdbi,
             String url,
             Optional<String> generatedAdminToken,
+            RetrainOrchestrator orchestrator,
             List<AutoCloseable> resources) {
         this.app = app;
         this.jdbi = jdbi;
         this.url = url;
         this.generatedAdminToken = generatedAdminToken;
+        this.orchestrator = orchestrator;
         this.resources = resources;
     }
 
@@ -73,12 +79,38 @@ public final class RegistryServer implements AutoCloseable {
         return start(config, dataSource, publisher, Clock.systemUTC());
     }
 
-    /** Starts with the given profile publisher and clock (tests pass fakes). */
+    /**
+     * Starts with the given profile publisher and clock (tests pass fakes); no retraining backend.
+     */
     public static RegistryServer start(
             RegistryConfig config,
             DataSource dataSource,
             ReferenceProfilePublisher publisher,
             Clock clock) {
+        return start(config, dataSource, publisher, clock, RetrainSettings.disabled());
+    }
+
+    /**
+     * Starts with Kafka when configured and the system clock, and runs retraining as {@code
+     * retrain} says (e.g. {@code RetrainSettings.with(new LocalProcessBackend(dir))}).
+     */
+    public static RegistryServer start(
+            RegistryConfig config, DataSource dataSource, RetrainSettings retrain) {
+        ReferenceProfilePublisher publisher =
+                config.kafkaBootstrapServers() == null
+                        ? ReferenceProfilePublisher.NONE
+                        : new KafkaReferenceProfilePublisher(
+                                config.kafkaBootstrapServers(), config.profilesTopic());
+        return start(config, dataSource, publisher, Clock.systemUTC(), retrain);
+    }
+
+    /** Starts with the given publisher, clock and retraining settings. */
+    public static RegistryServer start(
+            RegistryConfig config,
+            DataSource dataSource,
+            ReferenceProfilePublisher publisher,
+            Clock clock,
+            RetrainSettings retrain) {
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(publisher);
         try {
@@ -98,13 +130,19 @@ public final class RegistryServer implements AutoCloseable {
                             config.notificationMaxAttempts(),
                             config.slackMinInterval());
             resources.add(dispatcher);
-            AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp);
+            RetrainOrchestrator orchestrator =
+                    new RetrainOrchestrator(jdbi, clock, registry, tokens, retrain);
+            resources.add(orchestrator);
+            AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp, orchestrator);
 
             List<Consumer<RoutesConfig>> routes = new ArrayList<>();
             routes.add(new MlflowApi(registry, access, config.maxBodyBytes())::register);
             routes.add(new ProfileApi(profiles, access, config.maxProfileBytes())::register);
             routes.add(new TokenApi(tokens, access, config.maxBodyBytes())::register);
             routes.add(new AlertApi(intake, jdbi, access, config.maxBodyBytes())::register);
+            routes.add(
+                    new RetrainApi(orchestrator, registry, access, config.maxBodyBytes())
+                            ::register);
 
             Javalin app =
                     RegistryApp.create(
@@ -126,8 +164,9 @@ public final class RegistryServer implements AutoCloseable {
                             ? "localhost"
                             : config.host();
             String url = "http://" + host + ":" + app.port();
+            orchestrator.start(url);
             LOG.info("registry listening on {}", url);
-            return new RegistryServer(app, jdbi, url, generated, resources);
+            return new RegistryServer(app, jdbi, url, generated, orchestrator, resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -154,6 +193,11 @@ public final class RegistryServer implements AutoCloseable {
     /** The database handle (for embedding callers and tests). */
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** The retraining loop (for embedding callers and tests). */
+    public RetrainOrchestrator retrain() {
+        return orchestrator;
     }
 
     @Override

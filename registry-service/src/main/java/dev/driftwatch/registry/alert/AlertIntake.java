@@ -37,11 +37,19 @@ public final class AlertIntake {
     private final Jdbi jdbi;
     private final Clock clock;
     private final Runnable deliveriesQueued;
+    private final FiringAlertListener firingListener;
 
     public AlertIntake(Jdbi jdbi, Clock clock, Runnable deliveriesQueued) {
+        this(jdbi, clock, deliveriesQueued, FiringAlertListener.NONE);
+    }
+
+    /** Also tells {@code firingListener} (the retrain orchestrator) about new firing alerts. */
+    public AlertIntake(
+            Jdbi jdbi, Clock clock, Runnable deliveriesQueued, FiringAlertListener firingListener) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.deliveriesQueued = deliveriesQueued;
+        this.firingListener = firingListener;
     }
 
     /**
@@ -143,6 +151,7 @@ public final class AlertIntake {
             if (a.isFiring()) {
                 queueTriggers(h, id, a, now);
                 alerts.refreshDeliveryState(id);
+                firingListener.firing(h, id, a);
                 return Transition.NEW_FIRING;
             }
             return Transition.NEW_RESOLVED;

@@ -151,6 +151,74 @@ public final class ModelRegistry {
                 });
     }
 
+    /** The alias that keeps the champion a promotion replaced, for {@link #rollback}. */
+    public static final String PREVIOUS = "previous";
+
+    public static final String CHAMPION = "champion";
+
+    /**
+     * Moves {@code champion} to {@code version} and {@code previous} to the version it replaced, in
+     * one transaction (the champion listener publishes the new baseline inside it). Returns the
+     * replaced version, or 0 when there was no champion.
+     */
+    public int promote(String name, String version) {
+        NameRules.modelName(name);
+        int v = NameRules.version(version);
+        return jdbi.inTransaction(
+                h -> {
+                    ModelDao models = h.attach(ModelDao.class);
+                    models.lock(name).orElseThrow(() -> modelNotFound(name));
+                    h.attach(VersionDao.class)
+                            .find(name, v)
+                            .orElseThrow(() -> versionNotFound(name, v));
+                    int previous = models.alias(name, CHAMPION).map(AliasRow::version).orElse(0);
+                    long now = clock.millis();
+                    if (previous != 0 && previous != v) {
+                        models.setAlias(name, PREVIOUS, previous, now);
+                        aliasMoveListener.aliasMoved(h, name, PREVIOUS, previous);
+                    }
+                    models.setAlias(name, CHAMPION, v, now);
+                    models.touch(name, now);
+                    aliasMoveListener.aliasMoved(h, name, CHAMPION, v);
+                    return previous;
+                });
+    }
+
+    /**
+     * Moves {@code champion} back to the {@code previous} version and {@code previous} to the
+     * version it replaced. Returns the version that is champion now.
+     */
+    public int rollback(String name) {
+        NameRules.modelName(name);
+        return jdbi.inTransaction(
+                h -> {
+                    ModelDao models = h.attach(ModelDao.class);
+                    models.lock(name).orElseThrow(() -> modelNotFound(name));
+                    int previous =
+                            models.alias(name, PREVIOUS)
+                                    .map(AliasRow::version)
+                                    .orElseThrow(
+                                            () ->
+                                                    RegistryException.invalid(
+                                                            name
+                                                                    + " has no 'previous' version to"
+                                                                    + " roll back to (set when a"
+                                                                    + " promotion replaces a"
+                                                                    + " champion)."));
+                    int current = models.alias(name, CHAMPION).map(AliasRow::version).orElse(0);
+                    long now = clock.millis();
+                    if (current != 0) {
+                        models.setAlias(name, PREVIOUS, current, now);
+                    } else {
+                        models.deleteAlias(name, PREVIOUS);
+                    }
+                    models.setAlias(name, CHAMPION, previous, now);
+                    models.touch(name, now);
+                    aliasMoveListener.aliasMoved(h, name, CHAMPION, previous);
+                    return previous;
+                });
+    }
+
     public void deleteAlias(String name, String alias) {
         NameRules.modelName(name);
         NameRules.alias(alias);
