@@ -69,12 +69,17 @@ final class TestKafka {
             // produce only once every partition has a leader (else the first sends are retried)
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
-                boolean ready =
-                        admin.describeTopics(created).allTopicNames().get().values().stream()
-                                .allMatch(
-                                        d ->
-                                                d.partitions().stream()
-                                                        .allMatch(p -> p.leader() != null));
+                boolean ready;
+                try {
+                    ready =
+                            admin.describeTopics(created).allTopicNames().get().values().stream()
+                                    .allMatch(
+                                            d ->
+                                                    d.partitions().stream()
+                                                            .allMatch(p -> p.leader() != null));
+                } catch (java.util.concurrent.ExecutionException notYetKnown) {
+                    ready = false;
+                }
                 if (ready || System.nanoTime() > deadline) {
                     break;
                 }
