@@ -133,6 +133,16 @@ public final class EndToEndBenchmark {
                             runAll(corpus, traffic, profiles, windowMs, p, options.events()));
                 }
             }
+            report.runs.add(
+                    runPipeline(
+                            PipelineRun.DRIFT_WITHOUT_OBJECT_REUSE,
+                            report.summaryParallelism,
+                            corpus,
+                            options.events(),
+                            false,
+                            (env, source, tally) ->
+                                    ShippedDriftPipeline.build(
+                                            env, source, profiles, windowMs, tally)));
         } finally {
             EventCorpus.release(corpus);
         }
@@ -193,11 +203,24 @@ public final class EndToEndBenchmark {
     private PipelineRun runPipeline(
             String name, int parallelism, String corpus, int events, PipelineBuilder builder)
             throws Exception {
+        return runPipeline(name, parallelism, corpus, events, true, builder);
+    }
+
+    private PipelineRun runPipeline(
+            String name,
+            int parallelism,
+            String corpus,
+            int events,
+            boolean objectReuse,
+            PipelineBuilder builder)
+            throws Exception {
         RunTally tally = RunTally.create(name.replace(' ', '-'));
         try {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(parallelism);
-            env.getConfig().enableObjectReuse();
+            if (objectReuse) {
+                env.getConfig().enableObjectReuse();
+            }
             builder.build(env, EventCorpus.source(corpus, events, tally), tally);
             JobGraph job = env.getStreamGraph().getJobGraph();
             System.gc();
@@ -261,6 +284,20 @@ public final class EndToEndBenchmark {
             double pass = report.median(PipelineRun.PASS_THROUGH, p).eventsPerSecond();
             double drift = report.median(PipelineRun.DRIFT, p).eventsPerSecond();
             double naive = report.median(PipelineRun.NAIVE, p).eventsPerSecond();
+            if (p == report.summaryParallelism) {
+                PipelineRun r = report.median(PipelineRun.DRIFT_WITHOUT_OBJECT_REUSE, p);
+                out.printf(
+                        Locale.ROOT,
+                        "| %d | %s | %.0f | %.2f | %d / %d | %d | %d |%n",
+                        p,
+                        r.pipeline(),
+                        r.eventsPerSecond(),
+                        r.cpuSecondsPerMillionEvents(),
+                        r.eventsAccounted(),
+                        r.events(),
+                        r.deadLetters(),
+                        r.eventsWithoutReference());
+            }
             out.printf(
                     Locale.ROOT,
                     "parallelism %d: drift / pass-through = %.3f, drift / naive = %.3f%n",
@@ -269,14 +306,22 @@ public final class EndToEndBenchmark {
                     drift / naive);
         }
         if (options.repeats() > 1) {
-            out.println("all runs (events/s):");
-            for (PipelineRun r : report.runs) {
+            out.println("all runs, in order (events/s; ratios within each round of three):");
+            List<PipelineRun> runs = report.runs;
+            for (int i = 0; i + 2 < runs.size(); i += 3) {
+                PipelineRun pass = runs.get(i);
+                PipelineRun drift = runs.get(i + 1);
+                PipelineRun naive = runs.get(i + 2);
                 out.printf(
                         Locale.ROOT,
-                        "  p=%d %-12s %.0f%n",
-                        r.parallelism(),
-                        r.pipeline(),
-                        r.eventsPerSecond());
+                        "  p=%d pass-through %.0f, drift %.0f, naive %.0f:"
+                                + " drift / pass-through %.3f, drift / naive %.3f%n",
+                        pass.parallelism(),
+                        pass.eventsPerSecond(),
+                        drift.eventsPerSecond(),
+                        naive.eventsPerSecond(),
+                        drift.eventsPerSecond() / pass.eventsPerSecond(),
+                        drift.eventsPerSecond() / naive.eventsPerSecond());
             }
         }
     }

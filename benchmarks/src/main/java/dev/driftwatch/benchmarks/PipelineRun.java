@@ -17,6 +17,7 @@ record PipelineRun(
     static final String PASS_THROUGH = "pass-through";
     static final String DRIFT = "drift job";
     static final String NAIVE = "naive";
+    static final String DRIFT_WITHOUT_OBJECT_REUSE = "drift job, no object reuse";
 
     double eventsPerSecond() {
         return events / seconds;
