@@ -95,7 +95,12 @@ public final class KubernetesJobBackend implements TrainingBackend {
 
     @Override
     public Optional<RunStatus> status(String runId) {
-        Job job = informer.getStore().getByKey(namespace + "/" + TrainingJobs.jobName(runId));
+        String name = TrainingJobs.jobName(runId);
+        Job job = informer.getStore().getByKey(namespace + "/" + name);
+        if (job == null) {
+            // a Job created a moment ago may not have reached the informer yet: ask the API server
+            job = jobs().withName(name).get();
+        }
         return Optional.ofNullable(job).map(j -> withLogTail(TrainingJobs.status(j)));
     }
 

@@ -1,0 +1,143 @@
+package dev.driftwatch.registry.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.registry.RegistryException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Gates on reported metrics, and policy parsing and matching, without a database. */
+class ValidationGateTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    @Test
+    void minVsChampionComparesWithTheChampionMinusTheTolerance() throws Exception {
+        ValidationGate g = new ValidationGate(ValidationGate.MIN_VS_CHAMPION, "roc_auc", 0.01);
+        GateResult pass =
+                g.evaluate(
+                        json(
+                                "{\"candidate\": {\"roc_auc\": 0.895}, \"champion\": {\"roc_auc\": 0.90}}"));
+        assertThat(pass.passed()).isTrue();
+        assertThat(pass.threshold()).isCloseTo(0.89, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(pass.championValue()).isEqualTo(0.90);
+        GateResult fail =
+                g.evaluate(
+                        json(
+                                "{\"candidate\": {\"roc_auc\": 0.88}, \"champion\": {\"roc_auc\": 0.90}}"));
+        assertThat(fail.passed()).isFalse();
+        assertThat(fail.detail()).contains("0.88", "<", "0.9");
+        assertThat(g.evaluate(json("{\"candidate\": {\"roc_auc\": 0.5}}")).passed())
+                .as("no champion value: nothing to compare with")
+                .isTrue();
+        assertThat(g.evaluate(json("{\"candidate\": {}}")).passed()).isFalse();
+    }
+
+    @Test
+    void maxValueAndSegmentGap() throws Exception {
+        ValidationGate latency = new ValidationGate(ValidationGate.MAX_VALUE, "latency_p99_ms", 50);
+        assertThat(latency.evaluate(json("{\"candidate\": {\"latency_p99_ms\": 50}}")).passed())
+                .isTrue();
+        assertThat(latency.evaluate(json("{\"candidate\": {\"latency_p99_ms\": 50.1}}")).passed())
+                .isFalse();
+
+        ValidationGate gap = new ValidationGate(ValidationGate.MAX_SEGMENT_GAP, "recall", 0.05);
+        GateResult r =
+                gap.evaluate(
+                        json(
+                                "{\"candidate\": {}, \"segments\": {\"recall\": {\"eu\": 0.80, \"us\": 0.86, \"apac\": 0.83}}}"));
+        assertThat(r.passed()).isFalse();
+        assertThat(r.observed()).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(r.detail()).contains("us", "eu");
+        assertThat(gap.evaluate(json("{\"segments\": {\"recall\": {\"eu\": 0.8}}}")).passed())
+                .isFalse();
+    }
+
+    @Test
+    void aPolicyIsParsedWithDefaultsAndMatchesAlertsByLabel() throws Exception {
+        RetrainPolicy p =
+                RetrainPolicy.parse(
+                        json(
+                                "{\"triggers\": [{\"alertname\": \"FeatureDrift\", \"severities\": [\"critical\"]},"
+                                        + " {\"metric\": \"roc_auc\"}],"
+                                        + " \"training\": {\"command\": [\"train\"], \"gpus\": 2, \"deadline\": \"90min\"},"
+                                        + " \"validation\": {\"command\": [\"validate\"]}}"));
+        assertThat(p.cooldown()).isEqualTo(Duration.ofHours(6));
+        assertThat(p.dedupWindow()).isEqualTo(Duration.ofHours(24));
+        assertThat(p.gpuHoursPerDay()).isInfinite();
+        assertThat(p.manualApproval()).isFalse();
+        assertThat(p.maxGpuHoursPerRun()).isEqualTo(3.0);
+        Instant t = Instant.parse("2026-11-26T10:00:00Z");
+        assertThat(
+                        p.matches(
+                                Alert.firing(
+                                        Map.of("alertname", "FeatureDrift", "severity", "critical"),
+                                        Map.of(),
+                                        t,
+                                        "")))
+                .isTrue();
+        assertThat(
+                        p.matches(
+                                Alert.firing(
+                                        Map.of("alertname", "FeatureDrift", "severity", "warning"),
+                                        Map.of(),
+                                        t,
+                                        "")))
+                .isFalse();
+        assertThat(
+                        p.matches(
+                                Alert.firing(
+                                        Map.of("alertname", "PerfDrop", "metric", "roc_auc"),
+                                        Map.of(),
+                                        t,
+                                        "")))
+                .isTrue();
+        assertThat(
+                        p.matches(
+                                Alert.firing(
+                                                Map.of(
+                                                        "alertname",
+                                                        "FeatureDrift",
+                                                        "severity",
+                                                        "critical"),
+                                                Map.of(),
+                                                t,
+                                                "")
+                                        .resolve(t.plusSeconds(60), Map.of())))
+                .as("a resolved alert never triggers")
+                .isFalse();
+    }
+
+    @Test
+    void badPoliciesNameTheField() {
+        assertThatThrownBy(() -> RetrainPolicy.parse(json("{\"triggers\": []}")))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("'triggers' must be a non-empty array");
+        assertThatThrownBy(
+                        () ->
+                                RetrainPolicy.parse(
+                                        json(
+                                                "{\"triggers\": [{}], \"training\": {\"command\": []}}")))
+                .hasMessageContaining("'training.command' must not be empty");
+        assertThatThrownBy(
+                        () ->
+                                RetrainPolicy.parse(
+                                        json(
+                                                "{\"triggers\": [{\"severities\": [\"loud\"]}],"
+                                                        + " \"training\": {\"command\": [\"t\"]}}")))
+                .hasMessageContaining("severity must be one of");
+        assertThatThrownBy(() -> DurationText.parse("cooldown", "1 week"))
+                .hasMessageContaining("'cooldown' must be a duration");
+        assertThat(DurationText.parse("x", "5min")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(DurationText.parse("x", "28d")).isEqualTo(Duration.ofDays(28));
+    }
+}
