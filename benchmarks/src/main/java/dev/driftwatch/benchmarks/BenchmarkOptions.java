@@ -18,6 +18,7 @@ record BenchmarkOptions(
         List<Integer> scaleModels,
         List<Integer> scaleFeatures,
         int scaleEvents,
+        String stateBackend,
         boolean help) {
 
     static final String USAGE =
@@ -44,6 +45,8 @@ record BenchmarkOptions(
                     "  --scale-features LIST    numeric features for scaling (default 20,100,500)",
                     "  --scale-events N         events per scaling run at 20 features, scaled by"
                             + " 20/features (default 100000)",
+                    "  --state-backend NAME     hashmap or rocksdb, for the drift job and the naive"
+                            + " design (default hashmap)",
                     "  --help                   this message",
                     "The last line of stdout is the JSON summary.");
 
@@ -62,6 +65,7 @@ record BenchmarkOptions(
                 List.of(1, 10, 100),
                 List.of(20, 100, 500),
                 100_000,
+                "hashmap",
                 false);
     }
 
@@ -85,6 +89,7 @@ record BenchmarkOptions(
         List<Integer> scaleModels = o.scaleModels;
         List<Integer> scaleFeatures = o.scaleFeatures;
         int scaleEvents = o.scaleEvents;
+        String stateBackend = o.stateBackend;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -104,6 +109,15 @@ record BenchmarkOptions(
                 case "--scale-models" -> scaleModels = list(flag, value(args, ++i, flag));
                 case "--scale-features" -> scaleFeatures = list(flag, value(args, ++i, flag));
                 case "--scale-events" -> scaleEvents = positive(flag, value(args, ++i, flag));
+                case "--state-backend" -> {
+                    stateBackend = value(args, ++i, flag);
+                    if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
+                        throw new IllegalArgumentException(
+                                "--state-backend must be hashmap or rocksdb, was '"
+                                        + stateBackend
+                                        + "'");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
             }
         }
@@ -124,6 +138,7 @@ record BenchmarkOptions(
                 scaleModels,
                 scaleFeatures,
                 scaleEvents,
+                stateBackend,
                 help);
     }
 

@@ -8,6 +8,10 @@ import java.util.Locale;
 /** The harness' results and its JSON summary (DESIGN.md, "Commands": {@code bench}). */
 final class BenchmarkReport {
     final List<PipelineRun> runs = new ArrayList<>();
+
+    /** The measured rounds in order: pass-through, drift job, naive (and the ablation). */
+    final List<List<PipelineRun>> rounds = new ArrayList<>();
+
     final List<PipelineRun> scalingRuns = new ArrayList<>();
     double stateBytesPerFeatureWindow = Double.NaN;
     int events;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -115,34 +116,28 @@ public final class EndToEndBenchmark {
         out.printf(
                 Locale.ROOT,
                 "events: %d per run (%d models, %d numeric + %d categorical features,"
-                        + " %d-event windows), warm-up %d, repeats %d%n",
+                        + " %d-event windows), warm-up %d, repeats %d,"
+                        + " state backend %s, object reuse on, no checkpoints%n",
                 options.events(),
                 options.models(),
                 options.features(),
                 SyntheticTraffic.CATEGORICAL_FEATURES,
                 options.windowEvents(),
                 options.warmupEvents(),
-                options.repeats());
+                options.repeats(),
+                options.stateBackend());
         try {
             for (int p : options.parallelism()) {
                 if (options.warmupEvents() > 0) {
-                    runAll(corpus, traffic, profiles, windowMs, p, options.warmupEvents());
+                    runRound(corpus, traffic, profiles, windowMs, p, options.warmupEvents());
                 }
                 for (int r = 0; r < options.repeats(); r++) {
-                    report.runs.addAll(
-                            runAll(corpus, traffic, profiles, windowMs, p, options.events()));
+                    List<PipelineRun> round =
+                            runRound(corpus, traffic, profiles, windowMs, p, options.events());
+                    report.runs.addAll(round);
+                    report.rounds.add(round);
                 }
             }
-            report.runs.add(
-                    runPipeline(
-                            PipelineRun.DRIFT_WITHOUT_OBJECT_REUSE,
-                            report.summaryParallelism,
-                            corpus,
-                            options.events(),
-                            false,
-                            (env, source, tally) ->
-                                    ShippedDriftPipeline.build(
-                                            env, source, profiles, windowMs, tally)));
         } finally {
             EventCorpus.release(corpus);
         }
@@ -154,7 +149,11 @@ public final class EndToEndBenchmark {
         return report;
     }
 
-    private List<PipelineRun> runAll(
+    /**
+     * One round: each pipeline once, back to back, so that the ratios within a round see the same
+     * machine load; at the summary's parallelism also the drift job without object reuse.
+     */
+    private List<PipelineRun> runRound(
             String corpus,
             SyntheticTraffic traffic,
             List<ReferenceProfile> profiles,
@@ -191,7 +190,19 @@ public final class EndToEndBenchmark {
                                         options.referenceSample(),
                                         windowMs,
                                         tally));
-        return List.of(pass, drift, naive);
+        if (parallelism != options.parallelism().get(0)) {
+            return List.of(pass, drift, naive);
+        }
+        PipelineRun driftWithoutReuse =
+                runPipeline(
+                        PipelineRun.DRIFT_WITHOUT_OBJECT_REUSE,
+                        parallelism,
+                        corpus,
+                        events,
+                        false,
+                        (env, source, tally) ->
+                                ShippedDriftPipeline.build(env, source, profiles, windowMs, tally));
+        return List.of(pass, drift, naive, driftWithoutReuse);
     }
 
     /** Adds one pipeline to an environment. */
@@ -216,8 +227,10 @@ public final class EndToEndBenchmark {
             throws Exception {
         RunTally tally = RunTally.create(name.replace(' ', '-'));
         try {
+            Configuration jobConfig = new Configuration();
+            jobConfig.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
             StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+                    StreamExecutionEnvironment.createLocalEnvironment(parallelism, jobConfig);
             if (objectReuse) {
                 env.getConfig().enableObjectReuse();
             }
@@ -306,20 +319,25 @@ public final class EndToEndBenchmark {
                     drift / naive);
         }
         if (options.repeats() > 1) {
-            out.println("all runs, in order (events/s; ratios within each round of three):");
-            List<PipelineRun> runs = report.runs;
-            for (int i = 0; i + 2 < runs.size(); i += 3) {
-                PipelineRun pass = runs.get(i);
-                PipelineRun drift = runs.get(i + 1);
-                PipelineRun naive = runs.get(i + 2);
+            out.println("all rounds, in order (events/s; ratios within the round):");
+            for (List<PipelineRun> round : report.rounds) {
+                PipelineRun pass = round.get(0);
+                PipelineRun drift = round.get(1);
+                PipelineRun naive = round.get(2);
                 out.printf(
                         Locale.ROOT,
-                        "  p=%d pass-through %.0f, drift %.0f, naive %.0f:"
+                        "  p=%d pass-through %.0f, drift %.0f, naive %.0f%s:"
                                 + " drift / pass-through %.3f, drift / naive %.3f%n",
                         pass.parallelism(),
                         pass.eventsPerSecond(),
                         drift.eventsPerSecond(),
                         naive.eventsPerSecond(),
+                        round.size() > 3
+                                ? String.format(
+                                        Locale.ROOT,
+                                        ", drift without object reuse %.0f",
+                                        round.get(3).eventsPerSecond())
+                                : "",
                         drift.eventsPerSecond() / pass.eventsPerSecond(),
                         drift.eventsPerSecond() / naive.eventsPerSecond());
             }
