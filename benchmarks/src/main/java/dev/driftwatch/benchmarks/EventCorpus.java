@@ -47,16 +47,9 @@ public final class EventCorpus {
     }
 
     /**
-     * Milliseconds a source waits before its first event, so that the reference profiles (a
-     * separate, tiny source) reach the drift job's operators first. Not timed: the tally's clock
-     * starts at the first event.
-     */
-    static final long START_DELAY_MS = 500;
-
-    /**
      * A bounded source of the corpus' first {@code count} events as {@link RawRecord}s (in order,
-     * split across the source's subtasks); it waits {@link #START_DELAY_MS}, then marks the tally's
-     * start when it emits its first record.
+     * split across the source's subtasks); it marks the tally's start when it emits its first
+     * record.
      */
     public static DataGeneratorSource<RawRecord> source(String id, int count, RunTally tally) {
         if (count > get(id).length) {
@@ -82,10 +75,9 @@ public final class EventCorpus {
         }
 
         @Override
-        public void open(SourceReaderContext readerContext) throws InterruptedException {
+        public void open(SourceReaderContext readerContext) {
             events = get(corpusId);
             tally = RunTally.get(tallyId);
-            Thread.sleep(START_DELAY_MS);
         }
 
         @Override
