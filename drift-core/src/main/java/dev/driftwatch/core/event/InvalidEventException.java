@@ -6,7 +6,8 @@ public class InvalidEventException extends Exception {
     private final String modelVersion;
     private final long timestamp;
 
-    InvalidEventException(String reason, String modelName, String modelVersion, long timestamp) {
+    public InvalidEventException(
+            String reason, String modelName, String modelVersion, long timestamp) {
         super(reason, null, false, false);
         this.modelName = modelName;
         this.modelVersion = modelVersion;

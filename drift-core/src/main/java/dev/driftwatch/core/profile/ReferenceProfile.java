@@ -38,12 +38,26 @@ public final class ReferenceProfile {
     private final String modelVersion;
     private final Instant createdAt;
     private final Map<String, FeatureReference> features;
+    private final Map<String, Double> performance;
 
     public ReferenceProfile(
             String modelName,
             String modelVersion,
             Instant createdAt,
             Map<String, FeatureReference> features) {
+        this(modelName, modelVersion, createdAt, features, Map.of());
+    }
+
+    /**
+     * A profile that also records the model's reference performance (e.g. {@code roc_auc} on its
+     * validation set), against which the performance job measures drops.
+     */
+    public ReferenceProfile(
+            String modelName,
+            String modelVersion,
+            Instant createdAt,
+            Map<String, FeatureReference> features,
+            Map<String, Double> performance) {
         if (modelName == null || modelName.isBlank()) {
             throw new DriftCoreException("reference profile: model_name is required");
         }
@@ -57,6 +71,15 @@ public final class ReferenceProfile {
         this.modelVersion = modelVersion;
         this.createdAt = createdAt;
         this.features = Collections.unmodifiableMap(new LinkedHashMap<>(features));
+        for (Map.Entry<String, Double> e : performance.entrySet()) {
+            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                throw new DriftCoreException(
+                        "reference profile: performance."
+                                + e.getKey()
+                                + " must be a finite number");
+            }
+        }
+        this.performance = Collections.unmodifiableMap(new LinkedHashMap<>(performance));
     }
 
     public String modelName() {
@@ -79,6 +102,11 @@ public final class ReferenceProfile {
     /** Feature names in profile order. */
     public List<String> featureNames() {
         return new ArrayList<>(features.keySet());
+    }
+
+    /** Reference performance values by metric name (empty when none were recorded). */
+    public Map<String, Double> performance() {
+        return performance;
     }
 
     public FeatureReference feature(String name) {
@@ -114,6 +142,10 @@ public final class ReferenceProfile {
             } else {
                 writeCategorical(f, (CategoricalReference) e.getValue());
             }
+        }
+        if (!performance.isEmpty()) {
+            ObjectNode perf = root.putObject("performance");
+            performance.forEach(perf::put);
         }
         return root;
     }
@@ -218,7 +250,19 @@ public final class ReferenceProfile {
                                 : "reference profile: feature '" + e.getKey() + "': " + msg);
             }
         }
-        return new ReferenceProfile(model, modelVersion, created, features);
+        Map<String, Double> performance = new LinkedHashMap<>();
+        JsonNode perf = root.get("performance");
+        if (perf != null) {
+            if (!perf.isObject()) {
+                throw new DriftCoreException("reference profile: performance must be an object");
+            }
+            Iterator<Map.Entry<String, JsonNode>> pit = perf.fields();
+            while (pit.hasNext()) {
+                Map.Entry<String, JsonNode> e = pit.next();
+                performance.put(e.getKey(), number(e.getValue(), "performance." + e.getKey()));
+            }
+        }
+        return new ReferenceProfile(model, modelVersion, created, features, performance);
     }
 
     private static FeatureReference readFeature(JsonNode f, String where) {
@@ -355,7 +399,8 @@ public final class ReferenceProfile {
                 && modelName.equals(p.modelName)
                 && modelVersion.equals(p.modelVersion)
                 && createdAt.equals(p.createdAt)
-                && features.equals(p.features);
+                && features.equals(p.features)
+                && performance.equals(p.performance);
     }
 
     @Override

@@ -1,0 +1,146 @@
+package dev.driftwatch.core.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Parses and validates the label contract (DESIGN.md): {@code prediction_id}, {@code model_name},
+ * {@code timestamp} (RFC 3339 or epoch ms) and exactly one of {@code label} (string, number or
+ * boolean) or {@code value} (number, for regression).
+ *
+ * <pre>{@code
+ * LabelEvent label = new LabelParser(1 << 16).parse(bytes); // throws InvalidEventException
+ * }</pre>
+ */
+public final class LabelParser {
+    private static final JsonFactory JSON =
+            JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+
+    private final int maxBytes;
+
+    public LabelParser(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public LabelEvent parse(byte[] bytes) throws InvalidEventException {
+        LabelEvent e = new LabelEvent();
+        boolean hasTimestamp = false;
+        boolean hasValue = false;
+        if (bytes == null || bytes.length == 0) {
+            throw invalid("empty record", e, false);
+        }
+        if (bytes.length > maxBytes) {
+            throw invalid(
+                    "record of " + bytes.length + " bytes exceeds the limit of " + maxBytes,
+                    e,
+                    false);
+        }
+        try (JsonParser json = JSON.createParser(bytes)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid("not a JSON object", e, false);
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken t = json.nextToken();
+                switch (field) {
+                    case "prediction_id" -> e.predictionId = text(json, t, field, e, hasTimestamp);
+                    case "model_name" -> e.modelName = text(json, t, field, e, hasTimestamp);
+                    case "timestamp" -> {
+                        if (t == JsonToken.VALUE_NUMBER_INT) {
+                            e.timestamp = json.getLongValue();
+                        } else if (t == JsonToken.VALUE_STRING) {
+                            try {
+                                e.timestamp =
+                                        OffsetDateTime.parse(json.getText())
+                                                .toInstant()
+                                                .toEpochMilli();
+                            } catch (DateTimeParseException ex) {
+                                throw invalid(
+                                        "unparseable timestamp '" + json.getText() + "'", e, false);
+                            }
+                        } else {
+                            throw invalid(
+                                    "field 'timestamp' must be an RFC 3339 string or epoch milliseconds",
+                                    e,
+                                    false);
+                        }
+                        hasTimestamp = true;
+                    }
+                    case "label" -> {
+                        if (t == JsonToken.VALUE_STRING
+                                || t == JsonToken.VALUE_NUMBER_INT
+                                || t == JsonToken.VALUE_NUMBER_FLOAT
+                                || t == JsonToken.VALUE_TRUE
+                                || t == JsonToken.VALUE_FALSE) {
+                            e.label = json.getText();
+                        } else {
+                            throw invalid(
+                                    "field 'label' must be a string, number or boolean",
+                                    e,
+                                    hasTimestamp);
+                        }
+                    }
+                    case "value" -> {
+                        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                            e.value = json.getDoubleValue();
+                            hasValue = true;
+                        } else {
+                            throw invalid("field 'value' must be a number", e, hasTimestamp);
+                        }
+                    }
+                    default -> json.skipChildren();
+                }
+            }
+            if (json.nextToken() != null) {
+                throw invalid("trailing content after the JSON object", e, hasTimestamp);
+            }
+        } catch (IOException ex) {
+            throw invalid(
+                    "malformed JSON: "
+                            + (ex.getMessage() == null
+                                    ? ""
+                                    : ex.getMessage().lines().findFirst().orElse("")),
+                    e,
+                    false);
+        }
+        for (String[] f :
+                new String[][] {{e.predictionId, "prediction_id"}, {e.modelName, "model_name"}}) {
+            if (f[0] == null || f[0].isEmpty()) {
+                throw invalid("missing required field '" + f[1] + "'", e, hasTimestamp);
+            }
+        }
+        if (!hasTimestamp) {
+            throw invalid("missing required field 'timestamp'", e, false);
+        }
+        if (e.label == null && !hasValue) {
+            throw invalid(
+                    "a label needs 'label' (classification) or 'value' (regression)", e, true);
+        }
+        if (e.label != null && hasValue) {
+            throw invalid("a label has either 'label' or 'value', not both", e, true);
+        }
+        if (hasValue && !Double.isFinite(e.value)) {
+            throw invalid("field 'value' must be finite", e, true);
+        }
+        return e;
+    }
+
+    private static String text(JsonParser json, JsonToken t, String field, LabelEvent e, boolean ts)
+            throws IOException, InvalidEventException {
+        if (t != JsonToken.VALUE_STRING) {
+            throw invalid("field '" + field + "' must be a string", e, ts);
+        }
+        return json.getText();
+    }
+
+    private static InvalidEventException invalid(
+            String reason, LabelEvent e, boolean hasTimestamp) {
+        return new InvalidEventException(
+                reason, e.modelName, null, hasTimestamp ? e.timestamp : Long.MIN_VALUE);
+    }
+}

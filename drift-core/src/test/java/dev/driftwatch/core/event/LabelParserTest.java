@@ -1,0 +1,78 @@
+package dev.driftwatch.core.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LabelParserTest {
+    private final LabelParser parser = new LabelParser(4096);
+
+    private LabelEvent parse(String json) throws InvalidEventException {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void parsesClassificationAndRegressionLabels() throws Exception {
+        LabelEvent c =
+                parse(
+                        "{\"prediction_id\": \"req-7f3a\", \"model_name\": \"fraud\", \"timestamp\":"
+                                + " \"2026-11-29T08:00:00Z\", \"label\": \"1\"}");
+        assertThat(c.label).isEqualTo("1");
+        assertThat(c.isValue()).isFalse();
+        assertThat(c.timestamp)
+                .isEqualTo(java.time.Instant.parse("2026-11-29T08:00:00Z").toEpochMilli());
+        LabelEvent r =
+                parse(
+                        "{\"prediction_id\": \"a\", \"model_name\": \"eta\", \"timestamp\": 5, \"value\": 12.3}");
+        assertThat(r.isValue()).isTrue();
+        assertThat(r.value).isEqualTo(12.3);
+        assertThat(
+                        parse(
+                                        "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": 5, \"label\": 1}")
+                                .label)
+                .isEqualTo("1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "nope|malformed JSON",
+                "{\"model_name\": \"m\", \"timestamp\": 1, \"label\": \"1\"}|missing required field 'prediction_id'",
+                "{\"prediction_id\": \"a\", \"timestamp\": 1, \"label\": \"1\"}|missing required field 'model_name'",
+                "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"label\": \"1\"}|missing required field 'timestamp'",
+                "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": 1}|needs 'label'",
+                "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": 1, \"label\": \"1\", \"value\": 2}|not both",
+                "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": 1, \"value\": \"high\"}|field 'value' must be a number",
+                "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": 1, \"label\": [1]}|field 'label' must be a string",
+                "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": \"later\", \"label\": \"1\"}|unparseable timestamp",
+            })
+    void rejectsBadLabels(String json, String reason) {
+        assertThatThrownBy(() -> parse(json))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void referenceProfilesCarryOptionalPerformance() {
+        var base = dev.driftwatch.core.profile.TestProfiles.amountAndCountry(100);
+        var withPerf =
+                new dev.driftwatch.core.profile.ReferenceProfile(
+                        base.modelName(),
+                        base.modelVersion(),
+                        base.createdAt(),
+                        base.features(),
+                        java.util.Map.of("roc_auc", 0.91));
+        var back = dev.driftwatch.core.profile.ReferenceProfile.fromJson(withPerf.toJson());
+        assertThat(back.performance()).containsEntry("roc_auc", 0.91);
+        assertThat(back).isEqualTo(withPerf);
+        assertThat(
+                        dev.driftwatch.core.profile.ReferenceProfile.fromJson(base.toJson())
+                                .performance())
+                .isEmpty();
+    }
+}
