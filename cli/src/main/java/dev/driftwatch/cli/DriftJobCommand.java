@@ -24,7 +24,7 @@ import picocli.CommandLine.Unmatched;
             "Run the drift job against the given Kafka and PostgreSQL (local Flink, web UI on --web-ui-port).",
             "Job options are --name value pairs; see the list below and docs/drift-job.md."
         },
-        footer = "%n@|bold Job options|@ (e.g. --window 28d):%n${driftwatch.job-usage}")
+        footer = "%nJob options (e.g. --window 28d):%n${driftwatch.job-usage}")
 final class DriftJobCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",

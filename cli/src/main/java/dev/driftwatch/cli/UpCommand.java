@@ -185,7 +185,7 @@ final class UpCommand implements Callable<Integer> {
                             registryDb);
             out.println("driftwatch up: starting the drift job...");
             out.flush();
-            stack.job = LocalDriftJob.start(config, dataDir, webUiPort);
+            stack.job = LocalDriftJob.start(config, dataDir, webUiPort, true);
             stack.config = config;
             String webUi = "http://localhost:" + webUiPort;
             waitForWebUi(webUi);

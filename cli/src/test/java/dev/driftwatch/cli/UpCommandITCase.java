@@ -57,7 +57,7 @@ class UpCommandITCase {
                             "admin_token");
             HttpClient http = HttpClient.newHttpClient();
             assertThat(get(http, endpoints.get("flink_web_ui").asText() + "/jobs/overview"))
-                    .contains("driftwatch-drift-job", "RUNNING");
+                    .contains("\"name\":\"driftwatch\"", "RUNNING");
             assertThat(get(http, endpoints.get("registry_url").asText() + "/health")).isNotEmpty();
 
             String servers = endpoints.get("kafka_bootstrap_servers").asText();

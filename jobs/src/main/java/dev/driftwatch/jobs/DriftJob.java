@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -26,9 +25,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -99,58 +95,21 @@ public final class DriftJob {
             List<ReferenceProfile> initialProfiles,
             OffsetsInitializer start,
             boolean bounded) {
-        String servers = config.get(BOOTSTRAP_SERVERS);
-        var eventSource =
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(servers)
-                        .setTopics(config.get(PREDICTIONS_TOPIC), config.get(FEATURES_TOPIC))
-                        .setGroupId(config.get(GROUP_ID))
-                        .setStartingOffsets(start)
-                        .setDeserializer(new KafkaFormats.RawRecords())
-                        .setProperty("partition.discovery.interval.ms", "10000");
-        var referenceSource =
-                KafkaSource.<ReferenceUpdate>builder()
-                        .setBootstrapServers(servers)
-                        .setTopics(config.get(REFERENCE_PROFILES_TOPIC))
-                        .setGroupId(config.get(GROUP_ID) + "-reference-profiles")
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setDeserializer(new KafkaFormats.ReferenceProfiles());
-        if (bounded) {
-            eventSource.setBounded(OffsetsInitializer.latest());
-            referenceSource.setBounded(OffsetsInitializer.latest());
-        }
-        Properties transactional = new Properties();
-        transactional.setProperty("transaction.timeout.ms", "600000");
-        KafkaSink<String> alertSink =
-                KafkaSink.<String>builder()
-                        .setBootstrapServers(servers)
-                        .setRecordSerializer(KafkaFormats.alerts(config.get(ALERTS_TOPIC)))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(config.get(GROUP_ID) + "-alerts")
-                        .setKafkaProducerConfig(transactional)
-                        .build();
-        KafkaSink<DeadLetter> deadLetterSink =
-                KafkaSink.<DeadLetter>builder()
-                        .setBootstrapServers(servers)
-                        .setRecordSerializer(
-                                KafkaFormats.deadLetters(config.get(DEAD_LETTERS_TOPIC)))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(config.get(GROUP_ID) + "-dead-letters")
-                        .setKafkaProducerConfig(transactional)
-                        .build();
         return new DriftJob(
                 config,
-                eventSource.build(),
-                referenceSource.build(),
+                KafkaEndpoints.records(
+                        config,
+                        "",
+                        start,
+                        bounded,
+                        config.get(PREDICTIONS_TOPIC),
+                        config.get(FEATURES_TOPIC)),
+                KafkaEndpoints.referenceProfiles(config, "", bounded),
                 initialProfiles,
-                new DriftMetricsSink(
-                        new DriftMetricsSink.Connection(
-                                config.get(JDBC_URL),
-                                config.get(JDBC_USER),
-                                config.get(JDBC_PASSWORD)),
-                        config.get(SINK_BATCH_SIZE)),
-                alertSink,
-                deadLetterSink,
+                DriftMetricsUpsert.sink(
+                        KafkaEndpoints.database(config), config.get(SINK_BATCH_SIZE)),
+                KafkaEndpoints.alerts(config, ""),
+                KafkaEndpoints.deadLetters(config, ""),
                 DriftPolicies.defaults());
     }
 

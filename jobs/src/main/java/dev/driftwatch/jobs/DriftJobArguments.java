@@ -32,7 +32,7 @@ public final class DriftJobArguments {
      */
     public static Configuration parse(List<String> args) {
         Map<String, ConfigOption<?>> byFlag = new LinkedHashMap<>();
-        for (ConfigOption<?> o : DriftJobOptions.all()) {
+        for (ConfigOption<?> o : allOptions()) {
             byFlag.put(flag(o), o);
         }
         Map<ConfigOption<?>, List<String>> values = new LinkedHashMap<>();
@@ -61,10 +61,7 @@ public final class DriftJobArguments {
         for (Map.Entry<ConfigOption<?>, List<String>> e : values.entrySet()) {
             ConfigOption<?> o = e.getKey();
             List<String> vs = e.getValue();
-            boolean list =
-                    o.equals(DriftJobOptions.REFERENCE_PROFILE_FILES)
-                            || o.equals(DriftJobOptions.SEGMENT_TAGS)
-                            || o.equals(DriftJobOptions.ALERT_RULES);
+            boolean list = LIST_OPTIONS.contains(o);
             if (!list && vs.size() > 1) {
                 throw new IllegalArgumentException("option " + flag(o) + " given more than once");
             }
@@ -84,6 +81,21 @@ public final class DriftJobArguments {
         check(config);
         return config;
     }
+
+    /** The drift job's and the performance job's options. */
+    public static List<ConfigOption<?>> allOptions() {
+        List<ConfigOption<?>> all = new ArrayList<>(DriftJobOptions.all());
+        all.addAll(PerformanceJobOptions.all());
+        return all;
+    }
+
+    private static final java.util.Set<ConfigOption<?>> LIST_OPTIONS =
+            java.util.Set.of(
+                    DriftJobOptions.REFERENCE_PROFILE_FILES,
+                    DriftJobOptions.SEGMENT_TAGS,
+                    DriftJobOptions.ALERT_RULES,
+                    PerformanceJobOptions.TASKS,
+                    PerformanceJobOptions.PERFORMANCE_RULES);
 
     private static List<String> splitLists(List<String> vs) {
         List<String> out = new ArrayList<>();
@@ -114,6 +126,12 @@ public final class DriftJobArguments {
             throw new IllegalArgumentException(
                     "--alert-fire-after and --alert-resolve-after must be >= 1");
         }
+        PerformanceJob.tasks(config);
+        PerformanceJob.rules(config);
+        double coverage = config.get(PerformanceJobOptions.MIN_LABEL_COVERAGE);
+        if (!(coverage >= 0 && coverage <= 1)) {
+            throw new IllegalArgumentException("--min-label-coverage must be in [0, 1]");
+        }
         if (config.get(DriftJobOptions.MAX_SEGMENTS) < 1) {
             throw new IllegalArgumentException("--max-segments must be >= 1");
         }
@@ -135,7 +153,7 @@ public final class DriftJobArguments {
     /** Usage text listing every option with its default and description. */
     public static String usage() {
         StringBuilder sb = new StringBuilder();
-        for (ConfigOption<?> o : DriftJobOptions.all()) {
+        for (ConfigOption<?> o : allOptions()) {
             sb.append(String.format("  %s V  (default: %s)%n", flag(o), defaultText(o)));
             sb.append("      ").append(descriptionText(o)).append(System.lineSeparator());
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -22,6 +23,16 @@ public final class LocalDriftJob {
 
     public static JobClient start(Configuration config, Path dataDir, int webUiPort)
             throws Exception {
+        return start(config, dataDir, webUiPort, false);
+    }
+
+    /**
+     * Starts the drift job, and with {@code withPerformance} the performance job in the same Flink
+     * job (one MiniCluster, one web UI), named "driftwatch".
+     */
+    public static JobClient start(
+            Configuration config, Path dataDir, int webUiPort, boolean withPerformance)
+            throws Exception {
         List<ReferenceProfile> profiles = DriftJob.profilesFromFiles(config);
         DriftSchema.migrate(
                 config.get(DriftJobOptions.JDBC_URL),
@@ -33,7 +44,11 @@ public final class LocalDriftJob {
         env.enableCheckpointing(config.get(DriftJobOptions.CHECKPOINT_INTERVAL).toMillis());
         env.getConfig().enableObjectReuse();
         DriftJob.withKafka(config, profiles).build(env);
-        return env.executeAsync("driftwatch-drift-job");
+        if (withPerformance) {
+            PerformanceJob.withKafka(config, profiles, OffsetsInitializer.earliest(), false)
+                    .build(env);
+        }
+        return env.executeAsync(withPerformance ? "driftwatch" : "driftwatch-drift-job");
     }
 
     /** Flink settings of the local run. */

@@ -1,0 +1,18 @@
+package dev.driftwatch.jobs.model;
+
+/** A model's performance window in keyed state. */
+public class PerformanceWindowState {
+    public String modelName;
+    public String modelVersion;
+    public String segment;
+
+    /** The accumulator's versioned bytes (PerformanceWindows); null before the first label. */
+    public byte[] accumulator;
+
+    public long predictions;
+    public long unlabelled;
+    public long orphaned;
+    public boolean dirty;
+
+    public PerformanceWindowState() {}
+}
