@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -142,6 +143,7 @@ public final class EndToEndBenchmark {
             EventCorpus.release(corpus);
         }
         printThroughput(report);
+        printStages(report);
         measureState(report, traffic, profiles.get(0));
         if (options.scaling()) {
             measureScaling(report);
@@ -238,7 +240,12 @@ public final class EndToEndBenchmark {
             JobGraph job = env.getStreamGraph().getJobGraph();
             System.gc();
             long cpuBefore = processCpuNanos();
-            cluster.executeJobBlocking(job);
+            StageCpuSampler stages = new StageCpuSampler();
+            try {
+                cluster.executeJobBlocking(job);
+            } finally {
+                stages.close();
+            }
             long cpuAfter = processCpuNanos();
             return new PipelineRun(
                     name,
@@ -248,7 +255,8 @@ public final class EndToEndBenchmark {
                     tally.deadLetters(),
                     tally.eventsWithoutReference(),
                     tally.processingSeconds(),
-                    (cpuAfter - cpuBefore) / 1e9);
+                    (cpuAfter - cpuBefore) / 1e9,
+                    stages.cpuSecondsByStage());
         } finally {
             tally.release();
         }
@@ -341,6 +349,37 @@ public final class EndToEndBenchmark {
                         drift.eventsPerSecond() / pass.eventsPerSecond(),
                         drift.eventsPerSecond() / naive.eventsPerSecond());
             }
+        }
+    }
+
+    private void printStages(BenchmarkReport report) {
+        out.println();
+        out.printf(
+                Locale.ROOT,
+                "## CPU per stage (median runs, parallelism %d; microseconds of CPU per event;"
+                        + " Java threads sampled every 50 ms)%n",
+                report.summaryParallelism);
+        for (String pipeline :
+                List.of(PipelineRun.PASS_THROUGH, PipelineRun.DRIFT, PipelineRun.NAIVE)) {
+            PipelineRun r = report.median(pipeline, report.summaryParallelism);
+            out.printf(
+                    Locale.ROOT,
+                    "%s (process CPU %.2f us/event):%n",
+                    pipeline,
+                    r.cpuSeconds() * 1e6 / r.events());
+            double javaThreads = 0;
+            for (Map.Entry<String, Double> e : r.cpuSecondsByStage().entrySet()) {
+                javaThreads += e.getValue();
+                double perEvent = e.getValue() * 1e6 / r.events();
+                if (perEvent >= 0.05) {
+                    out.printf(Locale.ROOT, "  %7.2f  %s%n", perEvent, e.getKey());
+                }
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "  %7.2f  other: GC, JIT compiler, job deployment (process CPU minus Java"
+                            + " threads)%n",
+                    (r.cpuSeconds() - javaThreads) * 1e6 / r.events());
         }
     }
 

@@ -12,7 +12,8 @@ record PipelineRun(
         long deadLetters,
         long eventsWithoutReference,
         double seconds,
-        double cpuSeconds) {
+        double cpuSeconds,
+        java.util.Map<String, Double> cpuSecondsByStage) {
 
     static final String PASS_THROUGH = "pass-through";
     static final String DRIFT = "drift job";
