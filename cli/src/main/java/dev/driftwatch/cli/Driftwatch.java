@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             UpCommand.class,
             DriftJobCommand.class,
+            PerformanceJobCommand.class,
             PublishProfileCommand.class,
             ProduceCommand.class,
             RegistryCommand.class,

@@ -183,9 +183,10 @@ final class UpCommand implements Callable<Integer> {
                                     .withAdminToken(stack.adminToken)
                                     .withKafka(stack.kafka.bootstrapServers()),
                             registryDb);
-            out.println("driftwatch up: starting the drift job...");
+            out.println("driftwatch up: starting the drift and performance jobs...");
             out.flush();
-            stack.job = LocalDriftJob.start(config, dataDir, webUiPort, true);
+            stack.job =
+                    LocalDriftJob.start(config, dataDir, webUiPort, LocalDriftJob.Pipelines.BOTH);
             stack.config = config;
             String webUi = "http://localhost:" + webUiPort;
             waitForWebUi(webUi);

@@ -168,6 +168,11 @@ public final class DriftJobArguments {
         if (d == null || (d instanceof List<?> l && l.isEmpty()) || "".equals(d)) {
             return "none";
         }
+        if (d instanceof List<?> l) {
+            return l.stream()
+                    .map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
         return d instanceof Duration dur
                 ? TimeUtils.formatWithHighestUnit(dur).replace(" ", "")
                 : d.toString();

@@ -23,15 +23,28 @@ public final class LocalDriftJob {
 
     public static JobClient start(Configuration config, Path dataDir, int webUiPort)
             throws Exception {
-        return start(config, dataDir, webUiPort, false);
+        return start(config, dataDir, webUiPort, Pipelines.DRIFT);
+    }
+
+    /** Which pipelines one local Flink job runs. */
+    public enum Pipelines {
+        DRIFT("driftwatch-drift-job"),
+        PERFORMANCE("driftwatch-performance-job"),
+        BOTH("driftwatch");
+
+        final String jobName;
+
+        Pipelines(String jobName) {
+            this.jobName = jobName;
+        }
     }
 
     /**
-     * Starts the drift job, and with {@code withPerformance} the performance job in the same Flink
-     * job (one MiniCluster, one web UI), named "driftwatch".
+     * Starts the chosen pipelines as one Flink job (one MiniCluster, one web UI); both together are
+     * named "driftwatch".
      */
     public static JobClient start(
-            Configuration config, Path dataDir, int webUiPort, boolean withPerformance)
+            Configuration config, Path dataDir, int webUiPort, Pipelines pipelines)
             throws Exception {
         List<ReferenceProfile> profiles = DriftJob.profilesFromFiles(config);
         DriftSchema.migrate(
@@ -43,12 +56,14 @@ public final class LocalDriftJob {
                         flinkConfiguration(config, dataDir, webUiPort));
         env.enableCheckpointing(config.get(DriftJobOptions.CHECKPOINT_INTERVAL).toMillis());
         env.getConfig().enableObjectReuse();
-        DriftJob.withKafka(config, profiles).build(env);
-        if (withPerformance) {
+        if (pipelines != Pipelines.PERFORMANCE) {
+            DriftJob.withKafka(config, profiles).build(env);
+        }
+        if (pipelines != Pipelines.DRIFT) {
             PerformanceJob.withKafka(config, profiles, OffsetsInitializer.earliest(), false)
                     .build(env);
         }
-        return env.executeAsync(withPerformance ? "driftwatch" : "driftwatch-drift-job");
+        return env.executeAsync(pipelines.jobName);
     }
 
     /** Flink settings of the local run. */

@@ -72,4 +72,31 @@ class DriftJobArgumentsTest {
             assertThat(doc).as("docs/drift-job.md row for %s", o.key()).contains(row);
         }
     }
+
+    @Test
+    void performanceDocsListEveryOptionWithItsDefault() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "performance-job.md"));
+        for (ConfigOption<?> o : PerformanceJobOptions.all()) {
+            String row =
+                    "| `"
+                            + DriftJobArguments.flag(o)
+                            + "` | "
+                            + DriftJobArguments.defaultText(o)
+                            + " | ";
+            assertThat(doc).as("docs/performance-job.md row for %s", o.key()).contains(row);
+        }
+    }
+
+    @Test
+    void performanceOptionsAreValidated() {
+        assertThatThrownBy(() -> DriftJobArguments.parse(List.of("--task", "fraud=clustering")))
+                .hasMessageContaining("unknown task type 'clustering'");
+        assertThatThrownBy(
+                        () -> DriftJobArguments.parse(List.of("--performance-rule", "auc is low")))
+                .hasMessageContaining("performance rule must look like");
+        assertThatThrownBy(() -> DriftJobArguments.parse(List.of("--min-label-coverage", "2")))
+                .hasMessageContaining("[0, 1]");
+        Configuration c = DriftJobArguments.parse(List.of("--task", "fraud=binary,eta=regression"));
+        assertThat(PerformanceJob.tasks(c)).hasSize(2);
+    }
 }
