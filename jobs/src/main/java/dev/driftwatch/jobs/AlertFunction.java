@@ -20,7 +20,9 @@ import org.apache.flink.util.Collector;
  * Alert persistence per series: fires after {@code fireAfter} consecutive breached windows,
  * resolves after {@code resolveAfter} consecutive clean ones, and emits Alertmanager-shaped {@link
  * Alert} JSON on those transitions only. A window seen again (re-emitted after late events) does
- * not count twice. Series state expires after the state TTL when a series stops reporting.
+ * not count twice. A firing alert whose series stops reporting (a retired model version, a feature
+ * no longer sent) resolves once the watermark is {@code staleAfter} past its last window's end.
+ * Series state expires after the state TTL.
  */
 public class AlertFunction extends KeyedProcessFunction<String, AlertObservation, String> {
     private final int fireAfter;
@@ -28,6 +30,7 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
     private final Duration stateTtl;
     private final String runbookUrl;
     private final String generatorUrl;
+    private final long staleAfterMs;
     private transient ValueState<AlertState> state;
 
     public AlertFunction(
@@ -36,6 +39,19 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
             Duration stateTtl,
             String runbookUrl,
             String generatorUrl) {
+        this(fireAfter, resolveAfter, stateTtl, runbookUrl, generatorUrl, Duration.ZERO);
+    }
+
+    /**
+     * @param staleAfter resolve a firing alert this long after its series' last window (0: never)
+     */
+    public AlertFunction(
+            int fireAfter,
+            int resolveAfter,
+            Duration stateTtl,
+            String runbookUrl,
+            String generatorUrl,
+            Duration staleAfter) {
         if (fireAfter < 1 || resolveAfter < 1) {
             throw new IllegalArgumentException("alert fire-after and resolve-after must be >= 1");
         }
@@ -44,6 +60,7 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
         this.stateTtl = stateTtl;
         this.runbookUrl = runbookUrl;
         this.generatorUrl = generatorUrl;
+        this.staleAfterMs = staleAfter.toMillis();
     }
 
     @Override
@@ -65,6 +82,8 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
             return;
         }
         s.lastWindowStart = o.windowStart;
+        s.lastWindowEnd = o.windowEnd;
+        s.last = o;
         if (o.breached) {
             s.consecutiveBreached++;
             s.consecutiveClean = 0;
@@ -96,6 +115,38 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
                             null);
             out.collect(resolved.toJson());
         }
+        if (s.firing && staleAfterMs > 0) {
+            ctx.timerService().registerEventTimeTimer(o.windowEnd + staleAfterMs);
+        }
+        state.update(s);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out)
+            throws Exception {
+        AlertState s = state.value();
+        if (s == null || !s.firing || timestamp < s.lastWindowEnd + staleAfterMs) {
+            return; // resolved meanwhile, or newer windows came
+        }
+        AlertObservation o = s.last;
+        Map<String, String> annotations = annotations(o, false);
+        annotations.put(
+                "description",
+                "No data for this series since "
+                        + Instant.ofEpochMilli(s.lastWindowEnd)
+                        + " (model version retired or feature no longer sent); resolved.");
+        out.collect(
+                new Alert(
+                                Alert.RESOLVED,
+                                labels(o, s.severity),
+                                annotations,
+                                Instant.ofEpochMilli(s.startsAt),
+                                Instant.ofEpochMilli(timestamp),
+                                generatorUrl,
+                                null)
+                        .toJson());
+        s.firing = false;
+        s.consecutiveBreached = 0;
         state.update(s);
     }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -214,7 +215,9 @@ public final class DriftJob {
                                 config.get(ALERT_RESOLVE_AFTER),
                                 config.get(STATE_TTL),
                                 config.get(RUNBOOK_URL),
-                                "driftwatch drift job"))
+                                "driftwatch drift job",
+                                Duration.ofMillis(
+                                        windows.sizeMs() * (config.get(ALERT_RESOLVE_AFTER) + 1L))))
                 .returns(Types.STRING)
                 .uid("alerts")
                 .name("alert rules")

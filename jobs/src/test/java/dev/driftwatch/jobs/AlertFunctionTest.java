@@ -111,4 +111,32 @@ class AlertFunctionTest {
         assertThat(alerts(restored)).hasSize(1).allSatisfy(a -> assertThat(a.isFiring()).isFalse());
         restored.close();
     }
+
+    @Test
+    void aFiringAlertResolvesWhenItsSeriesGoesQuiet() throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new AlertFunction(
+                                        1,
+                                        2,
+                                        Duration.ofDays(7),
+                                        "http://runbook",
+                                        "test",
+                                        Duration.ofMinutes(3))),
+                        (AlertObservation o) -> o.seriesKey,
+                        Types.STRING);
+        h.open();
+        h.processElement(observation(0, true), 0);
+        h.processWatermark(new org.apache.flink.streaming.api.watermark.Watermark(3 * MINUTE));
+        assertThat(alerts(h)).hasSize(1); // window 0 ends at 1 min: stale only after 4 min
+        h.processWatermark(new org.apache.flink.streaming.api.watermark.Watermark(4 * MINUTE));
+        List<Alert> alerts = alerts(h);
+        assertThat(alerts).hasSize(2);
+        assertThat(alerts.get(1).isFiring()).isFalse();
+        assertThat(alerts.get(1).fingerprint()).isEqualTo(alerts.get(0).fingerprint());
+        assertThat(alerts.get(1).annotations().get("description"))
+                .contains("No data for this series");
+        h.close();
+    }
 }

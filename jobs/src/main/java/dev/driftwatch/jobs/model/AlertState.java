@@ -8,6 +8,10 @@ public class AlertState {
     public long startsAt;
     public String severity;
     public long lastWindowStart = Long.MIN_VALUE;
+    public long lastWindowEnd = Long.MIN_VALUE;
+
+    /** The last observation, to resolve the alert when the series goes quiet. */
+    public AlertObservation last;
 
     public AlertState() {}
 }
