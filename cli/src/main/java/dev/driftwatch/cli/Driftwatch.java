@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ProfileCommand.class,
             CompareCommand.class,
             UpCommand.class,
+            dev.driftwatch.cli.demo.DemoCommand.class,
             DriftJobCommand.class,
             PerformanceJobCommand.class,
             PublishProfileCommand.class,

@@ -7,8 +7,10 @@ import dev.driftwatch.cli.local.LocalPostgres;
 import dev.driftwatch.jobs.DriftJobArguments;
 import dev.driftwatch.jobs.DriftJobOptions;
 import dev.driftwatch.jobs.LocalDriftJob;
+import dev.driftwatch.launcher.LocalProcessBackend;
 import dev.driftwatch.registry.RegistryConfig;
 import dev.driftwatch.registry.RegistryServer;
+import dev.driftwatch.registry.retrain.RetrainSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +52,7 @@ import picocli.CommandLine.Unmatched;
             "Writes DIR/endpoints.json when everything answers; Ctrl-C stops it cleanly.",
             "Drift-job options (e.g. --window 28d) are passed on; see `driftwatch drift-job --help`."
         })
-final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(
@@ -78,7 +80,7 @@ final class UpCommand implements Callable<Integer> {
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
     /** The running stack, for tests and {@code demo}. */
-    static final class Stack implements AutoCloseable {
+    public static final class Stack implements AutoCloseable {
         final Path dataDir;
         LocalKafka kafka;
         LocalPostgres postgres;
@@ -90,6 +92,11 @@ final class UpCommand implements Callable<Integer> {
 
         Stack(Path dataDir) {
             this.dataDir = dataDir;
+        }
+
+        /** The data directory (endpoints.json is there). */
+        public Path dataDir() {
+            return dataDir;
         }
 
         @Override
@@ -138,7 +145,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** Starts the stack and writes endpoints.json. */
-    static Stack start(
+    public static Stack start(
             Configuration config, Path dataDir, int webUiPort, int registryPort, PrintWriter out)
             throws Exception {
         Files.createDirectories(dataDir);
@@ -182,7 +189,8 @@ final class UpCommand implements Callable<Integer> {
                                     .withPort(registryPort)
                                     .withAdminToken(stack.adminToken)
                                     .withKafka(stack.kafka.bootstrapServers()),
-                            registryDb);
+                            registryDb,
+                            RetrainSettings.with(new LocalProcessBackend(dataDir.resolve("runs"))));
             out.println("driftwatch up: starting the drift and performance jobs...");
             out.flush();
             stack.job =

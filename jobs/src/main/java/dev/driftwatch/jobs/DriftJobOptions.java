@@ -145,9 +145,10 @@ public final class DriftJobOptions {
     public static final ConfigOption<String> RUNBOOK_URL =
             key("driftwatch.runbook-url")
                     .stringType()
-                    .defaultValue(
-                            "https://github.com/driftwatch/driftwatch/blob/main/docs/runbook.md")
-                    .withDescription("runbook_url annotation of alerts.");
+                    .defaultValue("docs/runbook.md")
+                    .withDescription(
+                            "runbook_url annotation of alerts: point it at where your runbook is"
+                                    + " served.");
 
     public static final ConfigOption<String> JDBC_URL =
             key("driftwatch.jdbc-url")

@@ -1,0 +1,269 @@
+package dev.driftwatch.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.core.event.EventParser;
+import dev.driftwatch.core.event.InvalidEventException;
+import dev.driftwatch.core.event.LabelEvent;
+import dev.driftwatch.core.event.LabelParser;
+import dev.driftwatch.core.event.PredictionEvent;
+import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
+import dev.driftwatch.core.profile.FeatureReference;
+import dev.driftwatch.core.profile.NumericReferenceBuilder;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The demo's trainer, run by the registry's local training backend as a separate process: {@code
+ * train} fits the demo model's threshold on the last minute of labelled traffic (read from Kafka),
+ * registers the candidate version with its reference profile and reports it; {@code validate}
+ * compares candidate and champion accuracy on the same recent holdout and reports both.
+ * Configuration comes from the run's environment (docs/retraining.md).
+ */
+public final class DemoTrainer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DemoTrainer() {}
+
+    /** A labelled recent prediction. */
+    record Example(PredictionEvent event, boolean fraud) {
+        double amount() {
+            return feature("amount");
+        }
+
+        double feature(String name) {
+            for (int i = 0; i < event.featureNames.length; i++) {
+                if (event.featureNames[i].equals(name)) {
+                    return event.numbers[i];
+                }
+            }
+            return Double.NaN;
+        }
+
+        String text(String name) {
+            for (int i = 0; i < event.featureNames.length; i++) {
+                if (event.featureNames[i].equals(name)) {
+                    return event.strings[i];
+                }
+            }
+            return null;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length == 1 ? args[0] : "";
+        if (!mode.equals("train") && !mode.equals("validate")) {
+            System.err.println(
+                    "usage: DemoTrainer train|validate (run by the registry's training backend)");
+            System.exit(42);
+        }
+        String model = env("DRIFTWATCH_MODEL_NAME");
+        RegistryClient registry =
+                new RegistryClient(
+                        env("DRIFTWATCH_REGISTRY_URL"), env("DRIFTWATCH_REGISTRY_TOKEN"));
+        List<Example> data = recentExamples(env("DRIFTWATCH_KAFKA"), model, Duration.ofSeconds(45));
+        if (data.size() < 50) {
+            System.err.println(
+                    "only "
+                            + data.size()
+                            + " labelled predictions in the last 45 s: not enough to train");
+            System.exit(1);
+        }
+        String run = env("DRIFTWATCH_RETRAIN_RUN");
+        if (mode.equals("train")) {
+            train(registry, model, run, data);
+        } else {
+            validate(registry, model, run, data);
+        }
+    }
+
+    private static void train(RegistryClient registry, String model, String run, List<Example> data)
+            throws Exception {
+        double center = fitCenter(data);
+        double accuracy = accuracy(data, center);
+        ObjectNode create = JSON.createObjectNode();
+        create.put("name", model);
+        create.put("source", "demo://" + model + "/" + env("DRIFTWATCH_RUN_ID"));
+        create.put("run_id", env("DRIFTWATCH_RUN_ID"));
+        ArrayNode tags = create.putArray("tags");
+        tag(tags, "run_id", env("DRIFTWATCH_RUN_ID"));
+        tag(tags, "trigger_alert", System.getenv().getOrDefault("DRIFTWATCH_TRIGGER_ALERT", ""));
+        tag(
+                tags,
+                "dataset",
+                "kafka:driftwatch.predictions+labels, last 45 s (" + data.size() + " labelled)");
+        tag(tags, "center", Double.toString(center));
+        String version =
+                registry.post("/api/2.0/mlflow/model-versions/create", create)
+                        .path("model_version")
+                        .path("version")
+                        .asText();
+        ReferenceProfile profile = profile(model, version, data, center, accuracy);
+        registry.put(
+                "/api/v1/models/"
+                        + RegistryClient.encode(model)
+                        + "/versions/"
+                        + version
+                        + "/reference-profile",
+                profile.toJson());
+        ObjectNode candidate = JSON.createObjectNode();
+        candidate.put("version", version);
+        candidate.putObject("metrics").put("accuracy", accuracy);
+        registry.post("/api/v1/retrain-runs/" + run + "/candidate", candidate);
+        System.out.printf(
+                "trained %s version %s: center %.2f, accuracy %.3f on %d examples%n",
+                model, version, center, accuracy, data.size());
+    }
+
+    private static void validate(
+            RegistryClient registry, String model, String run, List<Example> data)
+            throws Exception {
+        double candidate = accuracy(data, center(registry, model, env("DRIFTWATCH_MODEL_VERSION")));
+        double champion =
+                accuracy(data, center(registry, model, env("DRIFTWATCH_CHAMPION_VERSION")));
+        ObjectNode report = JSON.createObjectNode();
+        report.putObject("candidate").put("accuracy", candidate);
+        report.putObject("champion").put("accuracy", champion);
+        registry.post("/api/v1/retrain-runs/" + run + "/validation-metrics", report);
+        System.out.printf(
+                "validated: candidate accuracy %.3f, champion %.3f%n", candidate, champion);
+    }
+
+    static double center(RegistryClient registry, String model, String version) throws Exception {
+        JsonNode v =
+                registry.get(
+                        "/api/2.0/mlflow/model-versions/get?name="
+                                + RegistryClient.encode(model)
+                                + "&version="
+                                + version);
+        for (JsonNode t : v.path("model_version").path("tags")) {
+            if (t.path("key").asText().equals("center")) {
+                return Double.parseDouble(t.path("value").asText());
+            }
+        }
+        throw new IllegalStateException(model + " version " + version + " has no center tag");
+    }
+
+    /** The threshold that classifies the recent labelled data best. */
+    static double fitCenter(List<Example> data) {
+        double best = Double.NaN;
+        double bestAccuracy = -1;
+        for (int c = 10; c <= 200; c++) {
+            double a = accuracy(data, c);
+            if (a > bestAccuracy) {
+                bestAccuracy = a;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    static double accuracy(List<Example> data, double center) {
+        int right = 0;
+        for (Example e : data) {
+            if ((DemoWorld.score(e.amount(), center) >= 0.5) == e.fraud()) {
+                right++;
+            }
+        }
+        return (double) right / data.size();
+    }
+
+    static ReferenceProfile profile(
+            String model, String version, List<Example> data, double center, double accuracy) {
+        NumericReferenceBuilder amount = new NumericReferenceBuilder();
+        NumericReferenceBuilder age = new NumericReferenceBuilder();
+        CategoricalReferenceBuilder country = new CategoricalReferenceBuilder();
+        NumericReferenceBuilder score = new NumericReferenceBuilder();
+        for (Example e : data) {
+            amount.add(e.amount());
+            age.add(e.feature("age"));
+            country.add(e.text("country"));
+            score.add(DemoWorld.score(e.amount(), center));
+        }
+        Map<String, FeatureReference> features = new LinkedHashMap<>();
+        features.put("amount", amount.build(10));
+        features.put("age", age.build(10));
+        features.put("country", country.build());
+        features.put(PredictionEvent.SCORE_FEATURE, score.build(10));
+        return new ReferenceProfile(
+                model, version, Instant.now(), features, Map.of("accuracy", accuracy));
+    }
+
+    /** Labelled predictions of the model from the last {@code window}, read from Kafka. */
+    static List<Example> recentExamples(String bootstrap, String model, Duration window)
+            throws Exception {
+        long since = System.currentTimeMillis() - window.toMillis();
+        Map<String, PredictionEvent> predictions = new HashMap<>();
+        Map<String, Boolean> labels = new HashMap<>();
+        EventParser events = new EventParser(List.of(), 1 << 20);
+        LabelParser labelParser = new LabelParser(1 << 16);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", "false"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of("driftwatch.predictions", "driftwatch.labels")) {
+                consumer.partitionsFor(topic)
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        if (r.topic().equals("driftwatch.predictions")) {
+                            PredictionEvent e = events.parse(r.value());
+                            if (e.modelName.equals(model) && e.timestamp >= since) {
+                                predictions.put(e.predictionId, e);
+                            }
+                        } else {
+                            LabelEvent l = labelParser.parse(r.value());
+                            if (l.modelName.equals(model)) {
+                                labels.put(l.predictionId, "1".equals(l.label));
+                            }
+                        }
+                    } catch (InvalidEventException ignored) {
+                        // not ours to judge: the jobs dead-letter bad records
+                    }
+                }
+            }
+        }
+        List<Example> out = new ArrayList<>();
+        predictions.forEach(
+                (id, e) -> {
+                    Boolean y = labels.get(id);
+                    if (y != null) {
+                        out.add(new Example(e, y));
+                    }
+                });
+        return out;
+    }
+
+    private static void tag(ArrayNode tags, String key, String value) {
+        ObjectNode t = tags.addObject();
+        t.put("key", key);
+        t.put("value", value);
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) {
+            System.err.println("missing environment variable " + name);
+            System.exit(42);
+        }
+        return v;
+    }
+}
