@@ -26,13 +26,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The demo's trainer, run by the registry's local training backend as a separate process: {@code
- * train} fits the demo model's threshold on the last minute of labelled traffic (read from Kafka),
+ * train} fits the demo model's threshold on the last 12 s of labelled traffic (read from Kafka),
  * registers the candidate version with its reference profile and reports it; {@code validate}
  * compares candidate and champion accuracy on the same recent holdout and reports both.
  * Configuration comes from the run's environment (docs/retraining.md).
  */
 public final class DemoTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The demo retrains on the most recent traffic only: after an alert, that is the new world. */
+    static final Duration TRAINING_DATA = Duration.ofSeconds(12);
 
     private DemoTrainer() {}
 
@@ -72,12 +75,14 @@ public final class DemoTrainer {
         RegistryClient registry =
                 new RegistryClient(
                         env("DRIFTWATCH_REGISTRY_URL"), env("DRIFTWATCH_REGISTRY_TOKEN"));
-        List<Example> data = recentExamples(env("DRIFTWATCH_KAFKA"), model, Duration.ofSeconds(45));
+        List<Example> data = recentExamples(env("DRIFTWATCH_KAFKA"), model, TRAINING_DATA);
         if (data.size() < 50) {
             System.err.println(
                     "only "
                             + data.size()
-                            + " labelled predictions in the last 45 s: not enough to train");
+                            + " labelled predictions in the last "
+                            + TRAINING_DATA.toSeconds()
+                            + " s: not enough to train");
             System.exit(1);
         }
         String run = env("DRIFTWATCH_RETRAIN_RUN");
@@ -102,7 +107,11 @@ public final class DemoTrainer {
         tag(
                 tags,
                 "dataset",
-                "kafka:driftwatch.predictions+labels, last 45 s (" + data.size() + " labelled)");
+                "kafka:driftwatch.predictions+labels, last "
+                        + TRAINING_DATA.toSeconds()
+                        + " s ("
+                        + data.size()
+                        + " labelled)");
         tag(tags, "center", Double.toString(center));
         String version =
                 registry.post("/api/2.0/mlflow/model-versions/create", create)
