@@ -25,11 +25,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The demo's trainer, run by the registry's local training backend as a separate process: {@code
- * train} fits the demo model's threshold on the last 12 s of labelled traffic (read from Kafka),
- * registers the candidate version with its reference profile and reports it; {@code validate}
- * compares candidate and champion accuracy on the same recent holdout and reports both.
- * Configuration comes from the run's environment (docs/retraining.md).
+ * The demo's trainer, run by the registry's local training backend as a separate process. It reads
+ * the last 12 s of predictions and labels back from Kafka, joins them by prediction_id and splits
+ * them deterministically by id (70% training, 30% holdout). {@code train} fits the demo model's
+ * threshold on the training part, writes the artifact ({@code model-<run id>.json} in its working
+ * directory), builds the reference profile with drift-core, registers the candidate version (tags
+ * run_id, trigger_alert, dataset, center) and reports its holdout accuracy; {@code validate}
+ * reports candidate and champion accuracy on the holdout. Configuration comes from the run's
+ * environment (docs/retraining.md).
  */
 public final class DemoTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,20 +89,42 @@ public final class DemoTrainer {
             System.exit(1);
         }
         String run = env("DRIFTWATCH_RETRAIN_RUN");
+        // A deterministic split by prediction id: training never sees the validation holdout.
+        List<Example> training = new ArrayList<>();
+        List<Example> holdout = new ArrayList<>();
+        for (Example e : data) {
+            (Math.floorMod(e.event().predictionId.hashCode(), 10) < 7 ? training : holdout).add(e);
+        }
         if (mode.equals("train")) {
-            train(registry, model, run, data);
+            train(registry, model, run, training, holdout);
         } else {
-            validate(registry, model, run, data);
+            validate(registry, model, run, holdout);
         }
     }
 
-    private static void train(RegistryClient registry, String model, String run, List<Example> data)
+    private static void train(
+            RegistryClient registry,
+            String model,
+            String run,
+            List<Example> data,
+            List<Example> holdout)
             throws Exception {
         double center = fitCenter(data);
-        double accuracy = accuracy(data, center);
+        double accuracy = accuracy(holdout, center);
+        // The artifact: the fitted model, next to the run's log.
+        java.nio.file.Path artifact =
+                java.nio.file.Path.of("model-" + env("DRIFTWATCH_RUN_ID") + ".json")
+                        .toAbsolutePath();
+        java.nio.file.Files.writeString(
+                artifact,
+                JSON.createObjectNode()
+                        .put("model", "sigmoid((amount - center) / 8)")
+                        .put("center", center)
+                        .put("trained_on", data.size())
+                        .toString());
         ObjectNode create = JSON.createObjectNode();
         create.put("name", model);
-        create.put("source", "demo://" + model + "/" + env("DRIFTWATCH_RUN_ID"));
+        create.put("source", artifact.toUri().toString());
         create.put("run_id", env("DRIFTWATCH_RUN_ID"));
         ArrayNode tags = create.putArray("tags");
         tag(tags, "run_id", env("DRIFTWATCH_RUN_ID"));
