@@ -131,7 +131,8 @@ public final class RegistryServer implements AutoCloseable {
                             config.slackMinInterval());
             resources.add(dispatcher);
             RetrainOrchestrator orchestrator =
-                    new RetrainOrchestrator(jdbi, clock, registry, tokens, retrain);
+                    new RetrainOrchestrator(
+                            jdbi, clock, registry, tokens, retrain, dispatcher::wakeUp);
             resources.add(orchestrator);
             AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp, orchestrator);
 

@@ -41,6 +41,7 @@ public final class AlertApi {
         routes.post("/api/v1/alerts", this::receive);
         routes.get("/api/v1/alerts", this::list);
         routes.get("/api/v1/alerts/{id}/deliveries", this::deliveries);
+        routes.get("/api/v1/retrain-runs/{id}/deliveries", this::runDeliveries);
         routes.post("/api/v1/routes", this::putRoute);
         routes.get("/api/v1/routes", this::listRoutes);
         routes.delete("/api/v1/routes/{name}", this::deleteRoute);
@@ -85,15 +86,35 @@ public final class AlertApi {
 
     private void deliveries(Context ctx) {
         access.require(ctx, Role.READER);
-        long id;
+        long id = pathId(ctx, "alert");
+        Responses.json(
+                ctx,
+                200,
+                deliveriesView(jdbi.withExtension(DeliveryDao.class, dao -> dao.ofAlert(id))));
+    }
+
+    /** The delivery log of a retraining run's events (launched, failed, rejected, promoted). */
+    private void runDeliveries(Context ctx) {
+        access.require(ctx, Role.READER);
+        long id = pathId(ctx, "run");
+        Responses.json(
+                ctx,
+                200,
+                deliveriesView(jdbi.withExtension(DeliveryDao.class, dao -> dao.ofRun(id))));
+    }
+
+    private static long pathId(Context ctx, String what) {
         try {
-            id = Long.parseLong(ctx.pathParam("id"));
+            return Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw RegistryException.invalid("alert id must be a number");
+            throw RegistryException.invalid(what + " id must be a number");
         }
+    }
+
+    private ObjectNode deliveriesView(java.util.List<Delivery> deliveries) {
         ObjectNode out = JsonViews.object();
         ArrayNode arr = out.putArray("deliveries");
-        for (Delivery d : jdbi.withExtension(DeliveryDao.class, dao -> dao.ofAlert(id))) {
+        for (Delivery d : deliveries) {
             ObjectNode n = arr.addObject();
             n.put("id", d.id());
             n.put(
@@ -111,7 +132,7 @@ public final class AlertApi {
             n.put("created_at", d.createdAt().toString());
             n.put("delivered_at", d.deliveredAt() == null ? null : d.deliveredAt().toString());
         }
-        Responses.json(ctx, 200, out);
+        return out;
     }
 
     private void putRoute(Context ctx) {

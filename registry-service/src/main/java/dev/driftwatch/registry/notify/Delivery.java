@@ -2,10 +2,17 @@ package dev.driftwatch.registry.notify;
 
 import java.time.OffsetDateTime;
 
-/** A row of {@code deliveries}: one notification of one alert occurrence to one route. */
+/**
+ * A row of {@code deliveries}: one notification to one route, of either an alert occurrence ({@code
+ * alertId}; events {@code trigger}, {@code resolve}) or a retraining run's event ({@code
+ * retrainRunId} and {@code payload}, a {@link RunEvent} as JSON; events {@code launched}, {@code
+ * failed}, {@code rejected}, {@code promoted}, and {@code resolve} for a failed run's page).
+ * Exactly one of {@code alertId} and {@code retrainRunId} is set.
+ */
 public record Delivery(
         long id,
-        long alertId,
+        Long alertId,
+        Long retrainRunId,
         long routeId,
         String event,
         String status,
@@ -14,7 +21,13 @@ public record Delivery(
         String lastError,
         OffsetDateTime nextAttemptAt,
         OffsetDateTime createdAt,
-        OffsetDateTime deliveredAt) {
+        OffsetDateTime deliveredAt,
+        String payload) {
     public static final String TRIGGER = "trigger";
     public static final String RESOLVE = "resolve";
+
+    /** Whether this delivery notifies a retraining run's event rather than an alert. */
+    public boolean isRunEvent() {
+        return retrainRunId != null;
+    }
 }

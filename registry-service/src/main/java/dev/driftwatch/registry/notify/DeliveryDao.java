@@ -23,6 +23,52 @@ public interface DeliveryDao {
             @Bind("status") String status,
             @Bind("now") OffsetDateTime now);
 
+    /**
+     * Adds the delivery of a retraining run's event to a route unless it has one already (a run
+     * event is sent at most once per route).
+     */
+    @SqlUpdate(
+            "INSERT INTO deliveries (retrain_run_id, route_id, event, status, payload,"
+                    + " next_attempt_at, created_at) VALUES (:runId, :routeId, :event, 'pending',"
+                    + " CAST(:payload AS jsonb), :now, :now)"
+                    + " ON CONFLICT (retrain_run_id, route_id, event) DO NOTHING")
+    int insertRunEvent(
+            @Bind("runId") long runId,
+            @Bind("routeId") long routeId,
+            @Bind("event") String event,
+            @Bind("payload") String payload,
+            @Bind("now") OffsetDateTime now);
+
+    /**
+     * Queues a {@code resolve} for every PagerDuty page of a failed run of {@code model} that was
+     * sent or is being sent, on routes with {@code send_resolved}; {@code payload} is the event
+     * that resolves them (a promotion). Returns how many were queued.
+     */
+    @SqlUpdate(
+            "INSERT INTO deliveries (retrain_run_id, route_id, event, status, payload,"
+                    + " next_attempt_at, created_at) SELECT d.retrain_run_id, d.route_id, 'resolve',"
+                    + " 'pending', CAST(:payload AS jsonb), :now, :now FROM deliveries d"
+                    + " JOIN retrain_runs r ON r.id = d.retrain_run_id"
+                    + " JOIN notification_routes nr ON nr.id = d.route_id"
+                    + " WHERE r.model_name = :model AND d.event = 'failed'"
+                    + " AND d.status IN ('pending', 'delivered') AND nr.receiver = 'pagerduty'"
+                    + " AND nr.send_resolved"
+                    + " ON CONFLICT (retrain_run_id, route_id, event) DO NOTHING")
+    int insertRunResolves(
+            @Bind("model") String model,
+            @Bind("payload") String payload,
+            @Bind("now") OffsetDateTime now);
+
+    /** The status of a run event's delivery to a route, if there is one. */
+    @SqlQuery(
+            "SELECT status FROM deliveries WHERE retrain_run_id = :runId AND route_id = :routeId"
+                    + " AND event = :event")
+    Optional<String> runEventStatus(
+            @Bind("runId") long runId, @Bind("routeId") long routeId, @Bind("event") String event);
+
+    @SqlQuery("SELECT * FROM deliveries WHERE retrain_run_id = :runId ORDER BY id")
+    List<Delivery> ofRun(@Bind("runId") long runId);
+
     /** Whether the route notified this fingerprint's trigger since {@code since}. */
     @SqlQuery(
             "SELECT EXISTS (SELECT 1 FROM deliveries d JOIN alerts a ON a.id = d.alert_id"

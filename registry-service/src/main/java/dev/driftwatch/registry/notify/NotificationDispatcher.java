@@ -1,5 +1,6 @@
 package dev.driftwatch.registry.notify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.alert.AlertDao;
@@ -29,16 +30,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends queued deliveries to Slack, PagerDuty and webhooks, one thread, from the delivery log:
- * claims due rows, sends, and records the outcome. Retries on 429, 5xx and network errors with
- * exponential backoff (base × 2^(attempt-1), at most 10 min) or the receiver's Retry-After when
- * longer; other 4xx answers fail at once. Slack webhooks get at most one message per {@code
- * slackMinInterval}. Receiver URLs and keys are never logged.
+ * claims due rows (alert occurrences and retraining run events), sends, and records the outcome.
+ * Retries on 429, 5xx and network errors with exponential backoff (base × 2^(attempt-1), at most 10
+ * min) or the receiver's Retry-After when longer; other 4xx answers fail at once. Slack webhooks
+ * get at most one message per {@code slackMinInterval}. Receiver URLs and keys are never logged.
  *
  * <pre>{@code
  * NotificationDispatcher d = new NotificationDispatcher(jdbi, clock, HttpClient.newHttpClient(),
@@ -118,14 +120,27 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
+    /** What one delivery sends: the body, the webhook event name, and a log-safe subject. */
+    private record Outgoing(
+            String subject, String event, String slack, String pagerDuty, String webhook) {}
+
     private void deliver(Delivery d) {
         Optional<Route> route = jdbi.withExtension(RouteDao.class, r -> r.find(d.routeId()));
-        Optional<StoredAlert> stored = jdbi.withExtension(AlertDao.class, a -> a.find(d.alertId()));
-        if (route.isEmpty() || stored.isEmpty()) {
+        if (route.isEmpty()) {
             return;
         }
         Route r = route.get();
-        Alert alert = toAlert(stored.get(), d.event());
+        if (d.isRunEvent() && Delivery.RESOLVE.equals(d.event()) && pageStillPending(d)) {
+            // resolve only after the page it resolves went out, or PagerDuty keeps the incident
+            jdbi.useExtension(
+                    DeliveryDao.class, dao -> dao.postpone(d.id(), now().plus(retryBase)));
+            return;
+        }
+        Optional<Outgoing> outgoing = d.isRunEvent() ? runEvent(d, r) : alert(d, r);
+        if (outgoing.isEmpty()) {
+            return;
+        }
+        Outgoing out = outgoing.get();
         if (r.receiver().equals(Route.SLACK)) {
             Instant allowed = slackNextAllowed.getOrDefault(r.url(), Instant.MIN);
             if (clock.instant().isBefore(allowed)) {
@@ -141,19 +156,19 @@ public final class NotificationDispatcher implements AutoCloseable {
         Duration retryAfter = Duration.ZERO;
         try {
             HttpResponse<String> resp =
-                    http.send(request(r, alert, d.event()), HttpResponse.BodyHandlers.ofString());
+                    http.send(request(r, out), HttpResponse.BodyHandlers.ofString());
             status = resp.statusCode();
             if (status >= 200 && status < 300) {
                 jdbi.useTransaction(
                         h -> {
                             h.attach(DeliveryDao.class).delivered(d.id(), resp.statusCode(), now());
-                            h.attach(AlertDao.class).refreshDeliveryState(d.alertId());
+                            refreshAlert(h, d);
                         });
                 LOG.info(
                         "delivery {} ({} {} via route {}) delivered",
                         d.id(),
                         d.event(),
-                        alert.fingerprint(),
+                        out.subject(),
                         r.name());
                 return;
             }
@@ -193,6 +208,73 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
+    /** Whether the page a run-event resolve closes is still waiting to be sent. */
+    private boolean pageStillPending(Delivery d) {
+        return jdbi.withExtension(
+                        DeliveryDao.class,
+                        dao -> dao.runEventStatus(d.retrainRunId(), d.routeId(), RunEvent.FAILED))
+                .map("pending"::equals)
+                .orElse(false);
+    }
+
+    private Optional<Outgoing> alert(Delivery d, Route r) {
+        Optional<StoredAlert> stored = jdbi.withExtension(AlertDao.class, a -> a.find(d.alertId()));
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        Alert alert = toAlert(stored.get(), d.event());
+        try {
+            return Optional.of(
+                    new Outgoing(
+                            alert.fingerprint(),
+                            d.event(),
+                            r.receiver().equals(Route.SLACK)
+                                    ? json(NotificationMessages.slack(alert))
+                                    : null,
+                            r.receiver().equals(Route.PAGERDUTY)
+                                    ? json(NotificationMessages.pagerDuty(alert, r.routingKey()))
+                                    : null,
+                            json(NotificationMessages.webhook(alert, d.event()))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<Outgoing> runEvent(Delivery d, Route r) {
+        RunEvent e = RunEvent.fromJson(d.payload());
+        boolean resolve = Delivery.RESOLVE.equals(d.event());
+        String event = NotificationMessages.webhookEvent(resolve ? "resolve" : d.event());
+        try {
+            return Optional.of(
+                    new Outgoing(
+                            "retrain run " + d.retrainRunId(),
+                            event,
+                            r.receiver().equals(Route.SLACK)
+                                    ? json(NotificationMessages.slack(e))
+                                    : null,
+                            r.receiver().equals(Route.PAGERDUTY)
+                                    ? json(
+                                            NotificationMessages.pagerDuty(
+                                                    e, d.retrainRunId(), resolve, r.routingKey()))
+                                    : null,
+                            json(
+                                    NotificationMessages.webhook(
+                                            e, resolve ? "resolve" : d.event()))));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static String json(Object node) throws JsonProcessingException {
+        return NotificationMessages.MAPPER.writeValueAsString(node);
+    }
+
+    private static void refreshAlert(Handle h, Delivery d) {
+        if (d.alertId() != null) {
+            h.attach(AlertDao.class).refreshDeliveryState(d.alertId());
+        }
+    }
+
     private void finish(Delivery d, Integer status, String error, boolean willRetry) {
         if (willRetry) {
             return;
@@ -200,7 +282,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         jdbi.useTransaction(
                 h -> {
                     h.attach(DeliveryDao.class).failed(d.id(), status, error);
-                    h.attach(AlertDao.class).refreshDeliveryState(d.alertId());
+                    refreshAlert(h, d);
                 });
         LOG.warn(
                 "delivery {} failed for good after {} attempts: {}",
@@ -209,35 +291,23 @@ public final class NotificationDispatcher implements AutoCloseable {
                 error);
     }
 
-    private HttpRequest request(Route r, Alert alert, String event) {
+    private HttpRequest request(Route r, Outgoing out) {
         String body;
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(r.url()))
                         .timeout(REQUEST_TIMEOUT)
                         .header("Content-Type", "application/json")
                         .header("User-Agent", "driftwatch-registry");
-        try {
-            switch (r.receiver()) {
-                case Route.SLACK ->
-                        body =
-                                NotificationMessages.MAPPER.writeValueAsString(
-                                        NotificationMessages.slack(alert));
-                case Route.PAGERDUTY ->
-                        body =
-                                NotificationMessages.MAPPER.writeValueAsString(
-                                        NotificationMessages.pagerDuty(alert, r.routingKey()));
-                default -> {
-                    body =
-                            NotificationMessages.MAPPER.writeValueAsString(
-                                    NotificationMessages.webhook(alert, event));
-                    b.header("X-Driftwatch-Event", event);
-                    if (r.secret() != null && !r.secret().isEmpty()) {
-                        b.header(SIGNATURE_HEADER, "sha256=" + hmacSha256(r.secret(), body));
-                    }
+        switch (r.receiver()) {
+            case Route.SLACK -> body = out.slack();
+            case Route.PAGERDUTY -> body = out.pagerDuty();
+            default -> {
+                body = out.webhook();
+                b.header("X-Driftwatch-Event", out.event());
+                if (r.secret() != null && !r.secret().isEmpty()) {
+                    b.header(SIGNATURE_HEADER, "sha256=" + hmacSha256(r.secret(), body));
                 }
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
         return b.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
     }

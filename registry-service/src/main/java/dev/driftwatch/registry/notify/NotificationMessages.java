@@ -169,6 +169,152 @@ public final class NotificationMessages {
         return n;
     }
 
+    /**
+     * One line: "[PROMOTED] retrain run 7 of fraud: candidate v2, champion v1 - 3 of 3 gate(s)
+     * passed".
+     */
+    static String headline(RunEvent e) {
+        StringBuilder s = new StringBuilder();
+        s.append('[').append(e.event().toUpperCase(Locale.ROOT)).append("] retrain run ");
+        s.append(e.runId()).append(" of ").append(e.modelName());
+        s.append(": candidate ").append(version(e.candidateVersion()));
+        s.append(", champion ").append(version(e.championVersion()));
+        String why = e.failureReason() != null ? e.failureReason() : e.gatesSummary();
+        if (why.isEmpty()) {
+            why = e.detail();
+        }
+        if (!why.isEmpty()) {
+            s.append(" - ").append(why);
+        }
+        return s.toString();
+    }
+
+    private static String version(Integer v) {
+        return v == null ? "none" : "v" + v;
+    }
+
+    /**
+     * A Slack message for a retraining run's event: header, the detail, fields (run, model, state,
+     * candidate and champion versions, trigger alert), the gates or the failure reason, and the
+     * {@code text} fallback.
+     */
+    public static ObjectNode slack(RunEvent e) {
+        ObjectNode msg = MAPPER.createObjectNode();
+        msg.put("text", clip(headline(e), 3000));
+        ArrayNode blocks = msg.putArray("blocks");
+        ObjectNode header = blocks.addObject().put("type", "header");
+        header.putObject("text")
+                .put("type", "plain_text")
+                .put(
+                        "text",
+                        clip(
+                                "Retraining "
+                                        + e.event()
+                                        + ": "
+                                        + e.modelName()
+                                        + " (run "
+                                        + e.runId()
+                                        + ")",
+                                150));
+        if (!e.detail().isEmpty()) {
+            blocks.addObject()
+                    .put("type", "section")
+                    .putObject("text")
+                    .put("type", "mrkdwn")
+                    .put("text", clip(e.detail(), 3000));
+        }
+        ObjectNode fields = blocks.addObject().put("type", "section");
+        ArrayNode f = fields.putArray("fields");
+        field(f, "Run", String.valueOf(e.runId()));
+        field(f, "Model", e.modelName());
+        field(f, "State", e.event());
+        field(f, "Candidate version", version(e.candidateVersion()));
+        field(f, "Champion version", version(e.championVersion()));
+        field(
+                f,
+                "Trigger alert",
+                e.triggerFingerprint() != null
+                        ? e.triggerFingerprint()
+                        : "none (requested by " + e.requestedBy() + ")");
+        if (e.failureReason() != null && !e.failureReason().isEmpty()) {
+            blocks.addObject()
+                    .put("type", "section")
+                    .putObject("text")
+                    .put("type", "mrkdwn")
+                    .put("text", clip("*Failure reason*\n" + e.failureReason(), 3000));
+        } else if (!e.gates().isEmpty()) {
+            StringBuilder g = new StringBuilder("*Gates*: ").append(e.gatesSummary());
+            for (RunEvent.Gate gate : e.gates()) {
+                g.append("\n")
+                        .append(gate.passed() ? ":white_check_mark: " : ":x: ")
+                        .append(gate.gate())
+                        .append(' ')
+                        .append(gate.metric())
+                        .append(": ")
+                        .append(gate.detail());
+            }
+            blocks.addObject()
+                    .put("type", "section")
+                    .putObject("text")
+                    .put("type", "mrkdwn")
+                    .put("text", clip(g.toString(), 3000));
+        }
+        return msg;
+    }
+
+    /**
+     * A PagerDuty event for a retraining run: {@code trigger} of a failed run, or {@code resolve}
+     * of the page of failed run {@code pagedRunId} (when {@code resolve}), both with {@code
+     * dedup_key} {@code retrain-run-<id>}.
+     */
+    public static ObjectNode pagerDuty(
+            RunEvent e, long pagedRunId, boolean resolve, String routingKey) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("routing_key", routingKey);
+        n.put("event_action", resolve ? "resolve" : "trigger");
+        n.put("dedup_key", RunEvent.dedupKey(pagedRunId));
+        if (resolve) {
+            return n;
+        }
+        ObjectNode p = n.putObject("payload");
+        p.put("summary", clip(headline(e), 1024));
+        p.put("source", e.modelName());
+        p.put("severity", pagerDutySeverity(e.severity()));
+        p.put("timestamp", e.at().toString());
+        p.put("component", "retraining");
+        p.put("group", e.modelName());
+        p.put("class", RunEvent.ALERTNAME);
+        ObjectNode details = p.putObject("custom_details");
+        details.put("run_id", e.runId());
+        details.put("model_name", e.modelName());
+        details.put("state", e.event());
+        details.put("candidate_version", e.candidateVersion());
+        details.put("champion_version", e.championVersion());
+        details.put("trigger_fingerprint", e.triggerFingerprint());
+        details.put("requested_by", e.requestedBy());
+        details.put("failure_reason", e.failureReason());
+        details.put("detail", e.detail());
+        n.put("client", "Driftwatch");
+        return n;
+    }
+
+    /**
+     * Driftwatch's generic webhook body for a run event: {@code {"version": "1", "event":
+     * "retrain.<event>", "retrain_run": {...}}}.
+     */
+    public static ObjectNode webhook(RunEvent e, String event) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("version", "1");
+        n.put("event", webhookEvent(event));
+        n.set("retrain_run", e.toJsonNode());
+        return n;
+    }
+
+    /** The webhook event name of a run event: {@code retrain.launched}, ... */
+    static String webhookEvent(String event) {
+        return "retrain." + event;
+    }
+
     private static void putNumberOrText(ObjectNode n, String key, String value) {
         if (value == null) {
             return;

@@ -45,11 +45,14 @@ import org.slf4j.LoggerFactory;
  * model's GPU-hours budget, then a training run and a validation run execute on the {@link
  * TrainingBackend}; the candidate the trainer registered is checked by the policy's gates and
  * promoted (automatically or by an approver). Every state change is a row in {@code
- * retrain_transitions} with its time and cause. A single thread steps the active runs every poll
- * interval; API calls change runs only by compare-and-set on their state, so both can act at once.
+ * retrain_transitions} with its time and cause; launched, failed, rejected and promoted also queue
+ * notifications to the matching routes in the same transaction ({@link RetrainNotifier}). A single
+ * thread steps the active runs every poll interval; API calls change runs only by compare-and-set
+ * on their state, so both can act at once.
  *
  * <pre>{@code
- * RetrainOrchestrator o = new RetrainOrchestrator(jdbi, clock, registry, tokens, settings);
+ * RetrainOrchestrator o =
+ *         new RetrainOrchestrator(jdbi, clock, registry, tokens, settings, dispatcher::wakeUp);
  * AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp, o);
  * o.start(serverUrl);
  * }</pre>
@@ -69,6 +72,7 @@ public final class RetrainOrchestrator implements FiringAlertListener, AutoClose
     private final TokenStore tokens;
     private final RetrainSettings settings;
     private final TrainingBackend backend;
+    private final RetrainNotifier notifier;
     private final ScheduledExecutorService stepper =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
@@ -85,6 +89,22 @@ public final class RetrainOrchestrator implements FiringAlertListener, AutoClose
             ModelRegistry registry,
             TokenStore tokens,
             RetrainSettings settings) {
+        this(jdbi, clock, registry, tokens, settings, () -> {});
+    }
+
+    /**
+     * As above; {@code notificationsQueued} is called when a run's change queued notifications
+     * (launched, failed, rejected, promoted; see {@link RetrainNotifier}), e.g. {@code
+     * dispatcher::wakeUp}.
+     */
+    public RetrainOrchestrator(
+            Jdbi jdbi,
+            Clock clock,
+            ModelRegistry registry,
+            TokenStore tokens,
+            RetrainSettings settings,
+            Runnable notificationsQueued) {
+        this.notifier = new RetrainNotifier(notificationsQueued);
         this.jdbi = jdbi;
         this.clock = clock;
         this.registry = registry;
@@ -865,6 +885,7 @@ public final class RetrainOrchestrator implements FiringAlertListener, AutoClose
         }
         dao.insertTransition(
                 locked.id(), locked.state(), to.wireName(), now, locked.cause(), detail);
+        notifier.queue(h, locked, to, detail, now);
     }
 
     private Optional<RetrainPolicy> policy(String model) {
