@@ -56,6 +56,7 @@ public class WindowDriftFunction
     private transient MapState<Long, WindowState> state;
     private transient ReferenceCache cache;
     private transient Map<String, double[]> lastMaxPsi;
+    private transient Map<String, org.apache.flink.metrics.Counter[]> modelCounters;
 
     public WindowDriftFunction(DriftWindows windows, DriftPolicies policies) {
         this(windows, policies, List.of());
@@ -84,6 +85,7 @@ public class WindowDriftFunction
                                         "windows", Types.LONG, Types.POJO(WindowState.class)));
         cache = new ReferenceCache();
         lastMaxPsi = new HashMap<>();
+        modelCounters = new HashMap<>();
     }
 
     @Override
@@ -99,6 +101,7 @@ public class WindowDriftFunction
             ctx.timerService().registerEventTimeTimer(windows.end(slice.windowStart) - 1);
             ctx.timerService().registerEventTimeTimer(windows.cleanupTime(slice.windowStart));
         }
+        countPerModel(slice);
         ws.events += slice.events;
         ws.lateEvents += slice.lateEvents;
         ws.noReferenceEvents += slice.noReferenceEvents;
@@ -266,6 +269,27 @@ public class WindowDriftFunction
                 end,
                 now,
                 sampleCount);
+    }
+
+    /** Per-model counters in the web UI: events in, late events, invalid records, no reference. */
+    private void countPerModel(PartialWindow slice) {
+        String modelKey = slice.modelName + "/" + slice.modelVersion;
+        org.apache.flink.metrics.Counter[] c = modelCounters.get(modelKey);
+        if (c == null) {
+            var group = getRuntimeContext().getMetricGroup().addGroup("model", modelKey);
+            c =
+                    new org.apache.flink.metrics.Counter[] {
+                        group.counter("eventsIn"),
+                        group.counter("lateEvents"),
+                        group.counter("invalidEvents"),
+                        group.counter("noReferenceEvents")
+                    };
+            modelCounters.put(modelKey, c);
+        }
+        c[0].inc(slice.events);
+        c[1].inc(slice.lateEvents);
+        c[2].inc(slice.invalidEvents);
+        c[3].inc(slice.noReferenceEvents);
     }
 
     private void recordMaxPsi(String modelKey, double maxPsi) {
