@@ -51,8 +51,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * }</pre>
  */
 public final class DriftJob {
-    /** Events buffered by a pre-aggregator before it flushes regardless of the watermark. */
-    static final int MAX_BUFFERED_EVENTS = 20_000;
+    /**
+     * (key, window) slices a pre-aggregator buffers before it flushes regardless of the watermark.
+     */
+    static final int MAX_BUFFERED_SLICES = 10_000;
 
     private final Configuration config;
     private final Source<RawRecord, ?, ?> events;
@@ -194,7 +196,7 @@ public final class DriftJob {
                                 "pre-aggregate window profiles",
                                 Types.POJO(PartialWindow.class),
                                 new PreAggregateOperator(
-                                        windows, MAX_BUFFERED_EVENTS, initialUpdates()))
+                                        windows, MAX_BUFFERED_SLICES, initialUpdates()))
                         .uid("pre-aggregate");
 
         SingleOutputStreamOperator<DriftMetricRow> rows =

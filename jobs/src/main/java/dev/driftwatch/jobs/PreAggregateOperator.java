@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Pre-aggregates events before the shuffle: per (model, version, segment) and window it updates one
  * {@link WindowProfile} in memory — every feature of an event in one call, no raw values kept — and
- * emits the merged slice as a {@link PartialWindow} on every watermark, before each checkpoint
- * barrier and when {@code maxBufferedEvents} events are buffered. Nothing is held across a
- * checkpoint, so the operator needs no state for events; reference profiles (second input,
- * broadcast) are kept in union list state.
+ * emits the merged slice as a {@link PartialWindow} when the watermark closes its window (late
+ * slices at the next watermark), before each checkpoint barrier, and when more than {@code
+ * maxBufferedSlices} (key, window) slices are buffered; slices are bounded in size, so the buffer
+ * is bounded by keys and open windows, not by events. Nothing is held across a checkpoint, so the
+ * operator needs no state for events; reference profiles (second input, broadcast) are kept in
+ * union list state.
  *
  * <p>A window is binned against the reference profile that was current when this operator first saw
  * the window: a newly published baseline applies from the next window. Events of a model version
@@ -51,7 +53,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
     public static final OutputTag<DeadLetter> TOO_LATE = new OutputTag<>("too-late") {};
 
     private final DriftWindows windows;
-    private final int maxBufferedEvents;
+    private final int maxBufferedSlices;
     private final List<ReferenceUpdate> initialReferences;
 
     private transient Map<String, ReferenceUpdate> latestByModel;
@@ -62,7 +64,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
     private transient Map<String, TreeMap<Long, String>> pinned;
 
     private transient Map<String, List<Slice>> buffer;
-    private transient int bufferedEvents;
+    private transient int bufferedSlices;
     private transient long watermark;
     private transient ListState<ReferenceUpdate> referenceState;
     private transient Counter lateEvents;
@@ -70,8 +72,8 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
     private transient Counter noReferenceEvents;
     private transient Counter invalidReferences;
 
-    public PreAggregateOperator(DriftWindows windows, int maxBufferedEvents) {
-        this(windows, maxBufferedEvents, List.of());
+    public PreAggregateOperator(DriftWindows windows, int maxBufferedSlices) {
+        this(windows, maxBufferedSlices, List.of());
     }
 
     /**
@@ -79,9 +81,9 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
      *     first event on, unlike those arriving on the broadcast input
      */
     public PreAggregateOperator(
-            DriftWindows windows, int maxBufferedEvents, List<ReferenceUpdate> initialReferences) {
+            DriftWindows windows, int maxBufferedSlices, List<ReferenceUpdate> initialReferences) {
         this.windows = windows;
-        this.maxBufferedEvents = maxBufferedEvents;
+        this.maxBufferedSlices = maxBufferedSlices;
         this.initialReferences = List.copyOf(initialReferences);
     }
 
@@ -165,7 +167,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
                 update(slice.profile, slice.reference, event);
             }
         }
-        if (++bufferedEvents >= maxBufferedEvents) {
+        if (bufferedSlices > maxBufferedSlices) {
             flush();
         }
     }
@@ -258,6 +260,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
         }
         Slice s = new Slice(meta, profile, reference);
         slices.add(s);
+        bufferedSlices++;
         return s;
     }
 
@@ -322,7 +325,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
+        flushClosed(mark.getTimestamp());
         watermark = mark.getTimestamp();
         prunePins();
         super.processWatermark(mark);
@@ -340,17 +343,39 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
         referenceState.update(new ArrayList<>(byId.values()));
     }
 
+    /** Emits the slices of windows that {@code newWatermark} closes (and of late, closed ones). */
+    private void flushClosed(long newWatermark) {
+        for (Iterator<List<Slice>> keys = buffer.values().iterator(); keys.hasNext(); ) {
+            List<Slice> slices = keys.next();
+            for (Iterator<Slice> it = slices.iterator(); it.hasNext(); ) {
+                Slice s = it.next();
+                if (s.meta.windowEnd - 1 <= newWatermark) {
+                    emit(s);
+                    it.remove();
+                    bufferedSlices--;
+                }
+            }
+            if (slices.isEmpty()) {
+                keys.remove();
+            }
+        }
+    }
+
+    private void emit(Slice s) {
+        if (s.profile != null) {
+            s.meta.profile = s.profile.toByteArray();
+        }
+        output.collect(new StreamRecord<>(s.meta, s.meta.windowEnd - 1));
+    }
+
     private void flush() {
         for (List<Slice> slices : buffer.values()) {
             for (Slice s : slices) {
-                if (s.profile != null) {
-                    s.meta.profile = s.profile.toByteArray();
-                }
-                output.collect(new StreamRecord<>(s.meta, s.meta.windowEnd - 1));
+                emit(s);
             }
         }
         buffer.clear();
-        bufferedEvents = 0;
+        bufferedSlices = 0;
     }
 
     /** Drops pins of closed windows and reference profiles no longer current or pinned. */

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The demo's trainer, run by the registry's local training backend as a separate process. It reads
- * the last 12 s of predictions and labels back from Kafka, joins them by prediction_id and splits
+ * the last 10 s of predictions (after waiting 8 s) and labels back from Kafka, joins them by prediction_id and splits
  * them deterministically by id (70% training, 30% holdout). {@code train} fits the demo model's
  * threshold on the training part, writes the artifact ({@code model-<run id>.json} in its working
  * directory), builds the reference profile with drift-core, registers the candidate version (tags
@@ -38,7 +38,13 @@ public final class DemoTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The demo retrains on the most recent traffic only: after an alert, that is the new world. */
-    static final Duration TRAINING_DATA = Duration.ofSeconds(12);
+    static final Duration TRAINING_DATA = Duration.ofSeconds(10);
+
+    /**
+     * The trainer first waits this long, so that its data (the last {@link #TRAINING_DATA}) starts
+     * after the change that raised the alert and has had time to be labelled.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(8);
 
     private DemoTrainer() {}
 
@@ -78,6 +84,9 @@ public final class DemoTrainer {
         RegistryClient registry =
                 new RegistryClient(
                         env("DRIFTWATCH_REGISTRY_URL"), env("DRIFTWATCH_REGISTRY_TOKEN"));
+        if (mode.equals("train")) {
+            Thread.sleep(SETTLE.toMillis());
+        }
         List<Example> data = recentExamples(env("DRIFTWATCH_KAFKA"), model, TRAINING_DATA);
         if (data.size() < 50) {
             System.err.println(
