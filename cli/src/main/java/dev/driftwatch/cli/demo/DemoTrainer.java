@@ -26,13 +26,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The demo's trainer, run by the registry's local training backend as a separate process. It reads
- * the last 10 s of predictions (after waiting 8 s) and labels back from Kafka, joins them by prediction_id and splits
- * them deterministically by id (70% training, 30% holdout). {@code train} fits the demo model's
- * threshold on the training part, writes the artifact ({@code model-<run id>.json} in its working
- * directory), builds the reference profile with drift-core, registers the candidate version (tags
- * run_id, trigger_alert, dataset, center) and reports its holdout accuracy; {@code validate}
- * reports candidate and champion accuracy on the holdout. Configuration comes from the run's
- * environment (docs/retraining.md).
+ * the last 10 s of predictions (after waiting 8 s) and labels back from Kafka, joins them by
+ * prediction_id and splits them deterministically by id (70% training, 30% holdout). {@code train}
+ * fits the demo model's threshold on the training part, writes the artifact ({@code model-<run
+ * id>.json} in its working directory), builds the reference profile with drift-core, registers the
+ * candidate version (tags run_id, trigger_alert, dataset, center) and reports its holdout accuracy;
+ * {@code validate} reports candidate and champion accuracy on the holdout. Configuration comes from
+ * the run's environment (docs/retraining.md).
  */
 public final class DemoTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
