@@ -1,16 +1,7 @@
 package dev.driftwatch.cli;
 
-import dev.driftwatch.jobs.DriftJobArguments;
 import dev.driftwatch.jobs.LocalDriftJob;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code driftwatch drift-job}: the drift job alone against a given Kafka and PostgreSQL, on a
@@ -21,42 +12,19 @@ import picocli.CommandLine.Unmatched;
         name = "drift-job",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the drift job against the given Kafka and PostgreSQL (local Flink, web UI on --web-ui-port).",
+            "Run the drift job against the given Kafka and PostgreSQL (local Flink, web UI on"
+                    + " --web-ui-port).",
             "Job options are --name value pairs; see the list below and docs/drift-job.md."
         },
         footer = "%nJob options (e.g. --window 28d):%n${driftwatch.job-usage}")
-final class DriftJobCommand implements Callable<Integer> {
-    @Option(
-            names = "--data-dir",
-            defaultValue = "data",
-            paramLabel = "DIR",
-            description = "Checkpoints go here (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(
-            names = "--web-ui-port",
-            defaultValue = "8081",
-            paramLabel = "PORT",
-            description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
-    int webUiPort;
-
-    @Unmatched List<String> jobArgs = new ArrayList<>();
-
-    static {
-        System.setProperty("driftwatch.job-usage", DriftJobArguments.usage());
+final class DriftJobCommand extends LocalJobCommand {
+    @Override
+    LocalDriftJob.Pipelines pipelines() {
+        return LocalDriftJob.Pipelines.DRIFT;
     }
 
     @Override
-    public Integer call() throws Exception {
-        Configuration config = JobOptions.parse(jobArgs);
-        JobClient job = LocalDriftJob.start(config, dataDir, webUiPort);
-        System.out.println(
-                "drift job "
-                        + job.getJobID()
-                        + " running; Flink web UI http://localhost:"
-                        + webUiPort
-                        + " (Ctrl-C stops it)");
-        job.getJobExecutionResult().get();
-        return 0;
+    String label() {
+        return "drift job";
     }
 }

@@ -150,6 +150,16 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
         state.update(s);
     }
 
+    /** How a summary names the alert. */
+    private static String kind(String alertname) {
+        return switch (alertname) {
+            case AlertRule.FEATURE_DRIFT -> "Drift";
+            case PerformanceRule.DROP_ALERT -> "Performance drop";
+            case PerformanceRule.THRESHOLD_ALERT -> "Performance threshold";
+            default -> "Threshold";
+        };
+    }
+
     private static Map<String, String> labels(AlertObservation o, String severity) {
         Map<String, String> l = new LinkedHashMap<>();
         l.put("alertname", o.alertname);
@@ -170,7 +180,7 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
                 String.format(
                         Locale.ROOT,
                         "%s %s of %s v%s: %s %.4g (threshold %.4g)",
-                        o.alertname.equals(AlertRule.FEATURE_DRIFT) ? "Drift" : "Threshold",
+                        kind(o.alertname),
                         firing ? "detected" : "resolved",
                         what,
                         o.modelVersion,

@@ -1,39 +1,18 @@
 package dev.driftwatch.jobs;
 
-import java.util.Arrays;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 /**
  * Entry point for a Flink cluster: {@code flink run -c dev.driftwatch.jobs.DriftJobMain
- * driftwatch.jar --bootstrap-servers kafka:9092 --jdbc-url jdbc:postgresql://db/driftwatch ...}.
- * State backend, checkpoint storage and parallelism come from the cluster's configuration; the
- * options are those of {@link DriftJobOptions}.
+ * driftwatch.jar --bootstrap-servers kafka:9092 --jdbc-url jdbc:postgresql://db/driftwatch ...},
+ * with the options of {@link DriftJobOptions}.
  */
 public final class DriftJobMain {
     private DriftJobMain() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration config;
-        try {
-            config = DriftJobArguments.parse(Arrays.asList(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("driftwatch drift job: " + e.getMessage());
-            System.err.print(DriftJobArguments.usage());
-            System.exit(2);
-            return;
-        }
-        DriftSchema.migrate(
-                config.get(DriftJobOptions.JDBC_URL),
-                config.get(DriftJobOptions.JDBC_USER),
-                config.get(DriftJobOptions.JDBC_PASSWORD));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(
-                config.get(DriftJobOptions.CHECKPOINT_INTERVAL).toMillis(),
-                CheckpointingMode.EXACTLY_ONCE);
-        env.getConfig().enableObjectReuse();
-        DriftJob.withKafka(config, DriftJob.profilesFromFiles(config)).build(env);
-        env.execute("driftwatch-drift-job");
+        ClusterJobLauncher.run(
+                args,
+                "driftwatch-drift-job",
+                (config, env) ->
+                        DriftJob.withKafka(config, DriftJob.profilesFromFiles(config)).build(env));
     }
 }

@@ -208,7 +208,9 @@ public final class PerformanceJob {
                                 config.get(ALERT_RESOLVE_AFTER),
                                 config.get(STATE_TTL),
                                 config.get(RUNBOOK_URL),
-                                "driftwatch performance job"))
+                                "driftwatch performance job",
+                                java.time.Duration.ofMillis(
+                                        windows.sizeMs() * (config.get(ALERT_RESOLVE_AFTER) + 1L))))
                 .returns(Types.STRING)
                 .uid("performance-alerts")
                 .name("performance alert rules")

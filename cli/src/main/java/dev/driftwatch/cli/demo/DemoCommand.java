@@ -398,7 +398,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (PreparedStatement st =
                 db.prepareStatement(
                         "SELECT fingerprint, status, labels::text, annotations::text, starts_at FROM alerts"
-                                + " WHERE model_name = ? AND status = 'firing' ORDER BY first_received_at LIMIT 1")) {
+                                + " WHERE model_name = ? AND alertname = 'FeatureDrift' AND status = 'firing' ORDER BY first_received_at LIMIT 1")) {
             st.setString(1, model);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
