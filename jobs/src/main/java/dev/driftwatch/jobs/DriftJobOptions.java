@@ -9,8 +9,8 @@ import org.apache.flink.configuration.ConfigOption;
 /**
  * The drift job's configuration, as typed Flink options with defaults. {@code bin/driftwatch
  * drift-job} and {@code up} take each as {@code --name value} (without the {@code driftwatch.}
- * prefix); on a cluster they go in the Flink configuration. docs/drift-job.md lists them; a test
- * checks it against this class.
+ * prefix); on a cluster they are the program arguments of {@code flink run ... DriftJobMain}.
+ * docs/drift-job.md lists them; a test checks it against this class.
  */
 public final class DriftJobOptions {
     private DriftJobOptions() {}
