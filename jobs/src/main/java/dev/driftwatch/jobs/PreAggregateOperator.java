@@ -64,6 +64,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
     private transient Map<String, TreeMap<Long, String>> pinned;
 
     private transient Map<String, List<Slice>> buffer;
+    private transient java.util.BitSet seenFeatures;
     private transient int bufferedSlices;
     private transient long watermark;
     private transient ListState<ReferenceUpdate> referenceState;
@@ -108,6 +109,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
         cache = new ReferenceCache();
         pinned = new HashMap<>();
         buffer = new HashMap<>();
+        seenFeatures = new java.util.BitSet();
         watermark = Long.MIN_VALUE;
         referenceState =
                 context.getOperatorStateStore()
@@ -164,7 +166,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
                 meta.noReferenceEvents++;
                 noReferenceEvents.inc();
             } else {
-                update(slice.profile, slice.reference, event);
+                update(slice.profile, slice.reference, event, seenFeatures);
             }
         }
         if (bufferedSlices > maxBufferedSlices) {
@@ -174,12 +176,15 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
 
     /**
      * Every feature of the event into the window profile: one pass, absent features are missing.
+     * {@code seen} is a scratch set reused across events (cleared on return), so nothing is
+     * allocated per event whatever the number of features.
      */
     static void update(
-            WindowProfile profile, ReferenceCache.Entry reference, PredictionEvent event) {
+            WindowProfile profile,
+            ReferenceCache.Entry reference,
+            PredictionEvent event,
+            java.util.BitSet seen) {
         int n = profile.featureCount();
-        long seen = 0L;
-        boolean[] seenLarge = n > 64 ? new boolean[n] : null;
         String[] names = event.featureNames;
         for (int i = 0; i < names.length; i++) {
             Integer idx = reference.featureIndex().get(names[i]);
@@ -187,11 +192,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
                 continue;
             }
             int f = idx;
-            if (seenLarge != null) {
-                seenLarge[f] = true;
-            } else {
-                seen |= 1L << f;
-            }
+            seen.set(f);
             FeatureWindow w = profile.feature(f);
             double number = event.numbers[i];
             String text = event.strings[i];
@@ -214,12 +215,10 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
                 }
             }
         }
-        for (int f = 0; f < n; f++) {
-            boolean present = seenLarge != null ? seenLarge[f] : (seen & (1L << f)) != 0;
-            if (!present) {
-                profile.feature(f).updateMissing();
-            }
+        for (int f = seen.nextClearBit(0); f < n; f = seen.nextClearBit(f + 1)) {
+            profile.feature(f).updateMissing();
         }
+        seen.clear();
     }
 
     /**

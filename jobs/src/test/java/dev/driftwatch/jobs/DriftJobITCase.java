@@ -10,6 +10,7 @@ import dev.driftwatch.core.drift.MetricNames;
 import dev.driftwatch.core.drift.ProfileComparison;
 import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
+import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.core.profile.WindowProfile;
@@ -212,11 +213,7 @@ class DriftJobITCase {
             double exact =
                     KolmogorovSmirnov.statistic(
                             EmpiricalDistribution.ofSketch(
-                                    reference.feature("amount")
-                                                    instanceof
-                                                    dev.driftwatch.core.profile.NumericReference r
-                                            ? r.sketch()
-                                            : null),
+                                    ((NumericReference) reference.feature("amount")).sketch()),
                             EmpiricalDistribution.ofSample(sample));
             assertThat(Math.abs(ks - exact)).isLessThanOrEqualTo(bound + 1e-12);
             assertThat(value(model, "", WindowDriftFunction.EVENT_COUNT, start)).isEqualTo(600.0);
