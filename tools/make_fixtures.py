@@ -2,14 +2,21 @@
 """Writes drift-core's and the CLI's test fixtures: samples plus the values numpy/scipy compute for them.
 
 Run with Debian's python3-numpy and python3-scipy (apt-get install python3-scipy):
-    /usr/bin/python3 tools/make_fixtures.py
-The statistic definitions are those of DESIGN.md ("Statistics"); this script computes them independently
-of the Java code, which the tests then compare with (1e-9; p-values 1e-6 relative).
+    /usr/bin/python3 tools/make_fixtures.py            # every fixture
+    /usr/bin/python3 tools/make_fixtures.py streamed   # only drift-core's fixtures/streamed.json
+The statistic definitions are those of docs/statistics.md; this script computes them independently of the
+Java code, which the tests then compare with (1e-9; p-values 1e-6 relative).
+
+fixtures/streamed.json does not store its samples: each is described by a generator (a SplitMix64 stream
+of uniforms turned into a normal, lognormal, Pareto, Cauchy, rounded or atom-mixed sample) that
+StreamedSamples.java reproduces bit for bit, with the sample's size and sum to check that it did; the
+fixture holds scipy's exact KS statistic and Wasserstein-1 distance of each pair.
 """
 import csv
 import json
 import math
 import os
+import sys
 
 import numpy as np
 from scipy import stats
@@ -17,6 +24,7 @@ from scipy.spatial.distance import jensenshannon
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORE_OUT = os.path.join(ROOT, "drift-core/src/test/resources/fixtures/statistics.json")
+STREAMED_OUT = os.path.join(ROOT, "drift-core/src/test/resources/fixtures/streamed.json")
 CLI_DIR = os.path.join(ROOT, "cli/src/test/resources/fixtures")
 EXAMPLES_DIR = os.path.join(ROOT, "examples")
 ZERO = 1e-4
@@ -249,7 +257,111 @@ def write_cli_fixture(rng):
         json.dump(expected, f, indent=1)
 
 
+GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+
+
+def uniforms(seed, n):
+    """n uniforms in [0, 1) from SplitMix64 started at seed: z_i = mix(seed + i * gamma), i = 1..n."""
+    i = np.arange(1, n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = np.uint64(seed) + i * GOLDEN_GAMMA
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+
+
+def generate(spec, n):
+    """The sample a generator spec describes (mirrored by StreamedSamples.java)."""
+    kind = spec["dist"]
+    seed = spec.get("seed", 0)
+    loc = spec.get("loc", 0.0)
+    scale = spec.get("scale", 1.0)
+    if kind == "normal" or kind == "lognormal":
+        u = uniforms(seed, 2 * n)
+        z = np.sqrt(-2.0 * np.log(1.0 - u[0::2])) * np.cos(2.0 * math.pi * u[1::2])
+        x = loc + scale * z
+        return np.exp(x) if kind == "lognormal" else x
+    if kind == "pareto":
+        return loc + scale * np.power(1.0 - uniforms(seed, n), -1.0 / spec["alpha"])
+    if kind == "cauchy":
+        return loc + scale * np.tan(math.pi * (uniforms(seed, n) - 0.5))
+    if kind == "choice":
+        values = np.array(spec["values"], dtype=float)
+        return values[np.floor(uniforms(seed, n) * len(values)).astype(np.int64)]
+    if kind == "rounded":
+        return np.floor(generate(spec["of"], n) / spec["step"] + 0.5) * spec["step"] + spec.get("offset", 0.0)
+    if kind == "atoms":
+        base = generate(spec["of"], n)
+        return np.where(uniforms(seed, n) < spec["p"], spec["atom"], base)
+    raise ValueError(kind)
+
+
+def streamed_case(name, ref_spec, n, cur_spec, m):
+    r = generate(ref_spec, n) + 0.0
+    c = generate(cur_spec, m) + 0.0
+    assert np.all(np.isfinite(r)) and np.all(np.isfinite(c)), name
+    return {
+        "name": name,
+        "reference": {"generator": ref_spec, "size": n, "sum": math.fsum(r), "distinct": int(len(np.unique(r)))},
+        "current": {"generator": cur_spec, "size": m, "sum": math.fsum(c), "distinct": int(len(np.unique(c)))},
+        "expected": {
+            "ks_statistic": float(stats.ks_2samp(r, c).statistic),
+            "wasserstein": float(stats.wasserstein_distance(r, c)),
+        },
+    }
+
+
+def streamed_cases():
+    """Pairs a stream summarises: heavy tails, ties and atoms, small and large windows and references."""
+    normal = lambda seed, loc=0.0, scale=1.0: {"dist": "normal", "seed": seed, "loc": loc, "scale": scale}
+    lognormal = lambda seed, mu=0.0, sigma=1.0: {"dist": "lognormal", "seed": seed, "loc": mu, "scale": sigma}
+    pareto = lambda seed, alpha, scale=1.0: {"dist": "pareto", "seed": seed, "alpha": alpha, "scale": scale}
+    cauchy = lambda seed, loc=0.0, scale=1.0: {"dist": "cauchy", "seed": seed, "loc": loc, "scale": scale}
+    rounded = lambda of, step: {"dist": "rounded", "of": of, "step": step}
+    # delays in whole minutes: a lognormal bulk shifted below zero, rounded
+    delays = lambda seed, mu: dict(rounded(lognormal(seed, mu, 1.1), 1.0), offset=-15.0)
+    routes = [float(x) for x in np.round(np.linspace(67.0, 2704.0, 310))]
+    cases = [
+        streamed_case("pareto_window_400", pareto(11, 1.2), 3000, pareto(12, 1.0), 400),
+        streamed_case("pareto_reference_summary_window_700", pareto(13, 1.1), 60000, pareto(14, 0.9), 700),
+        streamed_case("lognormal_window_600", lognormal(15), 20000, lognormal(16, 0.1, 1.1), 600),
+        streamed_case("cauchy_window_300", cauchy(17), 50000, cauchy(18, 0.5, 1.5), 300),
+        streamed_case("normal_exact_both", normal(19), 1000, normal(20, 0.2), 500),
+        streamed_case("delay_minutes_window_500", delays(21, 2.5), 6937, delays(22, 2.7), 500),
+        streamed_case("route_distances_window_700", {"dist": "choice", "seed": 23, "values": routes}, 6937,
+                      {"dist": "choice", "seed": 24, "values": routes[40:]}, 700),
+        streamed_case("discrete_large_window", rounded(lognormal(25, 2.0, 0.6), 1.0), 200000,
+                      rounded(lognormal(26, 2.1, 0.6), 1.0), 100000),
+        streamed_case("atoms_and_tail_window_2000", {"dist": "atoms", "seed": 27, "p": 0.4, "atom": 0.0,
+                                                    "of": lognormal(28, 1.0, 1.5)}, 30000,
+                      {"dist": "atoms", "seed": 29, "p": 0.3, "atom": 0.0, "of": lognormal(30, 1.2, 1.5)}, 2000),
+        streamed_case("lognormal_window_3000", lognormal(31), 4000, lognormal(32, 0.2, 1.0), 3000),
+        streamed_case("pareto_large_window", pareto(33, 1.5), 100000, pareto(34, 1.3), 50000),
+        streamed_case("cauchy_large_both", cauchy(35), 300000, cauchy(36, 0.1), 200000),
+        streamed_case("normal_large_both", normal(37), 300000, normal(38, 0.05, 1.05), 200000),
+        streamed_case("tiny_window", normal(39), 10000, normal(40, 1.0), 5),
+        streamed_case("single_value_window", lognormal(41), 10000, {"dist": "choice", "seed": 42, "values": [3.5]}, 1),
+        streamed_case("window_beyond_reference", normal(43), 8000, normal(44, 10.0), 900),
+    ]
+    return cases
+
+
+def write_streamed():
+    doc = {
+        "generator": "tools/make_fixtures.py (numpy %s, scipy %s)" % (np.__version__, __import__("scipy").__version__),
+        "cases": streamed_cases(),
+    }
+    with open(STREAMED_OUT, "w") as f:
+        json.dump(doc, f, indent=1)
+    print("wrote", STREAMED_OUT)
+
+
 def main():
+    if sys.argv[1:] == ["streamed"]:
+        write_streamed()
+        return
+    write_streamed()
     rng = np.random.default_rng(20261126)
     os.makedirs(os.path.dirname(CORE_OUT), exist_ok=True)
     doc = {

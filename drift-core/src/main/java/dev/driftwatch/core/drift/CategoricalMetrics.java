@@ -1,9 +1,8 @@
 package dev.driftwatch.core.drift;
 
-import static dev.driftwatch.core.drift.MetricNames.*;
-
 import dev.driftwatch.core.profile.CategoricalReference;
 import dev.driftwatch.core.profile.CategoricalWindow;
+import dev.driftwatch.core.profile.FeatureType;
 import dev.driftwatch.core.stats.ChiSquareGoodnessOfFit;
 import dev.driftwatch.core.stats.JensenShannonDistance;
 import dev.driftwatch.core.stats.PopulationStabilityIndex;
@@ -86,28 +85,27 @@ public record CategoricalMetrics(
 
         long n = window.nonMissingCount();
         long refN = reference.count() - reference.missing();
-        Map<String, Double> m = new LinkedHashMap<>();
-        if (n > 0) {
-            m.put(PSI, PopulationStabilityIndex.of(ref, cur));
-            m.put(JENSEN_SHANNON, JensenShannonDistance.of(ref, cur));
-            m.put(L_INFINITY, lInfinity(ref, refN, cur, n));
-            ChiSquareGoodnessOfFit.Result chi = ChiSquareGoodnessOfFit.test(ref, cur);
-            m.put(CHI_SQUARE, chi.statistic());
-            m.put(CHI_SQUARE_P_VALUE, chi.pValue());
-        } else {
-            for (String k :
-                    List.of(PSI, JENSEN_SHANNON, L_INFINITY, CHI_SQUARE, CHI_SQUARE_P_VALUE)) {
-                m.put(k, null);
-            }
-        }
-        long rows = window.rows();
-        m.put(MISSING_RATE, NumericMetrics.rate(window.missing(), rows));
-        m.put(TYPE_MISMATCH_RATE, NumericMetrics.rate(window.typeMismatches(), rows));
         long newValues = 0;
         for (String c : newCategories) {
             newValues += window.count(c);
         }
-        m.put(NEW_CATEGORY_RATE, n == 0 ? null : (double) newValues / n);
+        ChiSquareGoodnessOfFit.Result chi = n > 0 ? ChiSquareGoodnessOfFit.test(ref, cur) : null;
+        long rows = window.rows();
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (Statistic s : Statistic.forType(FeatureType.CATEGORICAL)) {
+            Double value =
+                    switch (s) {
+                        case MISSING_RATE -> NumericMetrics.rate(window.missing(), rows);
+                        case TYPE_MISMATCH_RATE ->
+                                NumericMetrics.rate(window.typeMismatches(), rows);
+                        case NEW_CATEGORY_RATE -> NumericMetrics.rate(newValues, n);
+                        default -> n == 0 ? null : distance(s, ref, refN, cur, n, chi);
+                    };
+            m.put(s.metric(), value);
+            if (s.pValueMetric() != null) {
+                m.put(s.pValueMetric(), chi == null ? null : chi.pValue());
+            }
+        }
         return new CategoricalMetrics(
                 feature,
                 reference.count(),
@@ -122,6 +120,24 @@ public record CategoricalMetrics(
                 List.copyOf(missingCategories));
     }
 
+    /** A statistic comparing the bins; n > 0. */
+    private static double distance(
+            Statistic s,
+            long[] ref,
+            long refN,
+            long[] cur,
+            long n,
+            ChiSquareGoodnessOfFit.Result chi) {
+        return switch (s) {
+            case PSI -> PopulationStabilityIndex.of(ref, cur);
+            case JENSEN_SHANNON -> JensenShannonDistance.of(ref, cur);
+            case L_INFINITY -> lInfinity(ref, refN, cur, n);
+            case CHI_SQUARE -> chi.statistic();
+            default ->
+                    throw new IllegalStateException(s + " does not apply to categorical features");
+        };
+    }
+
     private static double lInfinity(long[] ref, long refN, long[] cur, long n) {
         double max = 0.0;
         for (int i = 0; i < ref.length; i++) {
@@ -131,20 +147,15 @@ public record CategoricalMetrics(
     }
 
     @Override
-    public String type() {
-        return "categorical";
-    }
-
-    @Override
-    public Double pValue(String metric) {
-        return CHI_SQUARE.equals(metric) ? metrics.get(CHI_SQUARE_P_VALUE) : null;
+    public FeatureType type() {
+        return FeatureType.CATEGORICAL;
     }
 
     @Override
     public Map<String, List<String>> categoryLists() {
         Map<String, List<String>> lists = new LinkedHashMap<>();
-        lists.put(NEW_CATEGORIES, newCategories);
-        lists.put(MISSING_CATEGORIES, missingCategories);
+        lists.put(MetricNames.NEW_CATEGORIES, newCategories);
+        lists.put(MetricNames.MISSING_CATEGORIES, missingCategories);
         return lists;
     }
 }

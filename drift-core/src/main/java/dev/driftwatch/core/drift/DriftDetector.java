@@ -37,10 +37,11 @@ public final class DriftDetector {
         for (int i = 0; i < size; i++) {
             FeatureMetrics m = metrics.get(i);
             policy[i] = policies.forFeature(m.feature(), m.type());
+            DriftMethod method = policy[i].method();
             Double value =
-                    policy[i].method().isPValueMethod()
-                            ? m.pValue(policy[i].method().metric())
-                            : m.metrics().get(policy[i].method().metric());
+                    method.isPValueMethod()
+                            ? m.pValue(method.statistic())
+                            : m.value(method.statistic());
             if (value == null) {
                 decisions[i] =
                         new DriftDecision(
@@ -61,7 +62,7 @@ public final class DriftDetector {
             double[] p = new double[tested.size()];
             for (int t = 0; t < p.length; t++) {
                 int i = tested.get(t);
-                p[t] = metrics.get(i).pValue(policy[i].method().metric());
+                p[t] = metrics.get(i).pValue(policy[i].method().statistic());
             }
             double[] adjusted = BenjaminiHochberg.adjust(p);
             for (int t = 0; t < p.length; t++) {
@@ -107,7 +108,7 @@ public final class DriftDetector {
         if (method == DriftMethod.WASSERSTEIN_NORMALIZED) {
             return "reference std is 0: the normalised Wasserstein distance is undefined";
         }
-        return "metric " + method.metric() + " is undefined";
+        return "metric " + method.statistic().metric() + " is undefined";
     }
 
     private static DriftDecision effectSize(
@@ -127,7 +128,7 @@ public final class DriftDetector {
                 pastGuard = value > floor;
             }
             default -> {
-                Double ksP = m.pValue(MetricNames.KS_STATISTIC);
+                Double ksP = m.pValue(Statistic.KS);
                 pastGuard = ksP != null && ksP < 1.0 - guardQuantile;
                 if (!pastGuard && value >= policy.warning()) {
                     note =
@@ -142,7 +143,7 @@ public final class DriftDetector {
             note =
                     String.format(
                             "%s %.4g is below the sample-size noise floor %.4g (n=%d, m=%d)",
-                            policy.method().metric(), value, floor, n, ref);
+                            policy.method().statistic().metric(), value, floor, n, ref);
         }
         boolean detected = pastGuard && value >= policy.warning();
         String severity =

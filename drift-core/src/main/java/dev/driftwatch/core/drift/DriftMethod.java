@@ -1,59 +1,73 @@
 package dev.driftwatch.core.drift;
 
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.profile.FeatureType;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
- * How a feature's drift is decided: by an effect size above a threshold (PSI, JS distance,
- * normalised Wasserstein), or by a test p-value after Benjamini-Hochberg correction across features
- * (KS, chi-square).
+ * How a feature's drift is decided: a {@link Statistic} and the rule applied to it, either its
+ * value against a threshold (an effect size: PSI, JS distance, normalised Wasserstein) or its
+ * p-value after Benjamini-Hochberg correction across features (a test: KS, chi-square). The feature
+ * types a method applies to are its statistic's.
  */
 public enum DriftMethod {
     /** PSI >= threshold; defaults 0.1 warning, 0.25 critical. */
-    PSI(MetricNames.PSI, false, 0.1, 0.25, true, true),
+    PSI("psi", Statistic.PSI, Rule.THRESHOLD, 0.1, 0.25),
     /** JS distance (base 2) >= threshold; defaults 0.1 warning, 0.2 critical. */
-    JENSEN_SHANNON(MetricNames.JENSEN_SHANNON, false, 0.1, 0.2, true, true),
+    JENSEN_SHANNON("jensen_shannon", Statistic.JENSEN_SHANNON, Rule.THRESHOLD, 0.1, 0.2),
     /** Wasserstein-1 / reference std >= threshold; defaults 0.1 warning, 0.25 critical. */
-    WASSERSTEIN_NORMALIZED(MetricNames.WASSERSTEIN_NORMALIZED, false, 0.1, 0.25, true, false),
+    WASSERSTEIN_NORMALIZED(
+            "wasserstein_normalized", Statistic.WASSERSTEIN_NORMALIZED, Rule.THRESHOLD, 0.1, 0.25),
     /** KS p-value, BH-corrected; FDR levels 0.05 warning, 0.001 critical. */
-    KS(MetricNames.KS_STATISTIC, true, 0.05, 0.001, true, false),
+    KS("ks", Statistic.KS, Rule.P_VALUE, 0.05, 0.001),
     /** Chi-square p-value, BH-corrected; FDR levels 0.05 warning, 0.001 critical. */
-    CHI_SQUARE(MetricNames.CHI_SQUARE, true, 0.05, 0.001, false, true);
+    CHI_SQUARE("chi_square", Statistic.CHI_SQUARE, Rule.P_VALUE, 0.05, 0.001);
 
-    private final String metric;
-    private final boolean pValueMethod;
+    /** What a method compares with its thresholds. */
+    public enum Rule {
+        /** The statistic's value: at or above the threshold is drift. */
+        THRESHOLD,
+        /** The statistic's p-value, BH-adjusted: at or below the level is drift. */
+        P_VALUE
+    }
+
+    private final String configName;
+    private final Statistic statistic;
+    private final Rule rule;
     private final double defaultWarning;
     private final double defaultCritical;
-    private final boolean numeric;
-    private final boolean categorical;
 
     DriftMethod(
-            String metric,
-            boolean pValueMethod,
+            String configName,
+            Statistic statistic,
+            Rule rule,
             double defaultWarning,
-            double defaultCritical,
-            boolean numeric,
-            boolean categorical) {
-        this.metric = metric;
-        this.pValueMethod = pValueMethod;
+            double defaultCritical) {
+        this.configName = configName;
+        this.statistic = statistic;
+        this.rule = rule;
         this.defaultWarning = defaultWarning;
         this.defaultCritical = defaultCritical;
-        this.numeric = numeric;
-        this.categorical = categorical;
     }
 
-    /** The metric this method reads ({@link MetricNames}). */
-    public String metric() {
-        return metric;
+    /** The statistic it decides on. */
+    public Statistic statistic() {
+        return statistic;
     }
 
-    /** The name used in reports and configuration: the metric name, or "ks" for the KS test. */
+    public Rule rule() {
+        return rule;
+    }
+
+    /** The name used in reports and configuration (psi, jensen_shannon, ..., ks, chi_square). */
     public String configName() {
-        return this == KS ? "ks" : metric;
+        return configName;
     }
 
     /** True when the decision is on a p-value (smaller is more drifted). */
     public boolean isPValueMethod() {
-        return pValueMethod;
+        return rule == Rule.P_VALUE;
     }
 
     public double defaultWarning() {
@@ -64,21 +78,27 @@ public enum DriftMethod {
         return defaultCritical;
     }
 
-    /** True when the method applies to features of {@code type} ("numeric" or "categorical"). */
-    public boolean appliesTo(String type) {
-        return "numeric".equals(type) ? numeric : categorical;
+    /** True when the method applies to features of {@code type}: its statistic does. */
+    public boolean appliesTo(FeatureType type) {
+        return statistic.appliesTo(type);
     }
 
-    /** Parses a configuration name: psi, jensen_shannon, wasserstein_normalized, ks, chi_square. */
+    /**
+     * Parses a configuration name.
+     *
+     * @throws DriftCoreException naming the methods there are
+     */
     public static DriftMethod fromConfigName(String name) {
         for (DriftMethod m : values()) {
-            if (m.configName().equals(name)) {
+            if (m.configName.equals(name)) {
                 return m;
             }
         }
+        String names =
+                Arrays.stream(values())
+                        .map(DriftMethod::configName)
+                        .collect(Collectors.joining(", "));
         throw new DriftCoreException(
-                "unknown drift method '"
-                        + name
-                        + "' (use psi, jensen_shannon, wasserstein_normalized, ks or chi_square)");
+                "unknown drift method '" + name + "' (use one of " + names + ")");
     }
 }

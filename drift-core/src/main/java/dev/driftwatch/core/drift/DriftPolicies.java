@@ -2,6 +2,7 @@ package dev.driftwatch.core.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.profile.FeatureType;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,13 +36,13 @@ public record DriftPolicies(
     public static final double DEFAULT_DATASET_DRIFT_SHARE = 0.5;
 
     public DriftPolicies {
-        if (!numeric.method().appliesTo("numeric")) {
+        if (!numeric.method().appliesTo(FeatureType.NUMERIC)) {
             throw new DriftCoreException(
                     "drift policy: "
                             + numeric.method().configName()
                             + " does not apply to numeric features");
         }
-        if (!categorical.method().appliesTo("categorical")) {
+        if (!categorical.method().appliesTo(FeatureType.CATEGORICAL)) {
             throw new DriftCoreException(
                     "drift policy: "
                             + categorical.method().configName()
@@ -74,14 +75,14 @@ public record DriftPolicies(
     }
 
     /**
-     * The policy of a feature of {@code type} ("numeric" or "categorical").
+     * The policy of a feature of {@code type}.
      *
      * @throws DriftCoreException if its override names a method that does not apply to the type
      */
-    public DriftPolicy forFeature(String feature, String type) {
+    public DriftPolicy forFeature(String feature, FeatureType type) {
         DriftPolicy p = overrides.get(feature);
         if (p == null) {
-            return "numeric".equals(type) ? numeric : categorical;
+            return type == FeatureType.NUMERIC ? numeric : categorical;
         }
         if (!p.method().appliesTo(type)) {
             throw new DriftCoreException(

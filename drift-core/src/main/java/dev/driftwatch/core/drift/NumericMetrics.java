@@ -1,7 +1,6 @@
 package dev.driftwatch.core.drift;
 
-import static dev.driftwatch.core.drift.MetricNames.*;
-
+import dev.driftwatch.core.profile.FeatureType;
 import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.NumericWindow;
 import dev.driftwatch.core.stats.EmpiricalDistribution;
@@ -15,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Drift metrics of a numeric feature: PSI and JS over the reference bins (exact), KS and
- * Wasserstein from the two distributions given (exact samples, or KLL sketches with the error
- * bounds reported), and the data-quality rates.
+ * Drift metrics of a numeric feature: every numeric {@link Statistic}. PSI and JS over the
+ * reference bins (exact); KS and Wasserstein between the two distributions given (exact when both
+ * are exact, otherwise within the error bounds reported beside them); the data-quality rates.
  *
  * <pre>{@code
- * NumericMetrics m = NumericMetrics.of("amount", reference, window);          // from sketches
+ * NumericMetrics m = NumericMetrics.of("amount", reference, window);     // the profiles' forms
  * NumericMetrics e = NumericMetrics.of("amount", reference, window, refSample, curSample); // exact
  * }</pre>
  */
@@ -36,15 +35,13 @@ public record NumericMetrics(
         Map<String, Double> metrics)
         implements FeatureMetrics {
 
-    /** Metrics from the reference's sketch and the window's sketch. */
+    /**
+     * Metrics from the reference's distribution (exact or a summary) and the window's (exact or a
+     * sketch).
+     */
     public static NumericMetrics of(
             String feature, NumericReference reference, NumericWindow window) {
-        return of(
-                feature,
-                reference,
-                window,
-                EmpiricalDistribution.ofSketch(reference.sketch()),
-                EmpiricalDistribution.ofSketch(window.sketch()));
+        return of(feature, reference, window, reference.distribution(), window.distribution());
     }
 
     /**
@@ -57,59 +54,83 @@ public record NumericMetrics(
             NumericWindow window,
             EmpiricalDistribution referenceDistribution,
             EmpiricalDistribution currentDistribution) {
-        Map<String, Double> m = new LinkedHashMap<>();
         long n = window.finiteCount();
-        long refN = reference.finiteCount();
-        long[] refBins = reference.binCounts();
-        if (n > 0) {
-            long[] curBins = window.binCounts();
-            m.put(PSI, PopulationStabilityIndex.of(refBins, curBins));
-            double d = KolmogorovSmirnov.statistic(referenceDistribution, currentDistribution);
-            m.put(KS_STATISTIC, d);
-            m.put(KS_P_VALUE, KolmogorovSmirnov.pValue(d, refN, n));
-            m.put(
-                    KS_ERROR_BOUND,
-                    KolmogorovSmirnov.errorBound(referenceDistribution, currentDistribution));
-            m.put(JENSEN_SHANNON, JensenShannonDistance.of(refBins, curBins));
-            double w = WassersteinDistance.distance(referenceDistribution, currentDistribution);
-            m.put(WASSERSTEIN, w);
-            m.put(WASSERSTEIN_NORMALIZED, WassersteinDistance.normalized(w, reference.std()));
-            m.put(
-                    WASSERSTEIN_ERROR_BOUND,
-                    WassersteinDistance.errorBound(
-                            referenceDistribution,
-                            currentDistribution,
-                            Math.min(reference.min(), window.min()),
-                            Math.max(reference.max(), window.max())));
-        } else {
-            for (String k :
-                    List.of(
-                            PSI,
-                            KS_STATISTIC,
-                            KS_P_VALUE,
-                            KS_ERROR_BOUND,
-                            JENSEN_SHANNON,
-                            WASSERSTEIN,
-                            WASSERSTEIN_NORMALIZED,
-                            WASSERSTEIN_ERROR_BOUND)) {
-                m.put(k, null);
+        Inputs in =
+                new Inputs(
+                        reference,
+                        window,
+                        referenceDistribution,
+                        currentDistribution,
+                        n == 0
+                                ? Double.NaN
+                                : KolmogorovSmirnov.statistic(
+                                        referenceDistribution, currentDistribution),
+                        n == 0
+                                ? Double.NaN
+                                : WassersteinDistance.distance(
+                                        referenceDistribution, currentDistribution));
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (Statistic s : Statistic.forType(FeatureType.NUMERIC)) {
+            m.put(s.metric(), value(s, in));
+            if (s.pValueMetric() != null) {
+                m.put(s.pValueMetric(), n == 0 ? null : pValue(s, in));
             }
         }
-        long rows = window.rows();
-        m.put(MISSING_RATE, rate(window.missing(), rows));
-        m.put(NON_FINITE_RATE, rate(window.nonFinite(), rows));
-        m.put(TYPE_MISMATCH_RATE, rate(window.typeMismatches(), rows));
-        m.put(OUT_OF_RANGE_RATE, n == 0 ? null : (double) window.outOfRange() / n);
         return new NumericMetrics(
                 feature,
                 reference.count(),
                 reference.missing(),
-                rows,
+                window.rows(),
                 window.missing(),
-                refN,
+                reference.finiteCount(),
                 n,
-                refBins.length,
+                reference.binCounts().length,
                 Collections.unmodifiableMap(m));
+    }
+
+    /** What the numeric statistics are computed from. */
+    private record Inputs(
+            NumericReference reference,
+            NumericWindow window,
+            EmpiricalDistribution referenceDistribution,
+            EmpiricalDistribution currentDistribution,
+            double ks,
+            double wasserstein) {}
+
+    private static Double value(Statistic s, Inputs in) {
+        NumericWindow w = in.window();
+        long n = w.finiteCount();
+        if (s.kind() != Statistic.Kind.DATA_QUALITY && n == 0) {
+            return null;
+        }
+        return switch (s) {
+            case PSI -> PopulationStabilityIndex.of(in.reference().binCounts(), w.binCounts());
+            case KS -> in.ks();
+            case KS_ERROR_BOUND ->
+                    KolmogorovSmirnov.errorBound(
+                            in.referenceDistribution(), in.currentDistribution());
+            case JENSEN_SHANNON ->
+                    JensenShannonDistance.of(in.reference().binCounts(), w.binCounts());
+            case WASSERSTEIN -> in.wasserstein();
+            case WASSERSTEIN_NORMALIZED ->
+                    WassersteinDistance.normalized(in.wasserstein(), in.reference().std());
+            case WASSERSTEIN_ERROR_BOUND ->
+                    WassersteinDistance.errorBound(
+                            in.referenceDistribution(), in.currentDistribution());
+            case MISSING_RATE -> rate(w.missing(), w.rows());
+            case NON_FINITE_RATE -> rate(w.nonFinite(), w.rows());
+            case TYPE_MISMATCH_RATE -> rate(w.typeMismatches(), w.rows());
+            case OUT_OF_RANGE_RATE -> rate(w.outOfRange(), n);
+            default -> throw new IllegalStateException(s + " does not apply to numeric features");
+        };
+    }
+
+    private static Double pValue(Statistic s, Inputs in) {
+        if (s == Statistic.KS) {
+            return KolmogorovSmirnov.pValue(
+                    in.ks(), in.reference().finiteCount(), in.window().finiteCount());
+        }
+        throw new IllegalStateException(s + " has no numeric p-value");
     }
 
     static Double rate(long part, long total) {
@@ -117,13 +138,8 @@ public record NumericMetrics(
     }
 
     @Override
-    public String type() {
-        return "numeric";
-    }
-
-    @Override
-    public Double pValue(String metric) {
-        return KS_STATISTIC.equals(metric) ? metrics.get(KS_P_VALUE) : null;
+    public FeatureType type() {
+        return FeatureType.NUMERIC;
     }
 
     @Override

@@ -22,7 +22,10 @@ import java.util.Map;
 public final class ProfileComparison {
     private ProfileComparison() {}
 
-    /** Metrics from sketches (KS and Wasserstein carry their error bounds). */
+    /**
+     * Metrics from the profiles' distributions (KS and Wasserstein exact when both are exact,
+     * otherwise with their error bounds).
+     */
     public static List<FeatureMetrics> compare(ReferenceProfile reference, WindowProfile window) {
         return compare(reference, window, Map.of(), Map.of());
     }
@@ -30,7 +33,7 @@ public final class ProfileComparison {
     /**
      * Metrics where KS and Wasserstein use exact samples when given: {@code referenceSamples} and
      * {@code currentSamples} map numeric feature names to their finite values; a feature absent
-     * from either map falls back to that side's sketch.
+     * from either map falls back to that side's profile distribution.
      */
     public static List<FeatureMetrics> compare(
             ReferenceProfile reference,
@@ -55,11 +58,10 @@ public final class ProfileComparison {
                                 window.numeric(i),
                                 refSample != null
                                         ? EmpiricalDistribution.ofSample(refSample)
-                                        : EmpiricalDistribution.ofSketch(r.sketch()),
+                                        : r.distribution(),
                                 curSample != null
                                         ? EmpiricalDistribution.ofSample(curSample)
-                                        : EmpiricalDistribution.ofSketch(
-                                                window.numeric(i).sketch())));
+                                        : window.numeric(i).distribution()));
             } else {
                 out.add(
                         CategoricalMetrics.of(

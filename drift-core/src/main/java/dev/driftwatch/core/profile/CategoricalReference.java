@@ -70,6 +70,11 @@ public final class CategoricalReference implements FeatureReference {
     }
 
     @Override
+    public FeatureType type() {
+        return FeatureType.CATEGORICAL;
+    }
+
+    @Override
     public long count() {
         return count;
     }

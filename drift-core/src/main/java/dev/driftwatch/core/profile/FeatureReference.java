@@ -8,6 +8,9 @@ public sealed interface FeatureReference permits NumericReference, CategoricalRe
     /** Rows whose value was missing (null, NaN, empty). */
     long missing();
 
+    /** Numeric or categorical. */
+    FeatureType type();
+
     /** A new, empty window accumulator that bins against this reference. */
     FeatureWindow newWindow();
 }

@@ -1,12 +1,15 @@
 package dev.driftwatch.core.profile;
 
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.stats.EmpiricalDistribution;
+import dev.driftwatch.core.stats.QuantileEdges;
 import java.util.Arrays;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
  * Reference profile of a numeric feature: counts, moments, quantile bin edges with the reference
- * count in each bin, and a KLL quantile sketch of the finite values.
+ * count in each bin, and the distribution of the finite values: exact (every distinct value with
+ * its count) when the sample has few enough distinct values, otherwise a deterministic quantile
+ * summary whose rank and Wasserstein errors are known (see {@link NumericReferenceBuilder}).
  *
  * <p>{@code count = missing + nonFinite + sum(binCounts)}; mean and std (population) are over the
  * finite values. Build one with {@link NumericReferenceBuilder}.
@@ -21,7 +24,8 @@ public final class NumericReference implements FeatureReference {
     private final double max;
     private final double[] edges;
     private final long[] binCounts;
-    private final KllDoublesSketch sketch;
+    private final EmpiricalDistribution distribution;
+    private final int windowSketchK;
 
     NumericReference(
             long count,
@@ -33,7 +37,8 @@ public final class NumericReference implements FeatureReference {
             double max,
             double[] edges,
             long[] binCounts,
-            KllDoublesSketch sketch) {
+            EmpiricalDistribution distribution,
+            int windowSketchK) {
         this.count = count;
         this.missing = missing;
         this.nonFinite = nonFinite;
@@ -43,7 +48,8 @@ public final class NumericReference implements FeatureReference {
         this.max = max;
         this.edges = edges;
         this.binCounts = binCounts;
-        this.sketch = sketch;
+        this.distribution = distribution;
+        this.windowSketchK = windowSketchK;
         validate();
     }
 
@@ -87,16 +93,42 @@ public final class NumericReference implements FeatureReference {
         if (binned == 0) {
             throw new DriftCoreException("numeric reference: no finite values");
         }
-        if (sketch.getN() != binned) {
+        if (distribution.count() != binned) {
             throw new DriftCoreException(
-                    "numeric reference: sketch holds "
-                            + sketch.getN()
+                    "numeric reference: the distribution holds "
+                            + distribution.count()
                             + " values but the bins hold "
                             + binned);
         }
         if (!(std >= 0.0) || !Double.isFinite(mean) || !(min <= max)) {
             throw new DriftCoreException(
                     "numeric reference: need finite mean, std >= 0 and min <= max");
+        }
+        if (distribution.value(0) < min || distribution.value(distribution.size() - 1) > max) {
+            throw new DriftCoreException(
+                    "numeric reference: distribution values outside [min, max]");
+        }
+        if (distribution.isExact()) {
+            if (distribution.value(0) != min
+                    || distribution.value(distribution.size() - 1) != max) {
+                throw new DriftCoreException(
+                        "numeric reference: an exact distribution must start at min and end at max");
+            }
+            long[] fromValues = new long[binCounts.length];
+            for (int i = 0; i < distribution.size(); i++) {
+                fromValues[QuantileEdges.binOf(edges, distribution.value(i))] +=
+                        distribution.weight(i);
+            }
+            if (!Arrays.equals(fromValues, binCounts)) {
+                throw new DriftCoreException(
+                        "numeric reference: bin counts disagree with the exact values "
+                                + Arrays.toString(fromValues));
+            }
+        }
+        if (windowSketchK < 8 || windowSketchK > 65_535) {
+            throw new DriftCoreException(
+                    "numeric reference: window sketch k must be in [8, 65535], was "
+                            + windowSketchK);
         }
     }
 
@@ -160,14 +192,28 @@ public final class NumericReference implements FeatureReference {
         return p;
     }
 
-    /** The reference KLL sketch (read-only by convention: do not update it). */
-    public KllDoublesSketch sketch() {
-        return sketch;
+    /**
+     * The distribution of the finite values: exact, or a quantile summary with its error terms
+     * ({@link EmpiricalDistribution#rankError()}, {@link
+     * EmpiricalDistribution#wassersteinError()}).
+     */
+    public EmpiricalDistribution distribution() {
+        return distribution;
+    }
+
+    /** The KLL parameter k of the windows' sketches (their form beyond the exact one). */
+    public int windowSketchK() {
+        return windowSketchK;
+    }
+
+    @Override
+    public FeatureType type() {
+        return FeatureType.NUMERIC;
     }
 
     @Override
     public NumericWindow newWindow() {
-        return new NumericWindow(edges, min, max, sketch.getK());
+        return new NumericWindow(edges, min, max, windowSketchK);
     }
 
     @Override
@@ -182,7 +228,8 @@ public final class NumericReference implements FeatureReference {
                 && Double.compare(max, r.max) == 0
                 && Arrays.equals(edges, r.edges)
                 && Arrays.equals(binCounts, r.binCounts)
-                && Arrays.equals(sketch.toByteArray(), r.sketch.toByteArray());
+                && windowSketchK == r.windowSketchK
+                && distribution.equals(r.distribution);
     }
 
     @Override

@@ -1,15 +1,26 @@
 package dev.driftwatch.core.profile;
 
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.stats.EmpiricalDistribution;
 import dev.driftwatch.core.stats.QuantileEdges;
 import java.util.Arrays;
-import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.kll.KllSketch;
 
 /**
  * Builds a {@link NumericReference} from the exact reference sample. It keeps the finite values (8
  * bytes each) because the bin edges are exact quantiles of the reference; the profile it builds is
- * of bounded size.
+ * of bounded size: its distribution has at most {@code maxPoints} points (default {@value
+ * #DEFAULT_MAX_POINTS}, about 27 KB of profile JSON).
+ *
+ * <ul>
+ *   <li>A sample with at most {@code maxPoints} distinct finite values (any number of values) is
+ *       kept exactly: every distinct value with its count.
+ *   <li>A larger one becomes a deterministic quantile summary ({@link
+ *       EmpiricalDistribution#compress}): its CDF is within {@code 2 / maxPoints} (about 0.001 at
+ *       the default) of the sample's everywhere, and its Wasserstein-1 distance to the sample is
+ *       computed exactly and reported with every statistic, so the reference side adds a known,
+ *       negligible error.
+ * </ul>
  *
  * <pre>{@code
  * NumericReferenceBuilder b = new NumericReferenceBuilder();
@@ -18,22 +29,33 @@ import org.apache.datasketches.kll.KllSketch;
  * }</pre>
  */
 public final class NumericReferenceBuilder {
-    private final int sketchK;
+    /** Default most points of a reference distribution (exact up to this many distinct values). */
+    public static final int DEFAULT_MAX_POINTS = 2048;
+
+    /** Largest accepted {@code maxPoints}. */
+    public static final int MAX_POINTS_LIMIT = 1_000_000;
+
+    private final int maxPoints;
     private double[] values = new double[1024];
     private int size;
     private long missing;
     private long nonFinite;
 
     public NumericReferenceBuilder() {
-        this(KllSketch.DEFAULT_K);
+        this(DEFAULT_MAX_POINTS);
     }
 
     /**
-     * @param sketchK the KLL sketch parameter k; its rank error is {@code
-     *     KllSketch.getNormalizedRankError(k, false)} (about 1.3% at the default k = 200)
+     * @param maxPoints the most (value, count) points the reference distribution keeps: exact up to
+     *     this many distinct values, a summary with rank error at most {@code 2 / maxPoints} beyond
+     * @throws DriftCoreException unless {@code 16 <= maxPoints <= 1,000,000}
      */
-    public NumericReferenceBuilder(int sketchK) {
-        this.sketchK = sketchK;
+    public NumericReferenceBuilder(int maxPoints) {
+        if (maxPoints < 16 || maxPoints > MAX_POINTS_LIMIT) {
+            throw new DriftCoreException(
+                    "reference points must be in [16, " + MAX_POINTS_LIMIT + "], was " + maxPoints);
+        }
+        this.maxPoints = maxPoints;
     }
 
     /** Adds a value: NaN is missing, an infinity is non-finite, anything else is binned. */
@@ -99,12 +121,11 @@ public final class NumericReferenceBuilder {
         double[] sorted = sortedValues();
         double[] edges = QuantileEdges.fromSorted(sorted, size, bins);
         long[] counts = new long[edges.length + 1];
-        KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(sketchK);
         for (int i = 0; i < size; i++) {
-            double v = sorted[i];
-            counts[QuantileEdges.binOf(edges, v)]++;
-            sketch.update(v);
+            counts[QuantileEdges.binOf(edges, sorted[i])]++;
         }
+        EmpiricalDistribution distribution =
+                EmpiricalDistribution.ofSample(sorted).compress(maxPoints);
         // Two passes with compensated sums: the sample is at hand, and a one-pass update loses
         // precision on values far from zero (1e12 + noise).
         double mean = compensatedSum(sorted, 0.0, false) / size;
@@ -119,6 +140,7 @@ public final class NumericReferenceBuilder {
                 sorted[size - 1],
                 edges,
                 counts,
-                sketch);
+                distribution,
+                KllSketch.DEFAULT_K);
     }
 }

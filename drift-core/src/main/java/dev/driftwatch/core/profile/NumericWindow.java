@@ -1,6 +1,7 @@
 package dev.driftwatch.core.profile;
 
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.stats.EmpiricalDistribution;
 import dev.driftwatch.core.stats.QuantileEdges;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -12,20 +13,63 @@ import org.apache.datasketches.memory.Memory;
 /**
  * A numeric feature's window: exact counts over the reference bins, moments (count, mean, sum of
  * squared deviations, min, max), missing / non-finite / type-mismatch / out-of-reference-range
- * counts, and a KLL sketch. Its size does not depend on the number of values.
+ * counts, and the distribution of its finite values in one of two forms:
+ *
+ * <ul>
+ *   <li><b>exact</b> while its distinct values and their counts take at most {@value #EXACT_BYTES}
+ *       bytes (8 bytes per distinct value plus a variable-length count: about 780 distinct values,
+ *       any number of values): KS and Wasserstein against it are exact;
+ *   <li><b>sketch</b> beyond that: a KLL sketch plus the {@value #EXTREMES} smallest and largest
+ *       values, exactly, so that the CDF is exact outside them (see {@link
+ *       EmpiricalDistribution#ofSketch(KllDoublesSketch, double[], int, double[], int)}).
+ * </ul>
+ *
+ * The form depends only on the values, not on how they were split and merged: the exact encoding
+ * only grows as values are added. Serialised, a window stays within 8 KiB with up to 50 bins.
  *
  * <p>Merge adds counts exactly (associative, commutative) and combines moments with Chan et al.'s
  * parallel formula, which is associative up to floating-point rounding (relative 1e-12 in tests).
- * The sketch merge is the KLL merge: its rank error bound holds for any merge order.
+ * Exact forms merge exactly; a merge that overflows the exact form, or involves a sketch, feeds the
+ * exact values into the sketch (weighted updates); sketch merges are KLL merges, whose error bound
+ * holds for any merge order. The extreme values of the whole are those of the parts' extremes.
  */
 public final class NumericWindow implements FeatureWindow {
     static final byte KIND = 1;
+
+    /** The most bytes the exact form's distinct values and counts may take. */
+    public static final int EXACT_BYTES = 7 * 1024;
+
+    /** How many of the smallest and of the largest values the sketch form keeps exactly. */
+    public static final int EXTREMES = 16;
+
+    private static final byte FORM_EXACT = 0;
+    private static final byte FORM_SKETCH = 1;
 
     private final double[] edges;
     private final double referenceMin;
     private final double referenceMax;
     private final long[] binCounts;
-    private final KllDoublesSketch sketch;
+    private final int sketchK;
+
+    /** The exact form; null in the sketch form. */
+    private ExactValues exact;
+
+    /** The sketch form; null in the exact form. */
+    private KllDoublesSketch sketch;
+
+    /** Sketch form: the smallest values, ascending (at most extremesKept). */
+    private double[] lowest;
+
+    private int lowestCount;
+
+    /** Sketch form: the largest values, ascending (at most extremesKept). */
+    private double[] highest;
+
+    private int highestCount;
+
+    /** Sketch form: how many extremes are known exactly (fewer for windows of format 1). */
+    private int extremesKept;
+
     private long missing;
     private long nonFinite;
     private long typeMismatches;
@@ -37,12 +81,8 @@ public final class NumericWindow implements FeatureWindow {
     private double max = Double.NEGATIVE_INFINITY;
 
     NumericWindow(double[] edges, double referenceMin, double referenceMax, int sketchK) {
-        this(
-                edges,
-                referenceMin,
-                referenceMax,
-                new long[edges.length + 1],
-                KllDoublesSketch.newHeapInstance(sketchK));
+        this(edges, referenceMin, referenceMax, new long[edges.length + 1], sketchK);
+        this.exact = new ExactValues();
     }
 
     private NumericWindow(
@@ -50,12 +90,12 @@ public final class NumericWindow implements FeatureWindow {
             double referenceMin,
             double referenceMax,
             long[] binCounts,
-            KllDoublesSketch sketch) {
+            int sketchK) {
         this.edges = edges;
         this.referenceMin = referenceMin;
         this.referenceMax = referenceMax;
         this.binCounts = binCounts;
-        this.sketch = sketch;
+        this.sketchK = sketchK;
     }
 
     /** Adds one value: NaN is missing, an infinity is non-finite, anything else is binned. */
@@ -83,7 +123,88 @@ public final class NumericWindow implements FeatureWindow {
         if (v > max) {
             max = v;
         }
+        if (exact != null) {
+            if (exact.offer(v)) {
+                return;
+            }
+            exact.sortIn();
+            if (exact.encodedBytes() <= EXACT_BYTES) {
+                exact.offer(v);
+                return;
+            }
+            toSketch();
+        }
         sketch.update(v);
+        if (lowestCount < extremesKept || v < lowest[lowestCount - 1]) {
+            keepLow(v, 1);
+        }
+        if (highestCount < extremesKept || v > highest[0]) {
+            keepHigh(v, 1);
+        }
+    }
+
+    /** Turns the exact form into the sketch form (values fed as weighted updates). */
+    private void toSketch() {
+        ExactValues values = exact;
+        exact = null;
+        sketch = KllDoublesSketch.newHeapInstance(sketchK);
+        lowest = new double[EXTREMES];
+        highest = new double[EXTREMES];
+        lowestCount = 0;
+        highestCount = 0;
+        extremesKept = EXTREMES;
+        feed(values);
+    }
+
+    private void feed(ExactValues values) {
+        int d = values.distinct();
+        for (int i = 0; i < d; i++) {
+            sketch.update(values.value(i), values.count(i));
+        }
+        for (int i = 0; i < d && i < extremesKept; i++) {
+            keepLow(values.value(i), values.count(i));
+        }
+        for (int i = Math.max(0, d - extremesKept); i < d; i++) {
+            keepHigh(values.value(i), values.count(i));
+        }
+    }
+
+    /** Records {@code copies} copies of v among the smallest values if they belong there. */
+    private void keepLow(double v, long copies) {
+        for (long k = Math.min(copies, extremesKept); k > 0; k--) {
+            if (lowestCount < extremesKept) {
+                lowestCount = insertAscending(lowest, lowestCount, v);
+            } else if (v < lowest[lowestCount - 1]) {
+                insertAscending(lowest, lowestCount - 1, v); // drops the largest
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** Records {@code copies} copies of v among the largest values if they belong there. */
+    private void keepHigh(double v, long copies) {
+        for (long k = Math.min(copies, extremesKept); k > 0; k--) {
+            if (highestCount < extremesKept) {
+                highestCount = insertAscending(highest, highestCount, v);
+            } else if (v > highest[0]) {
+                System.arraycopy(highest, 1, highest, 0, highestCount - 1); // drops the smallest
+                insertAscending(highest, highestCount - 1, v);
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** Inserts v into ascending a[0..size) (a has room), returning size + 1. */
+    private static int insertAscending(double[] a, int size, double v) {
+        int i = size;
+        while (i > 0 && a[i - 1] > v) {
+            a[i] = a[i - 1];
+            i--;
+        }
+        a[i] = v;
+        return size + 1;
     }
 
     @Override
@@ -111,37 +232,71 @@ public final class NumericWindow implements FeatureWindow {
         nonFinite += o.nonFinite;
         typeMismatches += o.typeMismatches;
         outOfRange += o.outOfRange;
-        if (o.n > 0) {
-            long total = n + o.n;
-            double delta = o.mean - mean;
-            mean += delta * o.n / total;
-            m2 += o.m2 + delta * delta * ((double) n * o.n / total);
-            n = total;
-            min = Math.min(min, o.min);
-            max = Math.max(max, o.max);
+        if (o.n == 0) {
+            return;
+        }
+        long total = n + o.n;
+        double delta = o.mean - mean;
+        mean += delta * o.n / total;
+        m2 += o.m2 + delta * delta * ((double) n * o.n / total);
+        n = total;
+        min = Math.min(min, o.min);
+        max = Math.max(max, o.max);
+        if (exact != null && o.exact != null) {
+            exact.addAll(o.exact);
+            if (exact.encodedBytes() > EXACT_BYTES) {
+                toSketch();
+            }
+            return;
+        }
+        if (exact != null) {
+            toSketch();
+        }
+        if (o.exact != null) {
+            feed(o.exact);
+        } else {
             sketch.merge(o.sketch);
+            // The extremes of the whole are the extremes of both sides' extremes, as many as
+            // both sides know.
+            int kept = Math.min(extremesKept, o.extremesKept);
+            int keepHigh = Math.min(highestCount, kept);
+            System.arraycopy(highest, highestCount - keepHigh, highest, 0, keepHigh);
+            highestCount = keepHigh;
+            lowestCount = Math.min(lowestCount, kept);
+            extremesKept = kept;
+            for (int i = 0; i < Math.min(o.lowestCount, kept); i++) {
+                keepLow(o.lowest[i], 1);
+            }
+            for (int i = Math.max(0, o.highestCount - kept); i < o.highestCount; i++) {
+                keepHigh(o.highest[i], 1);
+            }
         }
     }
 
     @Override
     public NumericWindow copy() {
-        KllDoublesSketch sk = KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray()));
         NumericWindow w =
-                new NumericWindow(edges, referenceMin, referenceMax, binCounts.clone(), sk);
-        w.copyCountsFrom(this);
+                new NumericWindow(edges, referenceMin, referenceMax, binCounts.clone(), sketchK);
+        if (exact != null) {
+            w.exact = exact.copy();
+        } else {
+            w.sketch = KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray()));
+            w.lowest = lowest.clone();
+            w.highest = highest.clone();
+            w.lowestCount = lowestCount;
+            w.highestCount = highestCount;
+            w.extremesKept = extremesKept;
+        }
+        w.missing = missing;
+        w.nonFinite = nonFinite;
+        w.typeMismatches = typeMismatches;
+        w.outOfRange = outOfRange;
+        w.n = n;
+        w.mean = mean;
+        w.m2 = m2;
+        w.min = min;
+        w.max = max;
         return w;
-    }
-
-    private void copyCountsFrom(NumericWindow o) {
-        missing = o.missing;
-        nonFinite = o.nonFinite;
-        typeMismatches = o.typeMismatches;
-        outOfRange = o.outOfRange;
-        n = o.n;
-        mean = o.mean;
-        m2 = o.m2;
-        min = o.min;
-        max = o.max;
     }
 
     @Override
@@ -168,7 +323,7 @@ public final class NumericWindow implements FeatureWindow {
         return outOfRange;
     }
 
-    /** Number of finite values (binned and sketched). */
+    /** Number of finite values (binned and summarised). */
     public long finiteCount() {
         return n;
     }
@@ -195,9 +350,27 @@ public final class NumericWindow implements FeatureWindow {
         return n == 0 ? Double.NaN : max;
     }
 
-    /** The window's KLL sketch (do not update it directly). */
-    public KllDoublesSketch sketch() {
-        return sketch;
+    /**
+     * True while the finite values are held exactly (see the class comment); then {@link
+     * #distribution()} is exact.
+     */
+    public boolean isExact() {
+        if (exact != null && exact.encodedBytes() > EXACT_BYTES) {
+            toSketch();
+        }
+        return exact != null;
+    }
+
+    /**
+     * The distribution of the finite values: exact in the exact form; in the sketch form the KLL
+     * sketch's, exact below the {@value #EXTREMES}-th smallest and from the {@value #EXTREMES}-th
+     * largest value, with its error terms.
+     */
+    public EmpiricalDistribution distribution() {
+        if (isExact()) {
+            return exact.distribution();
+        }
+        return EmpiricalDistribution.ofSketch(sketch, lowest, lowestCount, highest, highestCount);
     }
 
     double[] edgesShared() {
@@ -206,32 +379,114 @@ public final class NumericWindow implements FeatureWindow {
 
     @Override
     public void writeTo(DataOutput out) throws IOException {
+        boolean exactForm = isExact();
         out.writeByte(KIND);
-        out.writeInt(edges.length);
+        Varint.write(out, edges.length);
         for (double e : edges) {
             out.writeDouble(e);
         }
         out.writeDouble(referenceMin);
         out.writeDouble(referenceMax);
         for (long c : binCounts) {
-            out.writeLong(c);
+            Varint.write(out, c);
         }
-        out.writeLong(missing);
-        out.writeLong(nonFinite);
-        out.writeLong(typeMismatches);
-        out.writeLong(outOfRange);
-        out.writeLong(n);
+        Varint.write(out, missing);
+        Varint.write(out, nonFinite);
+        Varint.write(out, typeMismatches);
+        Varint.write(out, outOfRange);
+        Varint.write(out, n);
         out.writeDouble(mean);
         out.writeDouble(m2);
         out.writeDouble(min);
         out.writeDouble(max);
-        byte[] sk = sketch.toByteArray();
-        out.writeInt(sk.length);
-        out.write(sk);
+        Varint.write(out, sketchK);
+        if (exactForm) {
+            out.writeByte(FORM_EXACT);
+            exact.writeTo(out);
+        } else {
+            out.writeByte(FORM_SKETCH);
+            Varint.write(out, extremesKept);
+            Varint.write(out, lowestCount);
+            for (int i = 0; i < lowestCount; i++) {
+                out.writeDouble(lowest[i]);
+            }
+            Varint.write(out, highestCount);
+            for (int i = 0; i < highestCount; i++) {
+                out.writeDouble(highest[i]);
+            }
+            byte[] sk = sketch.toByteArray();
+            Varint.write(out, sk.length);
+            out.write(sk);
+        }
     }
 
-    /** Reads the body written by {@link #writeTo} after its kind byte. */
+    /** Reads the body written by {@link #writeTo} (format 2) after its kind byte. */
     static NumericWindow readFrom(DataInput in) throws IOException {
+        int edgeCount = Varint.readInt(in, "window bytes: edge count", 1_000_000);
+        double[] edges = new double[edgeCount];
+        for (int i = 0; i < edgeCount; i++) {
+            edges[i] = in.readDouble();
+        }
+        double refMin = in.readDouble();
+        double refMax = in.readDouble();
+        long[] counts = new long[edgeCount + 1];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = Varint.read(in, "window bytes: bin count");
+        }
+        long missing = Varint.read(in, "window bytes: missing");
+        long nonFinite = Varint.read(in, "window bytes: non-finite");
+        long typeMismatches = Varint.read(in, "window bytes: type mismatches");
+        long outOfRange = Varint.read(in, "window bytes: out of range");
+        long n = Varint.read(in, "window bytes: value count");
+        double mean = in.readDouble();
+        double m2 = in.readDouble();
+        double min = in.readDouble();
+        double max = in.readDouble();
+        int k = Varint.readInt(in, "window bytes: sketch k", 65_535);
+        NumericWindow w = new NumericWindow(edges, refMin, refMax, counts, k);
+        w.setCounts(missing, nonFinite, typeMismatches, outOfRange, n, mean, m2, min, max);
+        byte form = in.readByte();
+        if (form == FORM_EXACT) {
+            w.exact = ExactValues.readFrom(in, n);
+        } else if (form == FORM_SKETCH) {
+            int kept = Varint.readInt(in, "window bytes: extremes kept", 1 << 16);
+            w.extremesKept = kept;
+            w.lowest = new double[Math.max(kept, 1)];
+            w.highest = new double[Math.max(kept, 1)];
+            w.lowestCount = readExtremes(in, w.lowest, kept);
+            w.highestCount = readExtremes(in, w.highest, kept);
+            int len = Varint.readInt(in, "window bytes: sketch length", 64 << 20);
+            byte[] sk = new byte[len];
+            in.readFully(sk);
+            w.sketch = KllDoublesSketch.heapify(Memory.wrap(sk));
+            if (w.sketch.getN() != n || (n > 0 && (w.lowestCount == 0 || w.highestCount == 0))) {
+                throw new DriftCoreException(
+                        "window bytes: sketch of " + w.sketch.getN() + " values, window of " + n);
+            }
+        } else {
+            throw new DriftCoreException("window bytes: unknown numeric form " + form);
+        }
+        return w;
+    }
+
+    private static int readExtremes(DataInput in, double[] into, int kept) throws IOException {
+        int count = Varint.readInt(in, "window bytes: extreme values", kept);
+        for (int i = 0; i < count; i++) {
+            into[i] = in.readDouble();
+            if (!Double.isFinite(into[i]) || (i > 0 && into[i] < into[i - 1])) {
+                throw new DriftCoreException(
+                        "window bytes: extreme values must be finite and ascending");
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Reads the numeric body of format 1 (fixed-width counters and a KLL sketch only): a sketch
+     * still in exact mode becomes the exact form, otherwise the sketch form whose only exact
+     * extremes are the minimum and maximum.
+     */
+    static NumericWindow readFormat1(DataInput in) throws IOException {
         int edgeCount = in.readInt();
         if (edgeCount < 0 || edgeCount > 1_000_000) {
             throw new DriftCoreException("window bytes: bad edge count " + edgeCount);
@@ -262,16 +517,50 @@ public final class NumericWindow implements FeatureWindow {
         byte[] sk = new byte[len];
         in.readFully(sk);
         KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(sk));
-        NumericWindow w = new NumericWindow(edges, refMin, refMax, counts, sketch);
-        w.missing = missing;
-        w.nonFinite = nonFinite;
-        w.typeMismatches = typeMismatches;
-        w.outOfRange = outOfRange;
-        w.n = n;
-        w.mean = mean;
-        w.m2 = m2;
-        w.min = min;
-        w.max = max;
+        if (sketch.getN() != n) {
+            throw new DriftCoreException(
+                    "window bytes: sketch of " + sketch.getN() + " values, window of " + n);
+        }
+        NumericWindow w = new NumericWindow(edges, refMin, refMax, counts, sketch.getK());
+        w.setCounts(missing, nonFinite, typeMismatches, outOfRange, n, mean, m2, min, max);
+        if (!sketch.isEstimationMode()) {
+            w.exact = new ExactValues();
+            var view = sketch.getSortedView();
+            for (double item : view.getQuantiles()) {
+                if (!w.exact.offer(item + 0.0)) {
+                    w.exact.sortIn();
+                    w.exact.offer(item + 0.0);
+                }
+            }
+        } else {
+            w.sketch = sketch;
+            w.extremesKept = 1;
+            w.lowest = new double[] {min};
+            w.highest = new double[] {max};
+            w.lowestCount = 1;
+            w.highestCount = 1;
+        }
         return w;
+    }
+
+    private void setCounts(
+            long missing,
+            long nonFinite,
+            long typeMismatches,
+            long outOfRange,
+            long n,
+            double mean,
+            double m2,
+            double min,
+            double max) {
+        this.missing = missing;
+        this.nonFinite = nonFinite;
+        this.typeMismatches = typeMismatches;
+        this.outOfRange = outOfRange;
+        this.n = n;
+        this.mean = mean;
+        this.m2 = m2;
+        this.min = min;
+        this.max = max;
     }
 }

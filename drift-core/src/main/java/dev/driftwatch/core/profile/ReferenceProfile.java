@@ -6,6 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.stats.EmpiricalDistribution;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -21,7 +30,8 @@ import org.apache.datasketches.memory.Memory;
 /**
  * The baseline a model version's traffic is compared with: one {@link FeatureReference} per
  * feature, in a fixed order. Serialised as JSON ({@link #toJson()}, {@link #fromJson(String)}),
- * format version {@value #FORMAT_VERSION}.
+ * format version {@value #FORMAT_VERSION}; version 1 (a numeric feature's distribution as a KLL
+ * sketch) is still read, its sketch becoming a summary with the sketch's error terms.
  *
  * <pre>{@code
  * ReferenceProfile profile = new ReferenceProfile("fraud", "7", Instant.now(), features);
@@ -30,7 +40,10 @@ import org.apache.datasketches.memory.Memory;
  * }</pre>
  */
 public final class ReferenceProfile {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+
+    /** The oldest format version {@link #fromJson} reads. */
+    public static final int OLDEST_READABLE_VERSION = 1;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -151,7 +164,7 @@ public final class ReferenceProfile {
     }
 
     private static void writeNumeric(ObjectNode f, NumericReference r) {
-        f.put("type", "numeric");
+        f.put("type", FeatureType.NUMERIC.configName());
         f.put("count", r.count());
         f.put("missing", r.missing());
         f.put("non_finite", r.nonFinite());
@@ -171,12 +184,39 @@ public final class ReferenceProfile {
         for (double p : r.binProportions()) {
             props.add(p);
         }
-        f.put("kll_k", r.sketch().getK());
-        f.put("kll_sketch", Base64.getEncoder().encodeToString(r.sketch().toByteArray()));
+        EmpiricalDistribution d = r.distribution();
+        ObjectNode dist = f.putObject("distribution");
+        dist.put("form", d.isExact() ? "exact" : "summary");
+        dist.put("points", d.size());
+        dist.put("values", Base64.getEncoder().encodeToString(valueBytes(d)));
+        dist.put("counts", Base64.getEncoder().encodeToString(countBytes(d)));
+        dist.put("rank_error", d.rankError());
+        dist.put("wasserstein_error", d.wassersteinError());
+        f.put("window_kll_k", r.windowSketchK());
+    }
+
+    private static byte[] valueBytes(EmpiricalDistribution d) {
+        ByteBuffer b = ByteBuffer.allocate(8 * d.size());
+        for (int i = 0; i < d.size(); i++) {
+            b.putDouble(d.value(i));
+        }
+        return b.array();
+    }
+
+    private static byte[] countBytes(EmpiricalDistribution d) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 * d.size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            for (int i = 0; i < d.size(); i++) {
+                Varint.write(out, d.weight(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private static void writeCategorical(ObjectNode f, CategoricalReference r) {
-        f.put("type", "categorical");
+        f.put("type", FeatureType.CATEGORICAL.configName());
         f.put("count", r.count());
         f.put("missing", r.missing());
         ObjectNode cats = f.putObject("category_counts");
@@ -214,11 +254,13 @@ public final class ReferenceProfile {
             throw new DriftCoreException("reference profile: expected a JSON object");
         }
         int version = intField(root, "format_version", "");
-        if (version != FORMAT_VERSION) {
+        if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
             throw new DriftCoreException(
                     "reference profile: unsupported format_version "
                             + version
                             + " (this version reads "
+                            + OLDEST_READABLE_VERSION
+                            + " to "
                             + FORMAT_VERSION
                             + ")");
         }
@@ -241,7 +283,7 @@ public final class ReferenceProfile {
             Map.Entry<String, JsonNode> e = it.next();
             String where = "features." + e.getKey() + ".";
             try {
-                features.put(e.getKey(), readFeature(e.getValue(), where));
+                features.put(e.getKey(), readFeature(e.getValue(), where, version));
             } catch (DriftCoreException ex) {
                 String msg = ex.getMessage();
                 throw new DriftCoreException(
@@ -265,13 +307,13 @@ public final class ReferenceProfile {
         return new ReferenceProfile(model, modelVersion, created, features, performance);
     }
 
-    private static FeatureReference readFeature(JsonNode f, String where) {
+    private static FeatureReference readFeature(JsonNode f, String where, int version) {
         if (!f.isObject()) {
             throw new DriftCoreException("reference profile: " + where + " must be an object");
         }
         String type = textField(f, "type", where);
         return switch (type) {
-            case "numeric" -> readNumeric(f, where);
+            case "numeric" -> readNumeric(f, where, version);
             case "categorical" -> readCategorical(f, where);
             default ->
                     throw new DriftCoreException(
@@ -283,7 +325,7 @@ public final class ReferenceProfile {
         };
     }
 
-    private static NumericReference readNumeric(JsonNode f, String where) {
+    private static NumericReference readNumeric(JsonNode f, String where, int version) {
         JsonNode edgesNode = arrayField(f, "bin_edges", where);
         double[] edges = new double[edgesNode.size()];
         for (int i = 0; i < edges.length; i++) {
@@ -299,15 +341,14 @@ public final class ReferenceProfile {
             }
             counts[i] = c.asLong();
         }
-        KllDoublesSketch sketch;
-        try {
-            byte[] bytes = Base64.getDecoder().decode(textField(f, "kll_sketch", where));
-            sketch = KllDoublesSketch.heapify(Memory.wrap(bytes));
-        } catch (RuntimeException e) {
-            throw new DriftCoreException(
-                    "reference profile: "
-                            + where
-                            + "kll_sketch is not a base64 KLL doubles sketch");
+        EmpiricalDistribution distribution;
+        int windowSketchK;
+        if (version == 1) {
+            distribution = readKllSketch(f, where);
+            windowSketchK = intField(f, "kll_k", where);
+        } else {
+            distribution = readDistribution(f, where);
+            windowSketchK = intField(f, "window_kll_k", where);
         }
         return new NumericReference(
                 longField(f, "count", where),
@@ -319,7 +360,97 @@ public final class ReferenceProfile {
                 number(f.get("max"), where + "max"),
                 edges,
                 counts,
-                sketch);
+                distribution,
+                windowSketchK);
+    }
+
+    /** Format 1: the finite values as a KLL sketch, read as a summary with its error terms. */
+    private static EmpiricalDistribution readKllSketch(JsonNode f, String where) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(textField(f, "kll_sketch", where));
+            return EmpiricalDistribution.ofSketch(KllDoublesSketch.heapify(Memory.wrap(bytes)));
+        } catch (RuntimeException e) {
+            throw new DriftCoreException(
+                    "reference profile: "
+                            + where
+                            + "kll_sketch is not a base64 KLL doubles sketch");
+        }
+    }
+
+    private static EmpiricalDistribution readDistribution(JsonNode f, String where) {
+        JsonNode d = f.get("distribution");
+        String at = where + "distribution.";
+        if (d == null || !d.isObject()) {
+            throw new DriftCoreException(
+                    "reference profile: " + where + "distribution must be an object");
+        }
+        String form = textField(d, "form", at);
+        if (!form.equals("exact") && !form.equals("summary")) {
+            throw new DriftCoreException(
+                    "reference profile: "
+                            + at
+                            + "form must be exact or summary, was '"
+                            + form
+                            + "'");
+        }
+        long points = longField(d, "points", at);
+        if (points < 1 || points > NumericReferenceBuilder.MAX_POINTS_LIMIT) {
+            throw new DriftCoreException(
+                    "reference profile: "
+                            + at
+                            + "points must be in [1, "
+                            + NumericReferenceBuilder.MAX_POINTS_LIMIT
+                            + "]");
+        }
+        int size = (int) points;
+        double[] values = new double[size];
+        long[] counts = new long[size];
+        try {
+            ByteBuffer v = ByteBuffer.wrap(Base64.getDecoder().decode(textField(d, "values", at)));
+            if (v.remaining() != 8 * size) {
+                throw new DriftCoreException(
+                        "reference profile: " + at + "values must hold " + size + " doubles");
+            }
+            for (int i = 0; i < size; i++) {
+                values[i] = v.getDouble();
+            }
+            DataInputStream c =
+                    new DataInputStream(
+                            new ByteArrayInputStream(
+                                    Base64.getDecoder().decode(textField(d, "counts", at))));
+            for (int i = 0; i < size; i++) {
+                counts[i] = Varint.read(c, "reference profile: " + at + "counts");
+            }
+            if (c.read() != -1) {
+                throw new DriftCoreException(
+                        "reference profile: " + at + "counts must hold " + size + " counts");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new DriftCoreException(
+                    "reference profile: " + at + "values and counts must be base64");
+        } catch (EOFException e) {
+            throw new DriftCoreException(
+                    "reference profile: " + at + "counts must hold " + size + " counts");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        double rankError = number(d.get("rank_error"), at + "rank_error");
+        double wassersteinError = number(d.get("wasserstein_error"), at + "wasserstein_error");
+        EmpiricalDistribution distribution;
+        try {
+            distribution =
+                    EmpiricalDistribution.ofCounts(
+                            values, counts, size, rankError, wassersteinError);
+        } catch (IllegalArgumentException e) {
+            throw new DriftCoreException("reference profile: " + at + e.getMessage());
+        }
+        if (form.equals("exact") != distribution.isExact()) {
+            throw new DriftCoreException(
+                    "reference profile: "
+                            + at
+                            + "an exact distribution has rank_error and wasserstein_error 0, a summary does not");
+        }
+        return distribution;
     }
 
     private static CategoricalReference readCategorical(JsonNode f, String where) {

@@ -18,7 +18,9 @@ import java.util.List;
  * <p>Binary form, format version {@value #FORMAT_VERSION}: the magic bytes {@code "DWWP"}, a
  * version byte, the feature count, then per feature its name (modified UTF-8) and its window
  * ({@link NumericWindow} or {@link CategoricalWindow}, each led by a kind byte). Big-endian
- * throughout.
+ * throughout. Version 2 writes a numeric window's counts as variable-length integers and its values
+ * exactly or as a sketch with exact extremes; version 1 (fixed-width counts, always a KLL sketch)
+ * is still read.
  *
  * <pre>{@code
  * WindowProfile w = reference.newWindow();
@@ -29,7 +31,11 @@ import java.util.List;
  * }</pre>
  */
 public final class WindowProfile {
-    public static final byte FORMAT_VERSION = 1;
+    public static final byte FORMAT_VERSION = 2;
+
+    /** The oldest format version {@link #heapify} reads. */
+    public static final byte OLDEST_READABLE_VERSION = 1;
+
     private static final byte[] MAGIC = {'D', 'W', 'W', 'P'};
 
     private final String[] names;
@@ -163,11 +169,13 @@ public final class WindowProfile {
                 throw new DriftCoreException("window bytes: not a Driftwatch window profile");
             }
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
+            if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
                 throw new DriftCoreException(
                         "window bytes: unsupported format version "
                                 + version
                                 + " (this version reads "
+                                + OLDEST_READABLE_VERSION
+                                + " to "
                                 + FORMAT_VERSION
                                 + ")");
             }
@@ -182,7 +190,10 @@ public final class WindowProfile {
                 byte kind = in.readByte();
                 windows[i] =
                         switch (kind) {
-                            case NumericWindow.KIND -> NumericWindow.readFrom(in);
+                            case NumericWindow.KIND ->
+                                    version == 1
+                                            ? NumericWindow.readFormat1(in)
+                                            : NumericWindow.readFrom(in);
                             case CategoricalWindow.KIND -> CategoricalWindow.readFrom(in);
                             default ->
                                     throw new DriftCoreException(

@@ -4,10 +4,10 @@ package dev.driftwatch.core.stats;
  * Two-sample Kolmogorov-Smirnov statistic {@code D = sup |F_ref - F_cur|} and its asymptotic
  * p-value.
  *
- * <p>D is exact when both distributions are exact. When either comes from a KLL sketch, the
- * returned D is within {@link #errorBound} of the exact D (the sum of the two sketches'
- * single-sided normalised rank errors, at 99% confidence: each CDF is off by at most its own error
- * at every point).
+ * <p>D is exact when both distributions are exact. Otherwise the returned D is within {@link
+ * #errorBound} of the exact D: each CDF is off by at most its own {@link
+ * EmpiricalDistribution#rankError()} at every point (computed exactly for a compressed sample; the
+ * KLL sketch's single-sided normalised rank error at 99% confidence for a sketch).
  *
  * <p>The p-value is the survival function of the asymptotic Kolmogorov distribution at {@code
  * sqrt(n*m/(n+m)) * D} (scipy's {@code kstwobign.sf}).

@@ -4,10 +4,10 @@ package dev.driftwatch.core.stats;
  * Wasserstein-1 (earth mover's) distance between two one-dimensional distributions: {@code integral
  * |F_ref(x) - F_cur(x)| dx}, computed as scipy's {@code wasserstein_distance}.
  *
- * <p>Exact for exact samples. From sketches, every CDF value is off by at most the sketch's rank
- * error and both CDFs are 0 below the smallest and 1 above the largest retained value, so the
- * result is within {@link #errorBound} = {@code (e_ref + e_cur) * (max - min)} of the exact
- * distance, where [min, max] spans both distributions' exact minimum and maximum.
+ * <p>Exact for exact distributions. Otherwise, by the triangle inequality, {@code |W1(F^, G^) -
+ * W1(F, G)| <= W1(F^, F) + W1(G^, G)}, and each term is the distribution's own {@link
+ * EmpiricalDistribution#wassersteinError()}: computed exactly for a compressed sample, {@code e *
+ * (U - L)} for a KLL sketch whose CDF is exact outside [L, U]. {@link #errorBound} is their sum.
  */
 public final class WassersteinDistance {
     private WassersteinDistance() {}
@@ -32,17 +32,10 @@ public final class WassersteinDistance {
         return acc[0];
     }
 
-    /**
-     * Bound on |W1 - W1_exact| given the exact range [min, max] of both streams' values: 0 when
-     * both distributions are exact.
-     */
+    /** Bound on |W1 - W1_exact|: the sum of both sides' Wasserstein errors, 0 when exact. */
     public static double errorBound(
-            EmpiricalDistribution reference,
-            EmpiricalDistribution current,
-            double min,
-            double max) {
-        double e = reference.rankError() + current.rankError();
-        return e == 0.0 ? 0.0 : e * (max - min);
+            EmpiricalDistribution reference, EmpiricalDistribution current) {
+        return reference.wassersteinError() + current.wassersteinError();
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.profile.FeatureType;
 import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.NumericWindow;
@@ -126,11 +127,12 @@ class DriftDetectorTest {
                                         + " \"features\": {\"amount\": {\"method\":"
                                         + " \"wasserstein_normalized\"}}, \"dataset_drift_share\":"
                                         + " 0.3}"));
-        assertThat(p.forFeature("x", "numeric"))
+        assertThat(p.forFeature("x", FeatureType.NUMERIC))
                 .isEqualTo(new DriftPolicy(DriftMethod.JENSEN_SHANNON, 0.05, 0.2));
-        assertThat(p.forFeature("amount", "numeric").method())
+        assertThat(p.forFeature("amount", FeatureType.NUMERIC).method())
                 .isEqualTo(DriftMethod.WASSERSTEIN_NORMALIZED);
-        assertThat(p.forFeature("c", "categorical")).isEqualTo(DriftPolicy.of(DriftMethod.PSI));
+        assertThat(p.forFeature("c", FeatureType.CATEGORICAL))
+                .isEqualTo(DriftPolicy.of(DriftMethod.PSI));
         assertThat(p.datasetDriftShare()).isEqualTo(0.3);
 
         assertThatThrownBy(
@@ -151,7 +153,7 @@ class DriftDetectorTest {
                 .hasMessageContaining("critical threshold 0.2 must be >= warning threshold 0.3");
         DriftPolicies ksOnCategory =
                 DriftPolicies.defaults().withOverride("country", DriftPolicy.of(DriftMethod.KS));
-        assertThatThrownBy(() -> ksOnCategory.forFeature("country", "categorical"))
+        assertThatThrownBy(() -> ksOnCategory.forFeature("country", FeatureType.CATEGORICAL))
                 .hasMessageContaining("ks does not apply to categorical");
     }
 
@@ -167,9 +169,9 @@ class DriftDetectorTest {
             w.update(2e-12);
         }
         NumericMetrics m = NumericMetrics.of("tiny", ref, w);
-        assertThat(m.metrics().get(MetricNames.WASSERSTEIN))
+        assertThat(m.value(Statistic.WASSERSTEIN))
                 .isEqualTo(1e-12, org.assertj.core.data.Offset.offset(1e-24));
-        assertThat(m.metrics()).containsEntry(MetricNames.WASSERSTEIN_NORMALIZED, null);
+        assertThat(m.metrics()).containsEntry(Statistic.WASSERSTEIN_NORMALIZED.metric(), null);
         List<FeatureMetrics> list = new ArrayList<>(List.of(m));
         DriftReport r =
                 DriftDetector.evaluate(
@@ -181,7 +183,7 @@ class DriftDetectorTest {
         assertThat(r.features().get(0).decision().detected()).isFalse();
         assertThat(r.features().get(0).decision().note()).contains("reference std is 0");
         // PSI cannot see it (one reference bin holds both values); the out-of-range rate does
-        assertThat(m.metrics().get(MetricNames.PSI)).isEqualTo(0.0);
-        assertThat(m.metrics().get(MetricNames.OUT_OF_RANGE_RATE)).isEqualTo(1.0);
+        assertThat(m.value(Statistic.PSI)).isEqualTo(0.0);
+        assertThat(m.value(Statistic.OUT_OF_RANGE_RATE)).isEqualTo(1.0);
     }
 }

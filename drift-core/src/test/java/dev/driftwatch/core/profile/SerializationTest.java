@@ -3,6 +3,8 @@ package dev.driftwatch.core.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.DriftCoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +38,34 @@ class SerializationTest {
 
     @Test
     void windowProfileMatchesGoldenBytes() throws IOException {
-        byte[] bytes = goldenWindow().toByteArray();
-        writeGoldenIfAsked("golden/window-profile-v1.bin", bytes);
-        assertThat(bytes).isEqualTo(resource("golden/window-profile-v1.bin"));
+        WindowProfile w = goldenWindow();
+        assertThat(w.numeric(0).isExact()).isTrue();
+        byte[] bytes = w.toByteArray();
+        writeGoldenIfAsked("golden/window-profile-v2.bin", bytes);
+        assertThat(bytes).isEqualTo(resource("golden/window-profile-v2.bin"));
+        WindowProfile back = WindowProfile.heapify(resource("golden/window-profile-v2.bin"));
+        assertGoldenCounts(back);
+        assertThat(back.numeric(0).distribution()).isEqualTo(w.numeric(0).distribution());
+        assertThat(back.toByteArray()).isEqualTo(bytes);
+    }
+
+    @Test
+    void windowProfileOfFormatVersion1IsStillRead() throws IOException {
+        // Format 1 held a KLL sketch; with fewer values than its k it held them all, which this
+        // version reads as the exact form.
         WindowProfile back = WindowProfile.heapify(resource("golden/window-profile-v1.bin"));
+        assertGoldenCounts(back);
+        assertThat(back.numeric(0).isExact()).isTrue();
+        assertThat(back.numeric(0).distribution())
+                .isEqualTo(goldenWindow().numeric(0).distribution());
+        assertThat(back.numeric(0).binCounts())
+                .containsExactly(goldenWindow().numeric(0).binCounts());
+        // and it merges with windows of this version
+        back.merge(goldenWindow());
+        assertThat(back.numeric(0).finiteCount()).isEqualTo(2 * 147);
+    }
+
+    private static void assertGoldenCounts(WindowProfile back) {
         assertThat(back.numeric(0).finiteCount()).isEqualTo(147);
         assertThat(back.numeric(0).missing()).isEqualTo(3);
         assertThat(back.numeric(0).nonFinite()).isEqualTo(1);
@@ -46,15 +73,84 @@ class SerializationTest {
         assertThat(back.categorical(1).count("PL")).isEqualTo(49);
     }
 
+    /**
+     * A profile with an exact numeric feature, a categorical one and a summarised numeric one
+     * (5,000 distinct values kept as at most 64 points): every form the JSON has, deterministic.
+     */
+    static ReferenceProfile goldenReference() {
+        ReferenceProfile base = TestProfiles.amountAndCountry(180);
+        NumericReferenceBuilder latency = new NumericReferenceBuilder(64);
+        Random random = new Random(11);
+        for (int i = 0; i < 5000; i++) {
+            latency.add(Math.exp(3 + random.nextGaussian()));
+        }
+        java.util.Map<String, FeatureReference> features =
+                new java.util.LinkedHashMap<>(base.features());
+        features.put("latency", latency.build(10));
+        return new ReferenceProfile(
+                base.modelName(), base.modelVersion(), base.createdAt(), features);
+    }
+
     @Test
     void referenceProfileMatchesGoldenJson() throws IOException {
-        String json = TestProfiles.amountAndCountry(180).toJson() + "\n";
+        ReferenceProfile profile = goldenReference();
+        assertThat(((NumericReference) profile.feature("amount")).distribution().isExact())
+                .isTrue();
+        assertThat(((NumericReference) profile.feature("latency")).distribution().size())
+                .isLessThanOrEqualTo(64);
+        String json = profile.toJson() + "\n";
         writeGoldenIfAsked(
-                "golden/reference-profile-v1.json", json.getBytes(StandardCharsets.UTF_8));
+                "golden/reference-profile-v2.json", json.getBytes(StandardCharsets.UTF_8));
         String golden =
-                new String(resource("golden/reference-profile-v1.json"), StandardCharsets.UTF_8);
+                new String(resource("golden/reference-profile-v2.json"), StandardCharsets.UTF_8);
         assertThat(json).isEqualTo(golden);
-        assertThat(ReferenceProfile.fromJson(golden)).isEqualTo(TestProfiles.amountAndCountry(180));
+        assertThat(ReferenceProfile.fromJson(golden)).isEqualTo(profile);
+    }
+
+    @Test
+    void referenceProfileOfFormatVersion1IsStillRead() throws IOException {
+        String v1 =
+                new String(resource("golden/reference-profile-v1.json"), StandardCharsets.UTF_8);
+        ReferenceProfile back = ReferenceProfile.fromJson(v1);
+        // its KLL sketch held all 178 values (fewer than k): the same profile, exact
+        assertThat(back).isEqualTo(TestProfiles.amountAndCountry(180));
+        NumericReference amount = (NumericReference) back.feature("amount");
+        assertThat(amount.distribution().isExact()).isTrue();
+        assertThat(amount.windowSketchK()).isEqualTo(200);
+        // written back, it is format 2
+        assertThat(back.toJson()).contains("\"format_version\" : 2");
+    }
+
+    @Test
+    void referenceProfileOfFormatVersion1WithAFullSketchReadsAsASummary() {
+        NumericReferenceBuilder b = new NumericReferenceBuilder(100_000);
+        org.apache.datasketches.kll.KllDoublesSketch sketch =
+                org.apache.datasketches.kll.KllDoublesSketch.newHeapInstance(200);
+        Random random = new Random(5);
+        for (int i = 0; i < 20_000; i++) {
+            double v = random.nextGaussian();
+            b.add(v);
+            sketch.update(v);
+        }
+        ReferenceProfile p =
+                new ReferenceProfile(
+                        "m", "1", java.time.Instant.EPOCH, java.util.Map.of("x", b.build(10)));
+        com.fasterxml.jackson.databind.node.ObjectNode root = p.toJsonNode();
+        root.put("format_version", 1);
+        com.fasterxml.jackson.databind.node.ObjectNode x =
+                (com.fasterxml.jackson.databind.node.ObjectNode) root.get("features").get("x");
+        x.remove("distribution");
+        x.remove("window_kll_k");
+        x.put("kll_k", 200);
+        x.put("kll_sketch", java.util.Base64.getEncoder().encodeToString(sketch.toByteArray()));
+        NumericReference back = (NumericReference) ReferenceProfile.fromJsonNode(root).feature("x");
+        assertThat(back.distribution().isExact()).isFalse();
+        assertThat(back.distribution().rankError()).isEqualTo(sketch.getNormalizedRankError(false));
+        assertThat(back.distribution().wassersteinError())
+                .isEqualTo(
+                        sketch.getNormalizedRankError(false)
+                                * (sketch.getMaxItem() - sketch.getMinItem()));
+        assertThat(back.distribution().count()).isEqualTo(20_000);
     }
 
     @Test
@@ -67,7 +163,7 @@ class SerializationTest {
                         () ->
                                 ReferenceProfile.fromJson(
                                         good.replace(
-                                                "\"format_version\" : 1",
+                                                "\"format_version\" : 2",
                                                 "\"format_version\" : 9")))
                 .hasMessageContaining("unsupported format_version 9");
         assertThatThrownBy(
@@ -87,15 +183,72 @@ class SerializationTest {
     }
 
     @Test
+    void referenceProfileRejectsABadDistribution() {
+        ReferenceProfile good = TestProfiles.amountAndCountry();
+        assertThat(distributionError(good, d -> d.put("form", "sketch")))
+                .contains("features.amount.distribution.form must be exact or summary");
+        assertThat(distributionError(good, d -> d.put("rank_error", 0.01)))
+                .contains("an exact distribution has rank_error and wasserstein_error 0");
+        assertThat(distributionError(good, d -> d.put("wasserstein_error", -1.0)))
+                .contains("Wasserstein error must be finite and >= 0");
+        assertThat(distributionError(good, d -> d.put("points", 5)))
+                .contains("values must hold 5 doubles");
+        assertThat(distributionError(good, d -> d.put("counts", "!!")))
+                .contains("values and counts must be base64");
+        assertThat(
+                        distributionError(
+                                good,
+                                d -> {
+                                    byte[] v = Base64.getDecoder().decode(d.get("values").asText());
+                                    byte[] first = Arrays.copyOfRange(v, 0, 8);
+                                    System.arraycopy(v, 8, v, 0, 8);
+                                    System.arraycopy(first, 0, v, 8, 8);
+                                    d.put("values", Base64.getEncoder().encodeToString(v));
+                                }))
+                .contains("values must be finite and strictly increasing");
+        assertThat(
+                        distributionError(
+                                good,
+                                d -> {
+                                    byte[] c = Base64.getDecoder().decode(d.get("counts").asText());
+                                    c[0] = 2; // one value too many
+                                    d.put("counts", Base64.getEncoder().encodeToString(c));
+                                }))
+                .contains("the distribution holds 1981 values but the bins hold 1980");
+        ObjectNode movedBin = good.toJsonNode();
+        ArrayNode bins = (ArrayNode) movedBin.at("/features/amount/bin_counts");
+        bins.set(0, bins.get(0).asLong() - 1);
+        bins.set(1, bins.get(1).asLong() + 1);
+        assertThatThrownBy(() -> ReferenceProfile.fromJsonNode(movedBin))
+                .hasMessageContaining("bin counts disagree with the exact values");
+        ObjectNode badK = good.toJsonNode();
+        ((ObjectNode) badK.at("/features/amount")).put("window_kll_k", 3);
+        assertThatThrownBy(() -> ReferenceProfile.fromJsonNode(badK))
+                .hasMessageContaining("window sketch k must be in [8, 65535]");
+    }
+
+    private static String distributionError(
+            ReferenceProfile profile, java.util.function.Consumer<ObjectNode> change) {
+        ObjectNode root = profile.toJsonNode();
+        change.accept((ObjectNode) root.at("/features/amount/distribution"));
+        try {
+            ReferenceProfile.fromJsonNode(root);
+        } catch (DriftCoreException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted a bad distribution");
+    }
+
+    @Test
     void windowBytesRejectCorruption() {
         byte[] bytes = goldenWindow().toByteArray();
         assertThatThrownBy(() -> WindowProfile.heapify(Arrays.copyOf(bytes, bytes.length / 2)))
                 .isInstanceOf(DriftCoreException.class)
                 .hasMessageContaining("truncated");
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[4] = 2;
+        wrongVersion[4] = 3;
         assertThatThrownBy(() -> WindowProfile.heapify(wrongVersion))
-                .hasMessageContaining("unsupported format version 2");
+                .hasMessageContaining("unsupported format version 3");
         byte[] wrongMagic = bytes.clone();
         wrongMagic[0] = 'X';
         assertThatThrownBy(() -> WindowProfile.heapify(wrongMagic))

@@ -2,6 +2,7 @@ package dev.driftwatch.core.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.driftwatch.core.stats.EmpiricalDistribution;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,14 +54,23 @@ class WindowMergePropertiesTest {
             assertThat(merged.outOfRange()).isEqualTo(whole.outOfRange());
             assertThat(merged.finiteCount()).isEqualTo(whole.finiteCount());
             assertThat(merged.rows()).isEqualTo(n);
-            assertThat(merged.sketch().getN()).isEqualTo(whole.sketch().getN());
+            assertThat(merged.distribution().count()).isEqualTo(whole.finiteCount());
+            // the form depends on the values only; an exact form is the same whatever the split
+            assertThat(merged.isExact()).isEqualTo(whole.isExact());
+            if (whole.isExact()) {
+                assertThat(merged.distribution()).isEqualTo(whole.distribution());
+            }
             if (whole.finiteCount() > 0) {
                 assertClose(merged.mean(), whole.mean());
                 assertClose(merged.std(), whole.std());
                 assertThat(merged.min()).isEqualTo(whole.min());
                 assertThat(merged.max()).isEqualTo(whole.max());
-                assertThat(merged.sketch().getMinItem()).isEqualTo(whole.sketch().getMinItem());
-                assertThat(merged.sketch().getMaxItem()).isEqualTo(whole.sketch().getMaxItem());
+                EmpiricalDistribution md = merged.distribution();
+                EmpiricalDistribution wd = whole.distribution();
+                assertThat(md.value(0)).isEqualTo(wd.value(0)).isEqualTo(whole.min());
+                assertThat(md.value(md.size() - 1))
+                        .isEqualTo(wd.value(wd.size() - 1))
+                        .isEqualTo(whole.max());
             }
         }
     }

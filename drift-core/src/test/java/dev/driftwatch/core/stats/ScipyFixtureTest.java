@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.Fixtures;
 import dev.driftwatch.core.drift.CategoricalMetrics;
-import dev.driftwatch.core.drift.MetricNames;
 import dev.driftwatch.core.drift.NumericMetrics;
+import dev.driftwatch.core.drift.Statistic;
 import dev.driftwatch.core.profile.CategoricalReference;
 import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.CategoricalWindow;
@@ -78,46 +78,31 @@ class ScipyFixtureTest {
                         window,
                         EmpiricalDistribution.ofSample(builder.sortedValues()),
                         EmpiricalDistribution.ofSample(finite(cur)));
-        assertClose("psi", m.metrics().get(MetricNames.PSI), e.get("psi").asDouble());
-        assertClose(
-                "js",
-                m.metrics().get(MetricNames.JENSEN_SHANNON),
-                e.get("jensen_shannon").asDouble());
-        assertClose(
-                "ks", m.metrics().get(MetricNames.KS_STATISTIC), e.get("ks_statistic").asDouble());
-        assertThat(m.metrics().get(MetricNames.KS_ERROR_BOUND)).isEqualTo(0.0);
-        assertThat(
-                        relativelyClose(
-                                m.metrics().get(MetricNames.KS_P_VALUE),
-                                e.get("ks_p_value").asDouble(),
-                                P_TOL))
-                .as(
-                        "ks p-value %s vs %s",
-                        m.metrics().get(MetricNames.KS_P_VALUE), e.get("ks_p_value"))
+        assertClose("psi", m.value(Statistic.PSI), e.get("psi").asDouble());
+        assertClose("js", m.value(Statistic.JENSEN_SHANNON), e.get("jensen_shannon").asDouble());
+        assertClose("ks", m.value(Statistic.KS), e.get("ks_statistic").asDouble());
+        assertThat(m.value(Statistic.KS_ERROR_BOUND)).isEqualTo(0.0);
+        assertThat(relativelyClose(m.pValue(Statistic.KS), e.get("ks_p_value").asDouble(), P_TOL))
+                .as("ks p-value %s vs %s", m.pValue(Statistic.KS), e.get("ks_p_value"))
                 .isTrue();
-        assertClose(
-                "wasserstein",
-                m.metrics().get(MetricNames.WASSERSTEIN),
-                e.get("wasserstein").asDouble());
+        assertClose("wasserstein", m.value(Statistic.WASSERSTEIN), e.get("wasserstein").asDouble());
         if (e.get("wasserstein_normalized").isNull()) {
-            assertThat(m.metrics().get(MetricNames.WASSERSTEIN_NORMALIZED)).isNull();
+            assertThat(m.value(Statistic.WASSERSTEIN_NORMALIZED)).isNull();
         } else {
             assertClose(
                     "wasserstein_normalized",
-                    m.metrics().get(MetricNames.WASSERSTEIN_NORMALIZED),
+                    m.value(Statistic.WASSERSTEIN_NORMALIZED),
                     e.get("wasserstein_normalized").asDouble());
         }
         assertClose(
-                "missing_rate",
-                m.metrics().get(MetricNames.MISSING_RATE),
-                e.get("missing_rate").asDouble());
+                "missing_rate", m.value(Statistic.MISSING_RATE), e.get("missing_rate").asDouble());
         assertClose(
                 "non_finite_rate",
-                m.metrics().get(MetricNames.NON_FINITE_RATE),
+                m.value(Statistic.NON_FINITE_RATE),
                 e.get("non_finite_rate").asDouble());
         assertClose(
                 "out_of_range_rate",
-                m.metrics().get(MetricNames.OUT_OF_RANGE_RATE),
+                m.value(Statistic.OUT_OF_RANGE_RATE),
                 e.get("out_of_range_rate").asDouble());
     }
 
@@ -135,37 +120,25 @@ class ScipyFixtureTest {
 
         CategoricalMetrics m = CategoricalMetrics.of(name, reference, window);
         assertThat(m.bins()).isEqualTo(e.get("bins").asInt());
-        assertClose("psi", m.metrics().get(MetricNames.PSI), e.get("psi").asDouble());
-        assertClose(
-                "js",
-                m.metrics().get(MetricNames.JENSEN_SHANNON),
-                e.get("jensen_shannon").asDouble());
-        assertClose(
-                "l_infinity",
-                m.metrics().get(MetricNames.L_INFINITY),
-                e.get("l_infinity").asDouble());
-        assertClose(
-                "chi_square",
-                m.metrics().get(MetricNames.CHI_SQUARE),
-                e.get("chi_square").asDouble());
+        assertClose("psi", m.value(Statistic.PSI), e.get("psi").asDouble());
+        assertClose("js", m.value(Statistic.JENSEN_SHANNON), e.get("jensen_shannon").asDouble());
+        assertClose("l_infinity", m.value(Statistic.L_INFINITY), e.get("l_infinity").asDouble());
+        assertClose("chi_square", m.value(Statistic.CHI_SQUARE), e.get("chi_square").asDouble());
         assertThat(
                         relativelyClose(
-                                m.metrics().get(MetricNames.CHI_SQUARE_P_VALUE),
+                                m.pValue(Statistic.CHI_SQUARE),
                                 e.get("chi_square_p_value").asDouble(),
                                 P_TOL))
                 .as(
                         "chi-square p-value %s vs %s",
-                        m.metrics().get(MetricNames.CHI_SQUARE_P_VALUE),
-                        e.get("chi_square_p_value"))
+                        m.pValue(Statistic.CHI_SQUARE), e.get("chi_square_p_value"))
                 .isTrue();
         assertThat(m.newCategories())
                 .containsExactlyElementsOf(Fixtures.strings(e.get("new_categories")));
         assertThat(m.missingCategories())
                 .containsExactlyElementsOf(Fixtures.strings(e.get("missing_categories")));
         assertClose(
-                "missing_rate",
-                m.metrics().get(MetricNames.MISSING_RATE),
-                e.get("missing_rate").asDouble());
+                "missing_rate", m.value(Statistic.MISSING_RATE), e.get("missing_rate").asDouble());
     }
 
     private static void assertClose(String what, Double actual, double expected) {

@@ -47,9 +47,13 @@ class SketchErrorBoundTest {
 
         double exactW = WassersteinDistance.distance(exactRef, exactCur);
         double sketchW = WassersteinDistance.distance(sketchRef, sketchCur);
-        double min = Math.min(refSketch.getMinItem(), curSketch.getMinItem());
-        double max = Math.max(refSketch.getMaxItem(), curSketch.getMaxItem());
-        double wBound = WassersteinDistance.errorBound(sketchRef, sketchCur, min, max);
+        double wBound = WassersteinDistance.errorBound(sketchRef, sketchCur);
+        assertThat(wBound)
+                .isEqualTo(
+                        refSketch.getNormalizedRankError(false)
+                                        * (refSketch.getMaxItem() - refSketch.getMinItem())
+                                + curSketch.getNormalizedRankError(false)
+                                        * (curSketch.getMaxItem() - curSketch.getMinItem()));
         assertThat(Math.abs(sketchW - exactW)).isLessThanOrEqualTo(wBound);
     }
 
