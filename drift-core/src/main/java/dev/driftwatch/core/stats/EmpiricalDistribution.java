@@ -304,11 +304,10 @@ public final class EmpiricalDistribution {
         // from a feasible tau.
         double lo = 0.0;
         double hi = (values[d - 1] - values[0]) * (double) total;
-        for (int it = 0; it < 200 && hi > lo; it++) {
+        // 60 halvings: tau within 1e-18 of the range's; a slightly larger tau only merges a few
+        // more blocks.
+        for (int it = 0; it < 60 && hi - lo > 1e-12 * hi; it++) {
             double mid = lo + (hi - lo) / 2;
-            if (mid <= lo || mid >= hi) {
-                break;
-            }
             if (blocks(counts, maxWeight, mid, null, null) <= maxPoints) {
                 hi = mid;
             } else {

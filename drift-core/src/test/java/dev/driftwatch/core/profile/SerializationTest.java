@@ -259,7 +259,8 @@ class SerializationTest {
     void numericWindowStateIsBoundedWhateverTheEventCount() {
         NumericReference ref = (NumericReference) TestProfiles.amountAndCountry().feature("amount");
         Random random = new Random(1);
-        int[] sizes = {1_000, 100_000, 1_000_000};
+        // the exact form is largest just below its limit (about 780 continuous values)
+        int[] sizes = {100, 500, 780, 1_000, 100_000, 1_000_000};
         long previous = 0;
         for (int size : sizes) {
             NumericWindow w = ref.newWindow();

@@ -75,6 +75,41 @@ class WindowMergePropertiesTest {
         }
     }
 
+    @Property(tries = 50)
+    void numericFormDependsOnTheValuesOnly(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 8) int parts,
+            @ForAll @IntRange(min = 1, max = 1200) int levels) {
+        // values on a grid of `levels` points: the whole fits the exact form or not, around the
+        // limit of about 780 distinct values; every split and merge order gives the same form
+        Random random = new Random(seed);
+        int n = random.nextInt(10_000);
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = 40 + 0.25 * random.nextInt(levels);
+        }
+        NumericReference ref = (NumericReference) REFERENCE.feature("amount");
+        NumericWindow whole = ref.newWindow();
+        for (double v : values) {
+            whole.update(v);
+        }
+        List<NumericWindow> pieces = split(values, parts, random, ref);
+        Collections.shuffle(pieces, random);
+        NumericWindow tree = mergeTree(pieces, random);
+        assertThat(tree.isExact()).isEqualTo(whole.isExact());
+        if (whole.isExact()) {
+            assertThat(tree.distribution()).isEqualTo(whole.distribution());
+        } else {
+            // the extremes are exact in both
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            double top = sorted[n - NumericWindow.EXTREMES];
+            assertThat(tree.distribution().cdf(top)).isEqualTo(whole.distribution().cdf(top));
+            assertThat(tree.distribution().wassersteinError())
+                    .isEqualTo(whole.distribution().wassersteinError());
+        }
+    }
+
     @Property(tries = 300)
     void categoricalMergeIsExactlyOrderIndependentEvenPastTheLimit(
             @ForAll long seed,

@@ -1,0 +1,221 @@
+package dev.driftwatch.core.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.stats.EmpiricalDistribution;
+import dev.driftwatch.core.stats.KolmogorovSmirnov;
+import dev.driftwatch.core.stats.WassersteinDistance;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two forms of a numeric window: exact while the distinct values fit {@link
+ * NumericWindow#EXACT_BYTES}, a KLL sketch with exact extremes beyond; the switch between them in
+ * updates and in every kind of merge; their bytes.
+ */
+class NumericWindowTest {
+    private static final NumericReference REF =
+            (NumericReference) TestProfiles.amountAndCountry().feature("amount");
+
+    @Test
+    void aSmallWindowIsExact() {
+        double[] values = gaussian(new Random(1), 500);
+        NumericWindow w = window(values);
+        assertThat(w.isExact()).isTrue();
+        assertThat(w.distribution()).isEqualTo(EmpiricalDistribution.ofSample(values));
+    }
+
+    @Test
+    void continuousValuesSwitchToTheSketchWhenTheirEncodingPassesTheLimit() {
+        // 8 bytes per distinct value + 1 byte per count of 1
+        int fit = NumericWindow.EXACT_BYTES / 9;
+        double[] values = gaussian(new Random(2), fit + 1);
+        NumericWindow w = window(Arrays.copyOf(values, fit));
+        assertThat(w.isExact()).isTrue();
+        w.update(values[fit]);
+        assertThat(w.isExact()).isFalse();
+        EmpiricalDistribution d = w.distribution();
+        assertThat(d.count()).isEqualTo(fit + 1);
+        assertThat(d.rankError()).isPositive();
+    }
+
+    @Test
+    void discreteValuesStayExactWhateverTheirNumber() {
+        Random random = new Random(3);
+        double[] values = new double[300_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.floor(Math.exp(3 + random.nextGaussian())); // ties, a long tail
+        }
+        NumericWindow w = window(values);
+        assertThat(w.isExact()).isTrue();
+        assertThat(w.distribution()).isEqualTo(EmpiricalDistribution.ofSample(values));
+        assertThat(bytesOf(w).length).isLessThanOrEqualTo(8 * 1024);
+    }
+
+    @Test
+    void theSketchFormKeepsTheExtremesExactly() {
+        Random random = new Random(4);
+        double[] values = new double[50_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.pow(1.0 - random.nextDouble(), -1.0 / 1.2); // Pareto
+        }
+        NumericWindow w = window(values);
+        assertThat(w.isExact()).isFalse();
+        EmpiricalDistribution exact = EmpiricalDistribution.ofSample(values);
+        EmpiricalDistribution d = w.distribution();
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int t = NumericWindow.EXTREMES;
+        double low = sorted[t - 1];
+        double high = sorted[sorted.length - t];
+        for (int i = 0; i < t; i++) {
+            double x = sorted[i];
+            if (x < low) {
+                assertThat(d.cdf(x)).as("CDF at the %d-th smallest", i + 1).isEqualTo(exact.cdf(x));
+            }
+            double y = sorted[sorted.length - 1 - i];
+            assertThat(d.cdf(y)).as("CDF at the %d-th largest", i + 1).isEqualTo(exact.cdf(y));
+        }
+        assertThat(d.wassersteinError()).isEqualTo(d.rankError() * (high - low));
+        assertThat(Math.abs(d.cdf(sorted[25_000]) - exact.cdf(sorted[25_000])))
+                .isLessThanOrEqualTo(d.rankError());
+        assertThat(
+                        Math.abs(
+                                WassersteinDistance.distance(exact, d)
+                                        - WassersteinDistance.distance(exact, exact)))
+                .isLessThanOrEqualTo(d.wassersteinError());
+        assertThat(KolmogorovSmirnov.statistic(exact, d)).isLessThanOrEqualTo(d.rankError());
+    }
+
+    @Test
+    void everyKindOfMergeGivesTheSingleForm() {
+        Random random = new Random(5);
+        double[] few = gaussian(random, 300);
+        double[] more = gaussian(random, 600); // 300 + 600 distinct overflow the exact form
+        double[] many = gaussian(random, 5_000);
+
+        NumericWindow exactPlusExact = window(few);
+        exactPlusExact.merge(window(Arrays.copyOf(more, 100)));
+        assertThat(exactPlusExact.isExact()).isTrue();
+        assertThat(exactPlusExact.distribution())
+                .isEqualTo(EmpiricalDistribution.ofSample(concat(few, Arrays.copyOf(more, 100))));
+
+        NumericWindow overflow = window(few);
+        overflow.merge(window(more));
+        assertSketchOf(overflow, concat(few, more));
+
+        NumericWindow exactPlusSketch = window(few);
+        exactPlusSketch.merge(window(many));
+        assertSketchOf(exactPlusSketch, concat(few, many));
+
+        NumericWindow sketchPlusExact = window(many);
+        sketchPlusExact.merge(window(few));
+        assertSketchOf(sketchPlusExact, concat(many, few));
+
+        NumericWindow sketchPlusSketch = window(many);
+        sketchPlusSketch.merge(window(more));
+        sketchPlusSketch.merge(window(many));
+        assertSketchOf(sketchPlusSketch, concat(concat(many, more), many));
+
+        NumericWindow emptyPlusSketch = REF.newWindow();
+        emptyPlusSketch.merge(window(many));
+        assertSketchOf(emptyPlusSketch, many);
+    }
+
+    /** A sketch-form window of exactly these values: count, extremes and bounds. */
+    private static void assertSketchOf(NumericWindow w, double[] values) {
+        assertThat(w.isExact()).isFalse();
+        assertThat(w.finiteCount()).isEqualTo(values.length);
+        EmpiricalDistribution d = w.distribution();
+        EmpiricalDistribution exact = EmpiricalDistribution.ofSample(values);
+        assertThat(d.count()).isEqualTo(values.length);
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int t = NumericWindow.EXTREMES;
+        for (int i = 0; i < t; i++) {
+            double y = sorted[sorted.length - 1 - i];
+            assertThat(d.cdf(y)).isEqualTo(exact.cdf(y));
+            if (sorted[i] < sorted[t - 1]) {
+                assertThat(d.cdf(sorted[i])).isEqualTo(exact.cdf(sorted[i]));
+            }
+        }
+        assertThat(d.wassersteinError())
+                .isEqualTo(d.rankError() * (sorted[sorted.length - t] - sorted[t - 1]));
+        assertThat(KolmogorovSmirnov.statistic(exact, d)).isLessThanOrEqualTo(d.rankError());
+    }
+
+    @Test
+    void bothFormsSurviveTheirBytesAndStayWithinTheBudget() {
+        Random random = new Random(6);
+        for (int size : new int[] {0, 1, 100, 780, 790, 1_000, 100_000}) {
+            NumericWindow w = window(gaussian(random, size));
+            w.update(Double.NaN);
+            w.updateTypeMismatch();
+            byte[] bytes = bytesOf(w);
+            assertThat(bytes.length).as("bytes at %d values", size).isLessThanOrEqualTo(8 * 1024);
+            WindowProfile p = profileOf(w);
+            WindowProfile back = WindowProfile.heapify(p.toByteArray());
+            assertThat(back.toByteArray()).isEqualTo(p.toByteArray());
+            assertThat(back.numeric(0).isExact()).isEqualTo(w.isExact());
+            assertThat(back.numeric(0).distribution()).isEqualTo(p.numeric(0).distribution());
+        }
+    }
+
+    @Test
+    void exactBytesThatDoNotAddUpAreRejected() {
+        WindowProfile p = profileOf(window(new double[] {1.0, 2.0, 2.0}));
+        byte[] bytes = p.toByteArray();
+        // the last byte is the count of the value 2.0 (a varint 2): make it 3
+        bytes[bytes.length - 1] = 3;
+        assertThatThrownBy(() -> WindowProfile.heapify(bytes))
+                .isInstanceOf(DriftCoreException.class)
+                .hasMessageContaining("exact values count 4 but the window has 3");
+    }
+
+    private static WindowProfile profileOf(NumericWindow w) {
+        WindowProfile p =
+                new ReferenceProfile("m", "1", java.time.Instant.EPOCH, java.util.Map.of("x", REF))
+                        .newWindow();
+        p.numeric(0).merge(w);
+        return p;
+    }
+
+    private static NumericWindow window(double[] values) {
+        NumericWindow w = REF.newWindow();
+        for (double v : values) {
+            w.update(v);
+        }
+        return w;
+    }
+
+    private static double[] gaussian(Random random, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 50 + 10 * random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    static byte[] bytesOf(NumericWindow w) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataOutputStream data = new DataOutputStream(out)) {
+            w.writeTo(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
