@@ -8,6 +8,8 @@ import dev.driftwatch.core.drift.DriftDecision;
 import dev.driftwatch.core.drift.DriftReport;
 import dev.driftwatch.core.drift.FeatureMetrics;
 import dev.driftwatch.core.drift.MetricNames;
+import dev.driftwatch.core.drift.Statistic;
+import dev.driftwatch.core.profile.FeatureType;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +28,7 @@ final class ReportWriter {
             FeatureMetrics m = fd.metrics();
             ObjectNode f = features.addObject();
             f.put("name", m.feature());
-            f.put("type", m.type());
+            f.put("type", m.type().configName());
             ObjectNode ref = f.putObject("reference");
             ref.put("rows", m.referenceRows());
             ref.put("missing", m.referenceMissing());
@@ -90,21 +92,24 @@ final class ReportWriter {
         sb.append(header);
         for (DriftReport.FeatureDrift fd : report.features()) {
             FeatureMetrics m = fd.metrics();
-            Map<String, Double> v = m.metrics();
-            boolean numeric = "numeric".equals(m.type());
-            Double p =
-                    numeric ? v.get(MetricNames.KS_P_VALUE) : v.get(MetricNames.CHI_SQUARE_P_VALUE);
+            boolean numeric = m.type() == FeatureType.NUMERIC;
+            Double p = null; // the p-value of the feature type's test (KS or chi-square)
+            for (Statistic s : Statistic.forType(m.type())) {
+                if (s.kind() == Statistic.Kind.TEST) {
+                    p = m.pValue(s);
+                }
+            }
             sb.append(
                     String.format(
                             Locale.ROOT,
                             "%-24s %-11s %15s %9s %9s %9s %11s  %s%n",
                             truncate(m.feature(), 24),
-                            m.type(),
+                            m.type().configName(),
                             m.referenceRows() + "/" + m.currentRows(),
-                            fmt(v.get(MetricNames.PSI)),
-                            fmt(v.get(MetricNames.JENSEN_SHANNON)),
+                            fmt(m.value(Statistic.PSI)),
+                            fmt(m.value(Statistic.JENSEN_SHANNON)),
                             fmtP(p),
-                            numeric ? fmt(v.get(MetricNames.WASSERSTEIN)) : "-",
+                            numeric ? fmt(m.value(Statistic.WASSERSTEIN)) : "-",
                             verdict(fd.decision())));
             if (!numeric) {
                 List<String> added = m.categoryLists().get(MetricNames.NEW_CATEGORIES);
@@ -112,7 +117,7 @@ final class ReportWriter {
                     sb.append("    new categories: ").append(preview(added)).append('\n');
                 }
             }
-            Double missing = v.get(MetricNames.MISSING_RATE);
+            Double missing = m.value(Statistic.MISSING_RATE);
             if (missing != null && missing > 0) {
                 sb.append(String.format(Locale.ROOT, "    missing rate: %.4f%n", missing));
             }

@@ -6,8 +6,8 @@ import dev.driftwatch.core.drift.DriftDetector;
 import dev.driftwatch.core.drift.DriftPolicies;
 import dev.driftwatch.core.drift.DriftReport;
 import dev.driftwatch.core.drift.FeatureMetrics;
-import dev.driftwatch.core.drift.MetricNames;
 import dev.driftwatch.core.drift.ProfileComparison;
+import dev.driftwatch.core.drift.Statistic;
 import dev.driftwatch.core.profile.WindowProfile;
 import dev.driftwatch.jobs.model.DriftMetricRow;
 import dev.driftwatch.jobs.model.PartialWindow;
@@ -184,30 +184,23 @@ public class WindowDriftFunction
                 FeatureMetrics m = fd.metrics();
                 referenceCount = Math.max(referenceCount, m.referenceRows());
                 DriftDecision d = fd.decision();
-                for (Map.Entry<String, Double> e : m.metrics().entrySet()) {
-                    String metric = e.getKey();
-                    if (metric.equals(MetricNames.KS_P_VALUE)
-                            || metric.equals(MetricNames.CHI_SQUARE_P_VALUE)) {
-                        continue; // stored in p_value of their statistic's row
-                    }
+                for (Statistic s : Statistic.forType(m.type())) {
+                    Double value = m.value(s);
                     DriftMetricRow row =
-                            row(model, version, segment, m.feature(), metric, start, end, now);
-                    row.value = e.getValue() == null ? Double.NaN : e.getValue();
-                    Double p = m.pValue(metric);
+                            row(model, version, segment, m.feature(), s.metric(), start, end, now);
+                    row.value = value == null ? Double.NaN : value;
+                    Double p = m.pValue(s); // a test's p-value goes beside its statistic
                     row.pValue = p == null ? Double.NaN : p;
                     row.sampleCount = m.currentCount();
                     row.referenceCount = m.referenceCount();
-                    if (metric.equals(d.method().metric())) {
+                    if (s == d.method().statistic()) {
                         row.decisive = true;
                         row.threshold = d.threshold();
                         row.driftDetected = d.detected();
                         row.severity = d.severity();
                     }
-                    if (metric.equals(MetricNames.PSI) && e.getValue() != null) {
-                        maxPsi =
-                                Double.isNaN(maxPsi)
-                                        ? e.getValue()
-                                        : Math.max(maxPsi, e.getValue());
+                    if (s == Statistic.PSI && value != null) {
+                        maxPsi = Double.isNaN(maxPsi) ? value : Math.max(maxPsi, value);
                     }
                     out.collect(row);
                 }

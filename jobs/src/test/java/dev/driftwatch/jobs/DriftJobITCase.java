@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.core.drift.FeatureMetrics;
-import dev.driftwatch.core.drift.MetricNames;
 import dev.driftwatch.core.drift.ProfileComparison;
+import dev.driftwatch.core.drift.Statistic;
 import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
 import dev.driftwatch.core.profile.NumericReference;
@@ -16,6 +16,7 @@ import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.core.profile.WindowProfile;
 import dev.driftwatch.core.stats.EmpiricalDistribution;
 import dev.driftwatch.core.stats.KolmogorovSmirnov;
+import dev.driftwatch.core.stats.WassersteinDistance;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -197,7 +198,8 @@ class DriftJobITCase {
             List<FeatureMetrics> batch = ProfileComparison.compare(reference, expected[w]);
             long start = T0 + w * MINUTE;
             for (FeatureMetrics m : batch) {
-                for (String metric : List.of(MetricNames.PSI, MetricNames.JENSEN_SHANNON)) {
+                for (String metric :
+                        List.of(Statistic.PSI.metric(), Statistic.JENSEN_SHANNON.metric())) {
                     double stored = value(model, m.feature(), metric, start);
                     assertThat(stored)
                             .as("%s %s window %d", m.feature(), metric, w)
@@ -206,23 +208,31 @@ class DriftJobITCase {
                                     org.assertj.core.data.Offset.offset(1e-12));
                 }
             }
-            // KS from sketches is within its stated bound of the exact KS of the window's values
-            double ks = value(model, "amount", MetricNames.KS_STATISTIC, start);
-            double bound = value(model, "amount", MetricNames.KS_ERROR_BOUND, start);
+            // streamed KS and W1 are within their stated bounds of the exact values between the
+            // reference profile's distribution and the window's values
+            double ks = value(model, "amount", Statistic.KS.metric(), start);
+            double bound = value(model, "amount", Statistic.KS_ERROR_BOUND.metric(), start);
             double[] sample = amounts.get(w).stream().mapToDouble(Double::doubleValue).toArray();
+            EmpiricalDistribution referenceAmounts =
+                    ((NumericReference) reference.feature("amount")).distribution();
             double exact =
                     KolmogorovSmirnov.statistic(
-                            EmpiricalDistribution.ofSketch(
-                                    ((NumericReference) reference.feature("amount")).sketch()),
-                            EmpiricalDistribution.ofSample(sample));
+                            referenceAmounts, EmpiricalDistribution.ofSample(sample));
             assertThat(Math.abs(ks - exact)).isLessThanOrEqualTo(bound + 1e-12);
+            double w1 = value(model, "amount", Statistic.WASSERSTEIN.metric(), start);
+            double w1Bound =
+                    value(model, "amount", Statistic.WASSERSTEIN_ERROR_BOUND.metric(), start);
+            double w1Exact =
+                    WassersteinDistance.distance(
+                            referenceAmounts, EmpiricalDistribution.ofSample(sample));
+            assertThat(Math.abs(w1 - w1Exact)).isLessThanOrEqualTo(w1Bound + 1e-9 * w1Exact);
             assertThat(value(model, "", WindowDriftFunction.EVENT_COUNT, start)).isEqualTo(600.0);
         }
-        assertThat(detected(model, "amount", MetricNames.PSI, T0)).isFalse();
-        assertThat(detected(model, "amount", MetricNames.PSI, T0 + MINUTE)).isTrue();
-        assertThat(detected(model, "amount", MetricNames.PSI, T0 + 2 * MINUTE)).isFalse();
+        assertThat(detected(model, "amount", Statistic.PSI.metric(), T0)).isFalse();
+        assertThat(detected(model, "amount", Statistic.PSI.metric(), T0 + MINUTE)).isTrue();
+        assertThat(detected(model, "amount", Statistic.PSI.metric(), T0 + 2 * MINUTE)).isFalse();
         assertThat(value(model, "", WindowDriftFunction.INVALID_EVENTS, T0)).isEqualTo(1.0);
-        assertThat(value(model, "prediction.score", MetricNames.PSI, T0)).isLessThan(0.1);
+        assertThat(value(model, "prediction.score", Statistic.PSI.metric(), T0)).isLessThan(0.1);
 
         // one alert for amount fires in window 1 and resolves after two clean windows
         List<ConsumerRecord<byte[], byte[]>> alerts =
