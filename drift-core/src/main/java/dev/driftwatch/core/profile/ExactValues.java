@@ -31,10 +31,19 @@ final class ExactValues {
     private long encodedBytes;
 
     /**
-     * Appends a finite value; false when the buffer is full (call {@link #sortIn} first). The
-     * buffer grows to at most {@value #MAX_BUFFER} values.
+     * Adds a finite value: counts it if it is one of the distinct values already sorted in (ties of
+     * discrete data: no sorting), otherwise appends it to the buffer; false when the buffer is full
+     * (call {@link #sortIn} first). The buffer grows to at most {@value #MAX_BUFFER} values.
      */
     boolean offer(double v) {
+        if (distinct > 0) {
+            int i = Arrays.binarySearch(values, 0, distinct, v);
+            if (i >= 0) {
+                long c = counts[i]++;
+                encodedBytes += Varint.size(c + 1) - Varint.size(c);
+                return true;
+            }
+        }
         if (buffered == buffer.length) {
             if (buffer.length >= MAX_BUFFER) {
                 return false;

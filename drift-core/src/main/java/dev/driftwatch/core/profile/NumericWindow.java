@@ -30,8 +30,8 @@ import org.apache.datasketches.memory.Memory;
  * <p>Merge adds counts exactly (associative, commutative) and combines moments with Chan et al.'s
  * parallel formula, which is associative up to floating-point rounding (relative 1e-12 in tests).
  * Exact forms merge exactly; a merge that overflows the exact form, or involves a sketch, feeds the
- * exact values into the sketch (weighted updates); sketch merges are KLL merges, whose error bound
- * holds for any merge order. The extreme values of the whole are those of the parts' extremes.
+ * exact values into the sketch; sketch merges are KLL merges, whose error bound holds for any merge
+ * order. The extreme values of the whole are those of the parts' extremes.
  */
 public final class NumericWindow implements FeatureWindow {
     static final byte KIND = 1;
@@ -41,6 +41,14 @@ public final class NumericWindow implements FeatureWindow {
 
     /** How many of the smallest and of the largest values the sketch form keeps exactly. */
     public static final int EXTREMES = 16;
+
+    /**
+     * Counts up to this are fed to a new sketch one value at a time: a weighted KLL update puts the
+     * value at the level of each bit of its weight, and the extra levels it creates would shrink
+     * the lowest compactors (and slow every later update) for good. Larger counts (ties of discrete
+     * data) are fed as weighted updates.
+     */
+    private static final long FEED_ONE_BY_ONE = 4096;
 
     private static final byte FORM_EXACT = 0;
     private static final byte FORM_SKETCH = 1;
@@ -143,7 +151,7 @@ public final class NumericWindow implements FeatureWindow {
         }
     }
 
-    /** Turns the exact form into the sketch form (values fed as weighted updates). */
+    /** Turns the exact form into the sketch form. */
     private void toSketch() {
         ExactValues values = exact;
         exact = null;
@@ -159,7 +167,15 @@ public final class NumericWindow implements FeatureWindow {
     private void feed(ExactValues values) {
         int d = values.distinct();
         for (int i = 0; i < d; i++) {
-            sketch.update(values.value(i), values.count(i));
+            double v = values.value(i);
+            long count = values.count(i);
+            if (count <= FEED_ONE_BY_ONE) {
+                for (long c = 0; c < count; c++) {
+                    sketch.update(v);
+                }
+            } else {
+                sketch.update(v, count);
+            }
         }
         for (int i = 0; i < d && i < extremesKept; i++) {
             keepLow(values.value(i), values.count(i));

@@ -1,8 +1,6 @@
 package dev.driftwatch.core.profile;
 
 import dev.driftwatch.core.DriftCoreException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -141,7 +139,7 @@ public final class WindowProfile {
 
     /** The versioned binary form. */
     public byte[] toByteArray() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * (names.length + 1));
+        Bytes.Output bytes = new Bytes.Output(256 * (names.length + 1));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
             out.writeByte(FORMAT_VERSION);
@@ -162,7 +160,7 @@ public final class WindowProfile {
      * @throws DriftCoreException if the bytes are not a window profile of a supported version
      */
     public static WindowProfile heapify(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new Bytes.Input(bytes))) {
             byte[] magic = new byte[4];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
