@@ -5,6 +5,7 @@ import dev.driftwatch.core.stats.EmpiricalDistribution;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -157,16 +158,27 @@ final class ExactValues {
         return c;
     }
 
-    /** Writes the distinct count, the values (IEEE doubles) and their counts (varints). */
+    /**
+     * Writes the distinct count, the byte length of the counts, the values (IEEE doubles) and their
+     * counts (varints), the last two as one block each.
+     */
     void writeTo(DataOutput out) throws IOException {
         sortIn();
+        int countBytes = (int) (encodedBytes - 8L * distinct);
         Varint.write(out, distinct);
+        Varint.write(out, countBytes);
+        ByteBuffer block = ByteBuffer.allocate(8 * distinct + countBytes);
+        block.asDoubleBuffer().put(values, 0, distinct);
+        block.position(8 * distinct);
         for (int i = 0; i < distinct; i++) {
-            out.writeDouble(values[i]);
+            long c = counts[i];
+            while ((c & ~0x7FL) != 0) {
+                block.put((byte) ((c & 0x7F) | 0x80));
+                c >>>= 7;
+            }
+            block.put((byte) c);
         }
-        for (int i = 0; i < distinct; i++) {
-            Varint.write(out, counts[i]);
-        }
+        out.write(block.array());
     }
 
     /**
@@ -181,9 +193,12 @@ final class ExactValues {
             throw new DriftCoreException(
                     "window bytes: " + d + " distinct values but " + expectedCount + " values");
         }
+        int countBytes = Varint.readInt(in, "window bytes: count bytes", 10 * d);
+        byte[] block = new byte[8 * d + countBytes];
+        in.readFully(block);
         double[] v = new double[d];
+        ByteBuffer.wrap(block, 0, 8 * d).asDoubleBuffer().get(v);
         for (int i = 0; i < d; i++) {
-            v[i] = in.readDouble();
             if (!Double.isFinite(v[i]) || (i > 0 && !(v[i] > v[i - 1]))) {
                 throw new DriftCoreException(
                         "window bytes: exact values must be finite and strictly increasing");
@@ -192,13 +207,28 @@ final class ExactValues {
         long[] c = new long[d];
         long total = 0;
         long bytes = 0;
+        int pos = 8 * d;
         for (int i = 0; i < d; i++) {
-            c[i] = Varint.read(in, "window bytes: value count");
-            if (c[i] < 1) {
+            long value = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (pos >= block.length || shift > 56) {
+                    throw new DriftCoreException("window bytes: malformed value counts");
+                }
+                int b = block[pos++];
+                value |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+            }
+            if (value < 1) {
                 throw new DriftCoreException("window bytes: a value count is 0");
             }
-            total += c[i];
-            bytes += 8 + Varint.size(c[i]);
+            c[i] = value;
+            total += value;
+            bytes += 8 + Varint.size(value);
+        }
+        if (pos != block.length) {
+            throw new DriftCoreException("window bytes: malformed value counts");
         }
         if (total != expectedCount) {
             throw new DriftCoreException(

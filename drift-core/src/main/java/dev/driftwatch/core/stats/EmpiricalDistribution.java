@@ -43,6 +43,10 @@ public final class EmpiricalDistribution {
     private final double[] values;
     private final long[] cumulativeCounts;
     private final long total;
+
+    /** cumulativeCounts / total, for the distance walks. */
+    private final double[] cdfs;
+
     private final double rankError;
     private final double wassersteinError;
 
@@ -57,6 +61,10 @@ public final class EmpiricalDistribution {
         this.total = total;
         this.rankError = rankError;
         this.wassersteinError = wassersteinError;
+        this.cdfs = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            cdfs[i] = (double) cumulativeCounts[i] / total;
+        }
     }
 
     /**
@@ -456,9 +464,14 @@ public final class EmpiricalDistribution {
         return cumulativeCounts[i] - (i == 0 ? 0 : cumulativeCounts[i - 1]);
     }
 
-    /** F(x_i) for the i-th distinct value. */
-    double cdfAt(int i) {
-        return (double) cumulativeCounts[i] / total;
+    /** The points, shared (not to be modified). */
+    double[] points() {
+        return values;
+    }
+
+    /** F at each point, shared (not to be modified). */
+    double[] cdfs() {
+        return cdfs;
     }
 
     /** Fraction of values {@code <= x}. */

@@ -17,18 +17,7 @@ public final class KolmogorovSmirnov {
 
     /** The KS statistic D between two non-empty distributions. */
     public static double statistic(EmpiricalDistribution reference, EmpiricalDistribution current) {
-        requireNonEmpty(reference, current);
-        double[] max = {0.0};
-        TwoSampleWalk.walk(
-                reference,
-                current,
-                (x, fa, fb) -> {
-                    double d = Math.abs(fa - fb);
-                    if (d > max[0]) {
-                        max[0] = d;
-                    }
-                });
-        return max[0];
+        return CdfDistances.between(reference, current).ks();
     }
 
     /** Upper bound on |D - D_exact|: 0 when both are exact. */
@@ -82,11 +71,5 @@ public final class KolmogorovSmirnov {
             sign = -sign;
         }
         return Math.min(1.0, Math.max(0.0, 2.0 * sum));
-    }
-
-    private static void requireNonEmpty(EmpiricalDistribution a, EmpiricalDistribution b) {
-        if (a.isEmpty() || b.isEmpty()) {
-            throw new IllegalArgumentException("KS statistic needs two non-empty samples");
-        }
     }
 }

@@ -14,22 +14,7 @@ public final class WassersteinDistance {
 
     /** W1 between two non-empty distributions. */
     public static double distance(EmpiricalDistribution reference, EmpiricalDistribution current) {
-        if (reference.isEmpty() || current.isEmpty()) {
-            throw new IllegalArgumentException("Wasserstein distance needs two non-empty samples");
-        }
-        double[] acc = {0.0, Double.NaN, 0.0};
-        // acc[0] = sum, acc[1] = previous x, acc[2] = |F_a - F_b| at previous x
-        TwoSampleWalk.walk(
-                reference,
-                current,
-                (x, fa, fb) -> {
-                    if (!Double.isNaN(acc[1])) {
-                        acc[0] += acc[2] * (x - acc[1]);
-                    }
-                    acc[1] = x;
-                    acc[2] = Math.abs(fa - fb);
-                });
-        return acc[0];
+        return CdfDistances.between(reference, current).wasserstein();
     }
 
     /** Bound on |W1 - W1_exact|: the sum of both sides' Wasserstein errors, 0 when exact. */
