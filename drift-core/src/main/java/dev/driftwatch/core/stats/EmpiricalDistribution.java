@@ -86,11 +86,12 @@ public final class EmpiricalDistribution {
             sorted[i] += 0.0; // -0.0 becomes 0.0: numbers compare as IEEE doubles
         }
         Arrays.sort(sorted);
-        long[] weights = new long[length];
+        long[] cumulative = new long[length];
+        int size = 0;
         for (int i = 0; i < length; i++) {
-            weights[i] = i + 1;
+            size = append(sorted, cumulative, size, sorted[i], i + 1);
         }
-        return compressTies(sorted, weights, length, 0.0, 0.0);
+        return build(sorted, cumulative, size, length, 0.0, 0.0);
     }
 
     /**
@@ -249,30 +250,6 @@ public final class EmpiricalDistribution {
         return new EmpiricalDistribution(
                 Arrays.copyOf(points, kept),
                 Arrays.copyOf(cumulative, kept),
-                total,
-                rankError,
-                wassersteinError);
-    }
-
-    /** Keeps, for each run of equal values, the last cumulative count. */
-    private static EmpiricalDistribution compressTies(
-            double[] sorted,
-            long[] cumulative,
-            long total,
-            double rankError,
-            double wassersteinError) {
-        int distinct = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (i + 1 < sorted.length && sorted[i + 1] == sorted[i]) {
-                continue;
-            }
-            sorted[distinct] = sorted[i];
-            cumulative[distinct] = cumulative[i];
-            distinct++;
-        }
-        return new EmpiricalDistribution(
-                Arrays.copyOf(sorted, distinct),
-                Arrays.copyOf(cumulative, distinct),
                 total,
                 rankError,
                 wassersteinError);
