@@ -34,28 +34,34 @@ public record CdfDistances(double ks, double wasserstein) {
         double cb = 0.0;
         double sup = 0.0;
         double area = 0.0;
-        double previous = Double.NaN;
-        double gap = 0.0; // |F_a - F_b| since the previous point
+        // The first point: nothing to integrate before it.
+        double previous = Math.min(xa[0], xb[0]);
+        // Runs of one side's points between two points of the other: a tight loop per run, where
+        // the other CDF stays constant, instead of a three-way comparison per point.
         while (i < na || j < nb) {
-            double x;
-            if (j >= nb || (i < na && xa[i] <= xb[j])) {
-                x = xa[i];
-            } else {
-                x = xb[j];
-            }
-            if (i < na && xa[i] == x) {
+            double nextB = j < nb ? xb[j] : Double.POSITIVE_INFINITY;
+            while (i < na && xa[i] < nextB) {
+                double x = xa[i];
+                area += Math.abs(ca - cb) * (x - previous);
+                previous = x;
                 ca = fa[i++];
+                sup = Math.max(sup, Math.abs(ca - cb));
             }
-            if (j < nb && xb[j] == x) {
+            double nextA = i < na ? xa[i] : Double.POSITIVE_INFINITY;
+            while (j < nb && xb[j] < nextA) {
+                double x = xb[j];
+                area += Math.abs(ca - cb) * (x - previous);
+                previous = x;
                 cb = fb[j++];
+                sup = Math.max(sup, Math.abs(ca - cb));
             }
-            if (previous == previous) {
-                area += gap * (x - previous);
-            }
-            previous = x;
-            gap = Math.abs(ca - cb);
-            if (gap > sup) {
-                sup = gap;
+            if (i < na && j < nb && xa[i] == xb[j]) {
+                double x = xa[i];
+                area += Math.abs(ca - cb) * (x - previous);
+                previous = x;
+                ca = fa[i++];
+                cb = fb[j++];
+                sup = Math.max(sup, Math.abs(ca - cb));
             }
         }
         return new CdfDistances(sup, area);
