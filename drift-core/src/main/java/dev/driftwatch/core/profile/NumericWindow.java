@@ -78,6 +78,12 @@ public final class NumericWindow implements FeatureWindow {
     /** Sketch form: how many extremes are known exactly (fewer for windows of format 1). */
     private int extremesKept;
 
+    /** Sketch form: values below this belong among the lowest (+inf while there is room). */
+    private double lowThreshold;
+
+    /** Sketch form: values above this belong among the highest (-inf while there is room). */
+    private double highThreshold;
+
     private long missing;
     private long nonFinite;
     private long typeMismatches;
@@ -143,12 +149,19 @@ public final class NumericWindow implements FeatureWindow {
             toSketch();
         }
         sketch.update(v);
-        if (lowestCount < extremesKept || v < lowest[lowestCount - 1]) {
+        if (v < lowThreshold) {
             keepLow(v, 1);
         }
-        if (highestCount < extremesKept || v > highest[0]) {
+        if (v > highThreshold) {
             keepHigh(v, 1);
         }
+    }
+
+    /** Recomputes the thresholds after the extremes changed. */
+    private void refreshThresholds() {
+        lowThreshold =
+                lowestCount < extremesKept ? Double.POSITIVE_INFINITY : lowest[lowestCount - 1];
+        highThreshold = highestCount < extremesKept ? Double.NEGATIVE_INFINITY : highest[0];
     }
 
     /** Turns the exact form into the sketch form. */
@@ -161,6 +174,7 @@ public final class NumericWindow implements FeatureWindow {
         lowestCount = 0;
         highestCount = 0;
         extremesKept = EXTREMES;
+        refreshThresholds();
         feed(values);
     }
 
@@ -193,9 +207,10 @@ public final class NumericWindow implements FeatureWindow {
             } else if (v < lowest[lowestCount - 1]) {
                 insertAscending(lowest, lowestCount - 1, v); // drops the largest
             } else {
-                return;
+                break;
             }
         }
+        refreshThresholds();
     }
 
     /** Records {@code copies} copies of v among the largest values if they belong there. */
@@ -207,9 +222,10 @@ public final class NumericWindow implements FeatureWindow {
                 System.arraycopy(highest, 1, highest, 0, highestCount - 1); // drops the smallest
                 insertAscending(highest, highestCount - 1, v);
             } else {
-                return;
+                break;
             }
         }
+        refreshThresholds();
     }
 
     /** Inserts v into ascending a[0..size) (a has room), returning size + 1. */
@@ -280,6 +296,7 @@ public final class NumericWindow implements FeatureWindow {
             highestCount = keepHigh;
             lowestCount = Math.min(lowestCount, kept);
             extremesKept = kept;
+            refreshThresholds();
             for (int i = 0; i < Math.min(o.lowestCount, kept); i++) {
                 keepLow(o.lowest[i], 1);
             }
@@ -302,6 +319,7 @@ public final class NumericWindow implements FeatureWindow {
             w.lowestCount = lowestCount;
             w.highestCount = highestCount;
             w.extremesKept = extremesKept;
+            w.refreshThresholds();
         }
         w.missing = missing;
         w.nonFinite = nonFinite;
@@ -471,6 +489,7 @@ public final class NumericWindow implements FeatureWindow {
             w.highest = new double[Math.max(kept, 1)];
             w.lowestCount = readExtremes(in, w.lowest, kept);
             w.highestCount = readExtremes(in, w.highest, kept);
+            w.refreshThresholds();
             int len = Varint.readInt(in, "window bytes: sketch length", 64 << 20);
             byte[] sk = new byte[len];
             in.readFully(sk);
@@ -555,6 +574,7 @@ public final class NumericWindow implements FeatureWindow {
             w.highest = new double[] {max};
             w.lowestCount = 1;
             w.highestCount = 1;
+            w.refreshThresholds();
         }
         return w;
     }
