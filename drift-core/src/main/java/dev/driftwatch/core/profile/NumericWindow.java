@@ -291,18 +291,39 @@ public final class NumericWindow implements FeatureWindow {
             // The extremes of the whole are the extremes of both sides' extremes, as many as
             // both sides know.
             int kept = Math.min(extremesKept, o.extremesKept);
-            int keepHigh = Math.min(highestCount, kept);
-            System.arraycopy(highest, highestCount - keepHigh, highest, 0, keepHigh);
-            highestCount = keepHigh;
-            lowestCount = Math.min(lowestCount, kept);
+            double[] merged = new double[2 * kept];
+            // the smallest `kept` of both sides' lowest values, ascending
+            int n = 0;
+            int i = 0;
+            int j = 0;
+            int lowA = Math.min(lowestCount, kept);
+            int lowB = Math.min(o.lowestCount, kept);
+            while (n < kept && (i < lowA || j < lowB)) {
+                merged[n++] =
+                        j >= lowB || (i < lowA && lowest[i] <= o.lowest[j])
+                                ? lowest[i++]
+                                : o.lowest[j++];
+            }
+            System.arraycopy(merged, 0, lowest, 0, n);
+            lowestCount = n;
+            // the largest `kept` of both sides' highest values, ascending
+            n = 0;
+            i = highestCount - 1;
+            j = o.highestCount - 1;
+            int stopA = highestCount - Math.min(highestCount, kept);
+            int stopB = o.highestCount - Math.min(o.highestCount, kept);
+            while (n < kept && (i >= stopA || j >= stopB)) {
+                merged[n++] =
+                        j < stopB || (i >= stopA && highest[i] >= o.highest[j])
+                                ? highest[i--]
+                                : o.highest[j--];
+            }
+            for (int k = 0; k < n; k++) {
+                highest[k] = merged[n - 1 - k];
+            }
+            highestCount = n;
             extremesKept = kept;
             refreshThresholds();
-            for (int i = 0; i < Math.min(o.lowestCount, kept); i++) {
-                keepLow(o.lowest[i], 1);
-            }
-            for (int i = Math.max(0, o.highestCount - kept); i < o.highestCount; i++) {
-                keepHigh(o.highest[i], 1);
-            }
         }
     }
 
