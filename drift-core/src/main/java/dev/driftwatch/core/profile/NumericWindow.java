@@ -291,37 +291,37 @@ public final class NumericWindow implements FeatureWindow {
             // The extremes of the whole are the extremes of both sides' extremes, as many as
             // both sides know.
             int kept = Math.min(extremesKept, o.extremesKept);
-            double[] merged = new double[2 * kept];
+            double[] merged = new double[kept];
             // the smallest `kept` of both sides' lowest values, ascending
-            int n = 0;
+            int m = 0;
             int i = 0;
             int j = 0;
             int lowA = Math.min(lowestCount, kept);
             int lowB = Math.min(o.lowestCount, kept);
-            while (n < kept && (i < lowA || j < lowB)) {
-                merged[n++] =
+            while (m < kept && (i < lowA || j < lowB)) {
+                merged[m++] =
                         j >= lowB || (i < lowA && lowest[i] <= o.lowest[j])
                                 ? lowest[i++]
                                 : o.lowest[j++];
             }
-            System.arraycopy(merged, 0, lowest, 0, n);
-            lowestCount = n;
+            System.arraycopy(merged, 0, lowest, 0, m);
+            lowestCount = m;
             // the largest `kept` of both sides' highest values, ascending
-            n = 0;
+            m = 0;
             i = highestCount - 1;
             j = o.highestCount - 1;
             int stopA = highestCount - Math.min(highestCount, kept);
             int stopB = o.highestCount - Math.min(o.highestCount, kept);
-            while (n < kept && (i >= stopA || j >= stopB)) {
-                merged[n++] =
+            while (m < kept && (i >= stopA || j >= stopB)) {
+                merged[m++] =
                         j < stopB || (i >= stopA && highest[i] >= o.highest[j])
                                 ? highest[i--]
                                 : o.highest[j--];
             }
-            for (int k = 0; k < n; k++) {
-                highest[k] = merged[n - 1 - k];
+            for (int k = 0; k < m; k++) {
+                highest[k] = merged[m - 1 - k];
             }
-            highestCount = n;
+            highestCount = m;
             extremesKept = kept;
             refreshThresholds();
         }
@@ -426,6 +426,16 @@ public final class NumericWindow implements FeatureWindow {
             return exact.distribution();
         }
         return EmpiricalDistribution.ofSketch(sketch, lowest, lowestCount, highest, highestCount);
+    }
+
+    /** Sketch form: the smallest values known exactly, ascending (empty in the exact form). */
+    double[] lowestKept() {
+        return exact != null ? new double[0] : Arrays.copyOf(lowest, lowestCount);
+    }
+
+    /** Sketch form: the largest values known exactly, ascending (empty in the exact form). */
+    double[] highestKept() {
+        return exact != null ? new double[0] : Arrays.copyOf(highest, highestCount);
     }
 
     double[] edgesShared() {

@@ -129,6 +129,46 @@ class NumericWindowTest {
         assertSketchOf(emptyPlusSketch, many);
     }
 
+    @Test
+    void mergedExtremesAreTheSmallestAndLargestOfAllValues() {
+        Random random = new Random(7);
+        int t = NumericWindow.EXTREMES;
+        for (int round = 0; round < 200; round++) {
+            // sketch-form parts of different sizes, with ties (values on a grid of 0.01) and with
+            // parts whose extremes interleave, nest or lie wholly beyond the other's
+            int parts = 2 + random.nextInt(4);
+            double[] all = new double[0];
+            NumericWindow merged = null;
+            for (int p = 0; p < parts; p++) {
+                double shift = random.nextInt(5) * 3.0;
+                double[] values = new double[1_500 + random.nextInt(3_000)];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = Math.rint((shift + 10 * random.nextGaussian()) * 100) / 100;
+                }
+                all = concat(all, values);
+                NumericWindow w = window(values);
+                assertThat(w.isExact()).isFalse();
+                if (merged == null) {
+                    merged = w;
+                } else if (random.nextBoolean()) {
+                    merged.merge(w);
+                } else {
+                    w.merge(merged);
+                    merged = w;
+                }
+                double[] sorted = all.clone();
+                Arrays.sort(sorted);
+                assertThat(merged.lowestKept())
+                        .as("round %d, %d parts: lowest", round, p + 1)
+                        .containsExactly(Arrays.copyOf(sorted, t));
+                assertThat(merged.highestKept())
+                        .as("round %d, %d parts: highest", round, p + 1)
+                        .containsExactly(
+                                Arrays.copyOfRange(sorted, sorted.length - t, sorted.length));
+            }
+        }
+    }
+
     /** A sketch-form window of exactly these values: count, extremes and bounds. */
     private static void assertSketchOf(NumericWindow w, double[] values) {
         assertThat(w.isExact()).isFalse();
