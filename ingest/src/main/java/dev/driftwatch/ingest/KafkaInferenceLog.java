@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -118,21 +119,31 @@ public final class KafkaInferenceLog implements InferenceLog {
     }
 
     private LogWriteException failure(Exception error) {
-        if (error instanceof RecordTooLargeException) {
-            return new LogWriteException(
-                    LogWriteException.Kind.TOO_LARGE,
-                    "the event is larger than the inference log accepts");
-        }
+        LogWriteException failure = classify(error);
         // one log line when writing starts failing, not one per request
-        if (failing.compareAndSet(false, true)) {
+        if (failure.kind() == LogWriteException.Kind.UNAVAILABLE
+                && failing.compareAndSet(false, true)) {
             LOG.warn(
                     "cannot write to topic {}: {}: {} (answering 503 until it works again)",
                     topic,
                     error.getClass().getSimpleName(),
                     error.getMessage());
         }
+        return failure;
+    }
+
+    /** What a producer error means for the client: too large (413) or retry later (503). */
+    static LogWriteException classify(Exception error) {
+        if (error instanceof RecordTooLargeException) {
+            return new LogWriteException(
+                    LogWriteException.Kind.TOO_LARGE,
+                    "the event is larger than the inference log accepts");
+        }
         return new LogWriteException(
-                LogWriteException.Kind.UNAVAILABLE, "the inference log is unavailable");
+                LogWriteException.Kind.UNAVAILABLE,
+                error instanceof BufferExhaustedException
+                        ? "the inference log's buffer is full"
+                        : "the inference log is unavailable");
     }
 
     @Override
