@@ -111,7 +111,6 @@ class IngestServerITCase {
             // one id, one key, one partition: the response follows its request
             assertThat(resp.partition()).isEqualTo(req.partition());
             assertThat(resp.offset()).isGreaterThan(req.offset());
-
         }
     }
 
