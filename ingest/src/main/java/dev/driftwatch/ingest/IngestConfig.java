@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Settings of the ingest endpoint.
@@ -140,174 +141,108 @@ public record IngestConfig(
     }
 
     public IngestConfig withHost(String host) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.host = host);
     }
 
     public IngestConfig withPort(int port) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.port = port);
     }
 
     public IngestConfig withKafka(String bootstrapServers) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.bootstrapServers = bootstrapServers);
     }
 
     public IngestConfig withTopic(String topic) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.topic = topic);
     }
 
     public IngestConfig withTokens(List<String> tokens) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.tokens = tokens);
     }
 
     /** Accept requests without a token: only valid on a loopback host (the local stack). */
     public IngestConfig withUnauthenticatedLoopback() {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                true,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.allowUnauthenticated = true);
     }
 
     public IngestConfig withMaxRequestBytes(int maxRequestBytes) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.maxRequestBytes = maxRequestBytes);
     }
 
     public IngestConfig withInFlightLimits(int maxInFlightRequests, long maxInFlightBytes) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(
+                b -> {
+                    b.maxInFlightRequests = maxInFlightRequests;
+                    b.maxInFlightBytes = maxInFlightBytes;
+                });
     }
 
     public IngestConfig withTimeouts(Duration ackTimeout, Duration sendBlockTimeout) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(
+                b -> {
+                    b.ackTimeout = ackTimeout;
+                    b.sendBlockTimeout = sendBlockTimeout;
+                });
     }
 
     public IngestConfig withProducerProperties(Map<String, String> producerProperties) {
-        return new IngestConfig(
-                host,
-                port,
-                bootstrapServers,
-                topic,
-                tokens,
-                allowUnauthenticated,
-                maxRequestBytes,
-                maxInFlightRequests,
-                maxInFlightBytes,
-                retryAfterSeconds,
-                ackTimeout,
-                sendBlockTimeout,
-                producerProperties);
+        return with(b -> b.producerProperties = producerProperties);
+    }
+
+    private IngestConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** A mutable copy, for the withers. */
+    private static final class Copy {
+        String host;
+        int port;
+        String bootstrapServers;
+        String topic;
+        List<String> tokens;
+        boolean allowUnauthenticated;
+        int maxRequestBytes;
+        int maxInFlightRequests;
+        long maxInFlightBytes;
+        int retryAfterSeconds;
+        Duration ackTimeout;
+        Duration sendBlockTimeout;
+        Map<String, String> producerProperties;
+
+        Copy(IngestConfig c) {
+            host = c.host;
+            port = c.port;
+            bootstrapServers = c.bootstrapServers;
+            topic = c.topic;
+            tokens = c.tokens;
+            allowUnauthenticated = c.allowUnauthenticated;
+            maxRequestBytes = c.maxRequestBytes;
+            maxInFlightRequests = c.maxInFlightRequests;
+            maxInFlightBytes = c.maxInFlightBytes;
+            retryAfterSeconds = c.retryAfterSeconds;
+            ackTimeout = c.ackTimeout;
+            sendBlockTimeout = c.sendBlockTimeout;
+            producerProperties = c.producerProperties;
+        }
+
+        IngestConfig build() {
+            return new IngestConfig(
+                    host,
+                    port,
+                    bootstrapServers,
+                    topic,
+                    tokens,
+                    allowUnauthenticated,
+                    maxRequestBytes,
+                    maxInFlightRequests,
+                    maxInFlightBytes,
+                    retryAfterSeconds,
+                    ackTimeout,
+                    sendBlockTimeout,
+                    producerProperties);
+        }
     }
 
     /** Never prints the tokens or producer properties (they may hold secrets). */

@@ -34,39 +34,20 @@ final class ProtobufPayloads {
         } catch (IOException e) {
             throw malformed("not an Open Inference Protocol ModelInferRequest: " + e.getMessage());
         }
-        List<ByteString> raw = m.getRawInputContentsList();
-        if (!raw.isEmpty() && raw.size() != m.getInputsCount()) {
-            throw malformed(
-                    "raw_input_contents has "
-                            + raw.size()
-                            + " entries for "
-                            + m.getInputsCount()
-                            + " inputs");
-        }
-        if (m.getInputsCount() > limits.maxColumns()) {
-            throw new PayloadRejectedException(
-                    RejectReason.LIMIT_EXCEEDED,
-                    "the request has more than the limit of " + limits.maxColumns() + " inputs");
-        }
-        List<Tensor> tensors = new ArrayList<>(m.getInputsCount());
-        int[] budget = {limits.maxElements()};
-        for (int i = 0; i < m.getInputsCount(); i++) {
-            ModelInferRequest.InferInputTensor in = m.getInputs(i);
-            tensors.add(
-                    tensor(
-                            in.getName(),
-                            in.getDatatype(),
-                            in.getShapeList(),
-                            in.hasContents() ? in.getContents() : null,
-                            raw.isEmpty() ? null : raw.get(i),
-                            budget));
+        List<TensorFields> inputs = new ArrayList<>(m.getInputsCount());
+        for (ModelInferRequest.InferInputTensor t : m.getInputsList()) {
+            inputs.add(
+                    new TensorFields(
+                            t.getName(),
+                            t.getDatatype(),
+                            t.getShapeList(),
+                            t.hasContents() ? t.getContents() : null));
         }
         return TensorRows.features(
-                TextCheck.optional(m.getId(), "'id'", limits.maxStringLength()),
-                TextCheck.optional(m.getModelName(), "'model_name'", limits.maxStringLength()),
-                TextCheck.optional(
-                        m.getModelVersion(), "'model_version'", limits.maxStringLength()),
-                tensors,
+                text(m.getId(), "'id'"),
+                text(m.getModelName(), "'model_name'"),
+                text(m.getModelVersion(), "'model_version'"),
+                tensors(inputs, m.getRawInputContentsList(), "input"),
                 schema,
                 limits);
     }
@@ -80,41 +61,66 @@ final class ProtobufPayloads {
         } catch (IOException e) {
             throw malformed("not an Open Inference Protocol ModelInferResponse: " + e.getMessage());
         }
-        List<ByteString> raw = m.getRawOutputContentsList();
-        if (!raw.isEmpty() && raw.size() != m.getOutputsCount()) {
+        List<TensorFields> outputs = new ArrayList<>(m.getOutputsCount());
+        for (ModelInferResponse.InferOutputTensor t : m.getOutputsList()) {
+            outputs.add(
+                    new TensorFields(
+                            t.getName(),
+                            t.getDatatype(),
+                            t.getShapeList(),
+                            t.hasContents() ? t.getContents() : null));
+        }
+        return TensorRows.predictions(
+                text(m.getId(), "'id'"),
+                text(m.getModelName(), "'model_name'"),
+                text(m.getModelVersion(), "'model_version'"),
+                tensors(outputs, m.getRawOutputContentsList(), "output"),
+                schema,
+                limits);
+    }
+
+    /** The fields input and output tensors share (the generated classes have no common type). */
+    private record TensorFields(
+            String name, String datatype, List<Long> shape, InferTensorContents contents) {}
+
+    /** Decodes the tensors of a message, from their typed contents or the raw contents list. */
+    private List<Tensor> tensors(List<TensorFields> fields, List<ByteString> raw, String kind)
+            throws PayloadRejectedException {
+        if (!raw.isEmpty() && raw.size() != fields.size()) {
             throw malformed(
-                    "raw_output_contents has "
+                    "raw_"
+                            + kind
+                            + "_contents has "
                             + raw.size()
                             + " entries for "
-                            + m.getOutputsCount()
-                            + " outputs");
+                            + fields.size()
+                            + " "
+                            + kind
+                            + "s");
         }
-        if (m.getOutputsCount() > limits.maxColumns()) {
+        if (fields.size() > limits.maxColumns()) {
             throw new PayloadRejectedException(
                     RejectReason.LIMIT_EXCEEDED,
-                    "the response has more than the limit of " + limits.maxColumns() + " outputs");
+                    "more than the limit of " + limits.maxColumns() + " " + kind + "s");
         }
-        List<Tensor> tensors = new ArrayList<>(m.getOutputsCount());
+        List<Tensor> tensors = new ArrayList<>(fields.size());
         int[] budget = {limits.maxElements()};
-        for (int i = 0; i < m.getOutputsCount(); i++) {
-            ModelInferResponse.InferOutputTensor out = m.getOutputs(i);
+        for (int i = 0; i < fields.size(); i++) {
+            TensorFields f = fields.get(i);
             tensors.add(
                     tensor(
-                            out.getName(),
-                            out.getDatatype(),
-                            out.getShapeList(),
-                            out.hasContents() ? out.getContents() : null,
+                            f.name(),
+                            f.datatype(),
+                            f.shape(),
+                            f.contents(),
                             raw.isEmpty() ? null : raw.get(i),
                             budget));
         }
-        return TensorRows.predictions(
-                TextCheck.optional(m.getId(), "'id'", limits.maxStringLength()),
-                TextCheck.optional(m.getModelName(), "'model_name'", limits.maxStringLength()),
-                TextCheck.optional(
-                        m.getModelVersion(), "'model_version'", limits.maxStringLength()),
-                tensors,
-                schema,
-                limits);
+        return tensors;
+    }
+
+    private String text(String value, String what) throws PayloadRejectedException {
+        return TextCheck.optional(value, what, limits.maxStringLength());
     }
 
     private static CodedInputStream input(byte[] bytes, int offset, int length) {

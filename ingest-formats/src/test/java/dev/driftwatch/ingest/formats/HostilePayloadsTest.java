@@ -340,25 +340,17 @@ class HostilePayloadsTest {
     }
 
     private void assertRequestRejected(String json, RejectReason reason, String message) {
-        assertThatThrownBy(
-                        () ->
-                                payloads.decodeRequest(
-                                        utf8(json), PayloadFormat.JSON, InputSchema.NONE))
-                .isInstanceOf(PayloadRejectedException.class)
-                .hasMessageContaining(message)
-                .satisfies(
-                        e -> assertThat(((PayloadRejectedException) e).reason()).isEqualTo(reason));
+        Rejections.assertRejected(
+                () -> payloads.decodeRequest(utf8(json), PayloadFormat.JSON, InputSchema.NONE),
+                reason,
+                message);
     }
 
     private void assertProtoRejected(byte[] bytes, RejectReason reason, String message) {
-        assertThatThrownBy(
-                        () ->
-                                payloads.decodeRequest(
-                                        bytes, PayloadFormat.PROTOBUF, InputSchema.NONE))
-                .isInstanceOf(PayloadRejectedException.class)
-                .hasMessageContaining(message)
-                .satisfies(
-                        e -> assertThat(((PayloadRejectedException) e).reason()).isEqualTo(reason));
+        Rejections.assertRejected(
+                () -> payloads.decodeRequest(bytes, PayloadFormat.PROTOBUF, InputSchema.NONE),
+                reason,
+                message);
     }
 
     /** Whether a string passes the text rule (a feature name of exactly the limit length). */

@@ -219,10 +219,9 @@ class KServeV1JsonTest {
 
     private void assertRejected(
             String json, InputSchema schema, RejectReason reason, String message) {
-        assertThatThrownBy(() -> payloads.decodeRequest(utf8(json), PayloadFormat.JSON, schema))
-                .isInstanceOf(PayloadRejectedException.class)
-                .hasMessageContaining(message)
-                .satisfies(
-                        e -> assertThat(((PayloadRejectedException) e).reason()).isEqualTo(reason));
+        Rejections.assertRejected(
+                () -> payloads.decodeRequest(utf8(json), PayloadFormat.JSON, schema),
+                reason,
+                message);
     }
 }

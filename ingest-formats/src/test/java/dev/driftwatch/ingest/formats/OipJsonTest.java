@@ -260,13 +260,9 @@ class OipJsonTest {
     }
 
     private void assertRejected(String json, RejectReason reason, String message) {
-        assertThatThrownBy(
-                        () ->
-                                payloads.decodeRequest(
-                                        utf8(json), PayloadFormat.JSON, InputSchema.NONE))
-                .isInstanceOf(PayloadRejectedException.class)
-                .hasMessageContaining(message)
-                .satisfies(
-                        e -> assertThat(((PayloadRejectedException) e).reason()).isEqualTo(reason));
+        Rejections.assertRejected(
+                () -> payloads.decodeRequest(utf8(json), PayloadFormat.JSON, InputSchema.NONE),
+                reason,
+                message);
     }
 }

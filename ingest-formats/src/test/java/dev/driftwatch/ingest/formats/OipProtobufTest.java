@@ -406,14 +406,10 @@ class OipProtobufTest {
     }
 
     private void assertProtoRejected(byte[] bytes, RejectReason reason, String message) {
-        assertThatThrownBy(
-                        () ->
-                                payloads.decodeRequest(
-                                        bytes, PayloadFormat.PROTOBUF, InputSchema.NONE))
-                .isInstanceOf(PayloadRejectedException.class)
-                .hasMessageContaining(message)
-                .satisfies(
-                        e -> assertThat(((PayloadRejectedException) e).reason()).isEqualTo(reason));
+        Rejections.assertRejected(
+                () -> payloads.decodeRequest(bytes, PayloadFormat.PROTOBUF, InputSchema.NONE),
+                reason,
+                message);
     }
 
     private static void addRaw(ModelInferRequest.Builder m, String name, String type, byte[] raw) {
