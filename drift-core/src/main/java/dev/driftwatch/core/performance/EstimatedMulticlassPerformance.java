@@ -29,8 +29,8 @@ import java.util.Set;
  * are Cov(A_k, A_l) = [k = l] sum_{pred k} p_k (1 - p_k), Cov(A_k, S_l) = [k = l] sum_{pred k} p_k
  * - sum_{pred k} p_k p_l, Cov(S_k, S_l) = [k = l] sum p_k - sum p_k p_l, all kept in the state; the
  * variance is the delta method's g' Cov g with g the gradient at the expected counts. The AUC
- * averages' standard errors treat the classes' AUCs as independent (sqrt of the weighted sum of
- * squares): an approximation, checked against simulation in the tests.
+ * averages' standard errors are an upper bound of the delta method's: the term coupling a row's
+ * classes is replaced by its Cauchy-Schwarz lower bound.
  *
  * <p>State: O(classes^2 + classes * bins), at most {@value #MAX_CLASSES} classes.
  */
@@ -263,12 +263,20 @@ public final class EstimatedMulticlassPerformance implements EstimatedPerformanc
         m.put(name + "_weighted", new Estimate(weighted, standardError(gA, gS), 0.0));
     }
 
+    /**
+     * Macro and weighted AUC. With weights w_c (1 / classes, or S_c / sum S over the classes with a
+     * defined AUC) and g_c the per-bin AUC gradient of class c, the delta-method variance is sum_i
+     * [sum_c w_c^2 g_c(p_ic)^2 p_ic - (sum_c w_c g_c(p_ic) p_ic)^2] (one categorical draw per row).
+     * The subtracted square couples the classes of a row, which the state does not keep; it is
+     * replaced by its Cauchy-Schwarz lower bound (sum_i sum_c w_c g_c(p_ic) p_ic)^2 / n, so the
+     * standard error is an upper bound of the delta method's (the weights taken as fixed).
+     */
     private void putAucAverages(Map<String, Estimate> m) {
-        Estimate[] auc = new Estimate[k];
+        ProbabilityHistogram.Auc[] auc = new ProbabilityHistogram.Auc[k];
         int defined = 0;
         double weightSum = 0;
         for (int c = 0; c < k; c++) {
-            auc[c] = histograms[c].rocAuc();
+            auc[c] = histograms[c].auc();
             if (auc[c] != null) {
                 defined++;
                 weightSum += support[c];
@@ -279,27 +287,34 @@ public final class EstimatedMulticlassPerformance implements EstimatedPerformanc
             m.put("roc_auc_weighted", null);
             return;
         }
-        double value = 0;
-        double variance = 0;
-        double bound = 0;
-        double wValue = 0;
-        double wVariance = 0;
-        double wBound = 0;
+        double[] macro = new double[k];
+        double[] weighted = new double[k];
         for (int c = 0; c < k; c++) {
-            Estimate e = auc[c];
-            if (e == null) {
-                continue;
+            if (auc[c] != null) {
+                macro[c] = 1.0 / defined;
+                weighted[c] = support[c] / weightSum;
             }
-            value += e.value() / defined;
-            variance += e.standardError() * e.standardError() / ((double) defined * defined);
-            bound += e.errorBound() / defined;
-            double w = support[c] / weightSum;
-            wValue += w * e.value();
-            wVariance += w * w * e.standardError() * e.standardError();
-            wBound += w * e.errorBound();
         }
-        m.put("roc_auc_macro", new Estimate(value, Math.sqrt(variance), bound));
-        m.put("roc_auc_weighted", new Estimate(wValue, Math.sqrt(wVariance), wBound));
+        m.put("roc_auc_macro", aucAverage(auc, macro));
+        m.put("roc_auc_weighted", aucAverage(auc, weighted));
+    }
+
+    private Estimate aucAverage(ProbabilityHistogram.Auc[] auc, double[] weights) {
+        double value = 0;
+        double bound = 0;
+        double squared = 0;
+        double linear = 0;
+        for (int c = 0; c < k; c++) {
+            if (auc[c] != null) {
+                double w = weights[c];
+                value += w * auc[c].value();
+                bound += w * auc[c].bound();
+                squared += w * w * auc[c].gradientSquaredMass();
+                linear += w * auc[c].gradientMass();
+            }
+        }
+        double variance = squared - linear * linear / predictions;
+        return new Estimate(value, Math.sqrt(Math.max(0.0, variance)), bound);
     }
 
     /** sqrt(g' Cov g) for the gradient (gA by A_k, gS by S_k) at the expected counts. */

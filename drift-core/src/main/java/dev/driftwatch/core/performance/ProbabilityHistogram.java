@@ -82,6 +82,24 @@ final class ProbabilityHistogram {
      * p_i (1 - p_i).
      */
     Estimate rocAuc() {
+        Auc a = auc();
+        return a == null ? null : new Estimate(a.value, Math.sqrt(a.variance), a.bound);
+    }
+
+    /**
+     * The AUC with the sums that standard errors of averages over classes need: {@code variance} =
+     * sum_b g_b^2 sum_{i in b} p_i (1 - p_i) (this class alone); {@code gradientSquaredMass} =
+     * sum_b g_b^2 m_b and {@code gradientMass} = sum_b g_b m_b.
+     */
+    record Auc(
+            double value,
+            double bound,
+            double variance,
+            double gradientSquaredMass,
+            double gradientMass) {}
+
+    /** The ROC AUC and its terms, or null when undefined; see {@link #rocAuc()}. */
+    Auc auc() {
         int bins = counts.length;
         double positives = 0;
         double negatives = 0;
@@ -115,6 +133,8 @@ final class ProbabilityHistogram {
         gap = 0.5 * gap / pairs;
         double auc = Math.min(1.0, lower + 0.5 * gap);
         double variance = 0;
+        double squaredMass = 0;
+        double gradientMass = 0;
         double below = 0;
         double positivesBelow = 0;
         for (int b = 0; b < bins; b++) {
@@ -123,10 +143,12 @@ final class ProbabilityHistogram {
             double d = below + 0.5 * neg - 0.5 * mass[b] - above;
             double g = (d - auc * (negatives - positives)) / pairs;
             variance += g * g * Math.max(0.0, mass[b] - squares[b]);
+            squaredMass += g * g * mass[b];
+            gradientMass += g * mass[b];
             below += neg;
             positivesBelow += mass[b];
         }
-        return new Estimate(auc, Math.sqrt(variance), 0.5 * gap);
+        return new Auc(auc, 0.5 * gap, variance, squaredMass, gradientMass);
     }
 
     void writeTo(DataOutput out) throws IOException {
