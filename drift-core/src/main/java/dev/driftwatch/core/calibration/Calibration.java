@@ -25,10 +25,13 @@ import java.util.Set;
  *
  * <p>Isotonic regression is chosen only when it lowers the expected calibration error on held-out
  * folds: row i is in fold i mod {@value #FOLDS}; each fold is predicted by maps fitted on the other
- * folds; the ECE (10 equal-width bins, {@link BinaryPerformance}'s definition; for multiclass the
- * mean over classes of each class's one-vs-rest ECE) of those held-out predictions is compared with
- * the ECE of the uncalibrated scores. Otherwise, and with fewer than {@code 2 * FOLDS} rows, the
- * map is the identity (scores clipped to [0, 1]; multiclass vectors renormalised).
+ * folds, and its ECE (10 equal-width bins, {@link BinaryPerformance}'s definition; for multiclass
+ * the mean over classes of each class's one-vs-rest ECE) is computed on that fold alone; the mean
+ * over folds is compared with the same mean for the uncalibrated scores. (Pooling the held-out
+ * predictions of all folds before binning would not do: each group of equal scores then averages to
+ * its own in-sample frequency, and isotonic would win even on calibrated scores.) Otherwise, and
+ * with fewer than {@code 2 * FOLDS} rows, the map is the identity (scores clipped to [0, 1];
+ * multiclass vectors renormalised).
  *
  * <pre>{@code
  * Calibration c = Calibration.fitBinary("1", scores, isPositive);
@@ -181,15 +184,18 @@ public final class Calibration {
                     Double.NaN,
                     Double.NaN);
         }
-        double eceIdentity = ece(scores, y);
-        double[] heldOut = new double[n];
+        double eceIdentity = 0;
+        double eceIsotonic = 0;
         for (int f = 0; f < FOLDS; f++) {
             IsotonicMap m = IsotonicMap.fit(train(scores, f), train(y, f), MAX_KNOTS);
-            for (int i = f; i < n; i += FOLDS) {
-                heldOut[i] = m.apply(scores[i]);
+            double[] raw = held(scores, f);
+            double[] calibrated = new double[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                calibrated[i] = m.apply(raw[i]);
             }
+            eceIdentity += ece(raw, held(y, f)) / FOLDS;
+            eceIsotonic += ece(calibrated, held(y, f)) / FOLDS;
         }
-        double eceIsotonic = ece(heldOut, y);
         if (eceIsotonic < eceIdentity) {
             return new Calibration(
                     TaskType.BINARY,
@@ -270,12 +276,14 @@ public final class Calibration {
                         n,
                         Double.NaN,
                         Double.NaN);
-        double eceIdentity = classwiseEce(identity, probabilities, targets);
-        double[][] heldOut = new double[n][];
+        double eceIdentity = 0;
+        double eceIsotonic = 0;
         for (int f = 0; f < FOLDS; f++) {
             List<IsotonicMap> maps = new ArrayList<>();
+            double[][] heldTargets = new double[k][];
             for (int c = 0; c < k; c++) {
                 maps.add(IsotonicMap.fit(train(columns[c], f), train(targets[c], f), maxKnots));
+                heldTargets[c] = held(targets[c], f);
             }
             Calibration fold =
                     new Calibration(
@@ -286,12 +294,13 @@ public final class Calibration {
                             n,
                             Double.NaN,
                             Double.NaN);
-            for (int i = f; i < n; i += FOLDS) {
-                heldOut[i] = new double[k];
-                fold.calibrate(probabilities[i], heldOut[i]);
+            double[][] rows = new double[heldTargets[0].length][];
+            for (int i = f, j = 0; i < n; i += FOLDS, j++) {
+                rows[j] = probabilities[i];
             }
+            eceIdentity += classwiseEce(identity, rows, heldTargets) / FOLDS;
+            eceIsotonic += classwiseEce(fold, rows, heldTargets) / FOLDS;
         }
-        double eceIsotonic = classwiseEce(null, heldOut, targets);
         if (eceIsotonic < eceIdentity) {
             List<IsotonicMap> maps = new ArrayList<>();
             for (int c = 0; c < k; c++) {
@@ -336,6 +345,16 @@ public final class Calibration {
         return out;
     }
 
+    /** The rows of {@code values} in fold {@code f}. */
+    private static double[] held(double[] values, int f) {
+        int n = values.length;
+        double[] out = new double[n / FOLDS + (f < n % FOLDS ? 1 : 0)];
+        for (int i = f, j = 0; i < n; i += FOLDS, j++) {
+            out[j] = values[i];
+        }
+        return out;
+    }
+
     /** ECE with {@link BinaryPerformance}'s 10 bins. */
     static double ece(double[] p, double[] y) {
         BinaryPerformance b = new BinaryPerformance(2);
@@ -345,20 +364,16 @@ public final class Calibration {
         return b.metrics().get("ece");
     }
 
-    /** Mean over classes of the one-vs-rest ECE; rows calibrated by {@code c} unless it is null. */
+    /** Mean over classes of the one-vs-rest ECE of the rows calibrated by {@code c}. */
     private static double classwiseEce(Calibration c, double[][] rows, double[][] targets) {
         int k = targets.length;
         int n = rows.length;
         double[][] columns = new double[k][n];
         double[] out = new double[k];
         for (int i = 0; i < n; i++) {
-            double[] row = rows[i];
-            if (c != null) {
-                c.calibrate(rows[i], out);
-                row = out;
-            }
+            c.calibrate(rows[i], out);
             for (int j = 0; j < k; j++) {
-                columns[j][i] = row[j];
+                columns[j][i] = out[j];
             }
         }
         double sum = 0;
