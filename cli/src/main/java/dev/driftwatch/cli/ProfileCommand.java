@@ -153,16 +153,9 @@ final class ProfileCommand implements Callable<Integer> {
                     "--decision-threshold must be in [0, 1], was " + decisionThreshold);
         }
         Map<String, String> classes = ReferenceLabels.parseProbabilities(probabilities);
-        return ReferenceLabels.orInputError(
-                () ->
-                        score != null
-                                ? ReferenceLabels.binary(
-                                        table,
-                                        label,
-                                        score,
-                                        prediction,
-                                        positiveLabel,
-                                        decisionThreshold)
-                                : ReferenceLabels.multiclass(table, label, classes, prediction));
+        return score != null
+                ? ReferenceLabels.binary(
+                        table, label, score, prediction, positiveLabel, decisionThreshold)
+                : ReferenceLabels.multiclass(table, label, classes, prediction);
     }
 }

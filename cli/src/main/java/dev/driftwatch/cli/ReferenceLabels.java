@@ -2,7 +2,6 @@ package dev.driftwatch.cli;
 
 import dev.driftwatch.cli.csv.CellValues;
 import dev.driftwatch.cli.csv.CsvTable;
-import dev.driftwatch.core.DriftCoreException;
 import dev.driftwatch.core.calibration.Calibration;
 import dev.driftwatch.core.performance.BinaryPerformance;
 import dev.driftwatch.core.performance.MulticlassPerformance;
@@ -251,15 +250,7 @@ final class ReferenceLabels {
         return out;
     }
 
-    /** Checks {@link Calibration}'s own limits with the CLI's error style. */
-    static Fit orInputError(java.util.function.Supplier<Fit> fit) {
-        try {
-            return fit.get();
-        } catch (DriftCoreException e) {
-            throw new InputException(e.getMessage());
-        }
-    }
-
+    /** The header's columns without the label column. */
     static List<String> withoutLabel(List<String> header, String label) {
         List<String> out = new ArrayList<>(header);
         out.removeAll(Arrays.asList(label));

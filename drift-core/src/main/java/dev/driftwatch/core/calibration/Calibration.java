@@ -175,14 +175,7 @@ public final class Calibration {
         }
         List<String> classes = List.of(positiveLabel);
         if (n < 2 * FOLDS) {
-            return new Calibration(
-                    TaskType.BINARY,
-                    Method.IDENTITY,
-                    classes,
-                    List.of(),
-                    n,
-                    Double.NaN,
-                    Double.NaN);
+            return identity(TaskType.BINARY, classes, n, Double.NaN, Double.NaN);
         }
         double eceIdentity = 0;
         double eceIsotonic = 0;
@@ -206,8 +199,7 @@ public final class Calibration {
                     eceIdentity,
                     eceIsotonic);
         }
-        return new Calibration(
-                TaskType.BINARY, Method.IDENTITY, classes, List.of(), n, eceIdentity, eceIsotonic);
+        return identity(TaskType.BINARY, classes, n, eceIdentity, eceIsotonic);
     }
 
     /**
@@ -258,24 +250,9 @@ public final class Calibration {
         }
         int maxKnots = Math.min(MAX_KNOTS, MAX_TOTAL_KNOTS / k);
         if (n < 2 * FOLDS) {
-            return new Calibration(
-                    TaskType.MULTICLASS,
-                    Method.IDENTITY,
-                    classes,
-                    List.of(),
-                    n,
-                    Double.NaN,
-                    Double.NaN);
+            return identity(TaskType.MULTICLASS, classes, n, Double.NaN, Double.NaN);
         }
-        Calibration identity =
-                new Calibration(
-                        TaskType.MULTICLASS,
-                        Method.IDENTITY,
-                        classes,
-                        List.of(),
-                        n,
-                        Double.NaN,
-                        Double.NaN);
+        Calibration identity = identity(TaskType.MULTICLASS, classes, n, Double.NaN, Double.NaN);
         double eceIdentity = 0;
         double eceIsotonic = 0;
         for (int f = 0; f < FOLDS; f++) {
@@ -315,14 +292,17 @@ public final class Calibration {
                     eceIdentity,
                     eceIsotonic);
         }
+        return identity(TaskType.MULTICLASS, classes, n, eceIdentity, eceIsotonic);
+    }
+
+    private static Calibration identity(
+            TaskType task,
+            List<String> classes,
+            long rows,
+            double eceIdentity,
+            double eceIsotonic) {
         return new Calibration(
-                TaskType.MULTICLASS,
-                Method.IDENTITY,
-                classes,
-                List.of(),
-                n,
-                eceIdentity,
-                eceIsotonic);
+                task, Method.IDENTITY, classes, List.of(), rows, eceIdentity, eceIsotonic);
     }
 
     private static void requireProbability(double v, String what) {

@@ -3,11 +3,8 @@ package dev.driftwatch.core.calibration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.driftwatch.core.Fixtures;
 import dev.driftwatch.core.performance.TaskType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,27 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * method; multiclass: the renormalised calibrated vectors to 1e-12.
  */
 class CalibrationFixtureTest {
-    private static JsonNode fixtures;
-
-    static synchronized JsonNode fixtures() {
-        if (fixtures == null) {
-            try (InputStream in =
-                    CalibrationFixtureTest.class.getResourceAsStream("/fixtures/cbpe.json")) {
-                fixtures = new ObjectMapper().readTree(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return fixtures;
+    private static JsonNode fixtures() {
+        return Fixtures.cbpe();
     }
 
     static Stream<Arguments> cases(String kind) {
-        List<Arguments> out = new ArrayList<>();
-        JsonNode list = fixtures().get(kind);
-        for (int i = 0; i < list.size(); i++) {
-            out.add(Arguments.of(list.get(i).get("name").asText(), i));
-        }
-        return out.stream();
+        return Fixtures.cbpeCases(kind);
     }
 
     static Stream<Arguments> binaryCases() {

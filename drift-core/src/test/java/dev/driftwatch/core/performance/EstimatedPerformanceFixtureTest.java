@@ -3,10 +3,7 @@ package dev.driftwatch.core.performance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.driftwatch.core.Fixtures;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,28 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * draws (10%; the simulation itself is good to about 2%).
  */
 class EstimatedPerformanceFixtureTest {
-    private static JsonNode fixtures;
-
-    static synchronized JsonNode fixtures() {
-        if (fixtures == null) {
-            try (InputStream in =
-                    EstimatedPerformanceFixtureTest.class.getResourceAsStream(
-                            "/fixtures/cbpe.json")) {
-                fixtures = new ObjectMapper().readTree(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return fixtures;
+    private static JsonNode fixtures() {
+        return Fixtures.cbpe();
     }
 
     static Stream<Arguments> cases(String kind) {
-        List<Arguments> out = new ArrayList<>();
-        JsonNode list = fixtures().get(kind);
-        for (int i = 0; i < list.size(); i++) {
-            out.add(Arguments.of(list.get(i).get("name").asText(), i));
-        }
-        return out.stream();
+        return Fixtures.cbpeCases(kind);
     }
 
     static Stream<Arguments> binaryCases() {

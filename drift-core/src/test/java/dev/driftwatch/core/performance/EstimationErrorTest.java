@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.driftwatch.core.calibration.Calibration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +40,11 @@ class EstimationErrorTest {
         double[] scores = new double[n];
         boolean[] labels = new boolean[n];
         for (int i = 0; i < n; i++) {
-            double z = 1.5 * sigma * gaussian(random) - sigma * gaussian(random) + 0.3;
+            double z = 1.5 * sigma * random.nextGaussian() - sigma * random.nextGaussian() + 0.3;
             scores[i] = sigmoid(3 * z);
             labels[i] = random.nextDouble() < sigmoid(concept * z);
         }
         return new Rows(scores, labels);
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        // Box-Muller; SplittableRandom has no nextGaussian before Java 17's RandomGenerator
-        double u = 1 - random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
     private static Calibration calibration(Rows reference) {
@@ -93,33 +86,11 @@ class EstimationErrorTest {
     }
 
     static double exactAuc(double[] scores, boolean[] labels) {
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        double[] w = new double[labels.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = labels[i] ? 1 : 0;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
-        double negativesBelow = 0;
-        double u = 0;
-        double positives = 0;
-        int i = 0;
-        while (i < order.length) {
-            int j = i;
-            double pos = 0;
-            double neg = 0;
-            while (j < order.length && scores[order[j]] == scores[order[i]]) {
-                if (labels[order[j]]) {
-                    pos++;
-                } else {
-                    neg++;
-                }
-                j++;
-            }
-            u += pos * (negativesBelow + 0.5 * neg);
-            negativesBelow += neg;
-            positives += pos;
-            i = j;
-        }
-        return u / (positives * negativesBelow);
+        return ProbabilityHistogramTest.exactAuc(scores, w);
     }
 
     private static EstimatedBinaryPerformance estimate(
@@ -258,7 +229,7 @@ class EstimationErrorTest {
         for (int i = 0; i < n; i++) {
             double sum = 0;
             for (int k = 0; k < 4; k++) {
-                probs[i][k] = Math.exp(1.5 * gaussian(random) + 0.3 * k);
+                probs[i][k] = Math.exp(1.5 * random.nextGaussian() + 0.3 * k);
                 sum += probs[i][k];
             }
             for (int k = 0; k < 4; k++) {

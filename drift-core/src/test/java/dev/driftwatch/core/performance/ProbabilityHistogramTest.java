@@ -36,7 +36,7 @@ class ProbabilityHistogramTest {
         for (double v : p) {
             h.add(v, 1);
         }
-        double exact = exactExpectedAuc(p);
+        double exact = exactAuc(p, p);
         Estimate e = h.rocAuc();
         if (Double.isNaN(exact)) {
             assertThat(e).isNull();
@@ -48,35 +48,36 @@ class ProbabilityHistogramTest {
         assertThat(e.value()).isBetween(0.0, 1.0);
     }
 
-    /** Trapezoids over the expected rates at every distinct p (a prediction tied with itself). */
-    static double exactExpectedAuc(double[] p) {
-        double[] s = p.clone();
-        Arrays.sort(s);
-        double positives = 0;
-        double negatives = 0;
-        for (double v : s) {
-            positives += v;
-            negatives += 1 - v;
+    /**
+     * The exact ROC AUC when prediction i is a positive of weight w_i and a negative of weight 1 -
+     * w_i at score s_i: trapezoids over every distinct score, so equal scores (and a prediction
+     * with itself) are ties. With 0/1 weights it is the realised AUC; with w = s, the AUC of
+     * expected rates. NaN when either class has no weight.
+     */
+    static double exactAuc(double[] scores, double[] w) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
-        if (!(positives > 0) || !(negatives > 0)) {
-            return Double.NaN;
-        }
+        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
         double u = 0;
+        double positives = 0;
         double negativesBelow = 0;
         int i = 0;
-        while (i < s.length) {
+        while (i < order.length) {
             int j = i;
             double pos = 0;
             double neg = 0;
-            while (j < s.length && s[j] == s[i]) {
-                pos += s[j];
-                neg += 1 - s[j];
+            while (j < order.length && scores[order[j]] == scores[order[i]]) {
+                pos += w[order[j]];
+                neg += 1 - w[order[j]];
                 j++;
             }
             u += pos * (negativesBelow + 0.5 * neg);
             negativesBelow += neg;
+            positives += pos;
             i = j;
         }
-        return u / (positives * negatives);
+        return positives > 0 && negativesBelow > 0 ? u / (positives * negativesBelow) : Double.NaN;
     }
 }
