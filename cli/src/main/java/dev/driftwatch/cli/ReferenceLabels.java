@@ -26,7 +26,7 @@ final class ReferenceLabels {
     private ReferenceLabels() {}
 
     /** The fitted calibration and the realised metrics of the labelled rows. */
-    record Fit(Calibration calibration, Map<String, Double> performance, long labelledRows) {}
+    record Fit(Calibration calibration, Map<String, Double> performance) {}
 
     /**
      * A binary model: {@code score} is the predicted probability of {@code positiveLabel}; the
@@ -103,10 +103,7 @@ final class ReferenceLabels {
             s[i] = scores.get(i);
             y[i] = positives.get(i);
         }
-        return new Fit(
-                Calibration.fitBinary(positiveLabel, s, y),
-                performance(realised.metrics()),
-                s.length);
+        return new Fit(Calibration.fitBinary(positiveLabel, s, y), performance(realised.metrics()));
     }
 
     /**
@@ -180,7 +177,7 @@ final class ReferenceLabels {
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
         Calibration calibration =
                 Calibration.fitMulticlass(classes, rows.toArray(new double[0][]), y);
-        return new Fit(calibration, performance(realised.metrics()), y.length);
+        return new Fit(calibration, performance(realised.metrics()));
     }
 
     /** Parses {@code CLASS=COLUMN} pairs, in order. */
