@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.calibration.Calibration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 
@@ -39,6 +41,7 @@ public final class ReferenceProfile {
     private final Instant createdAt;
     private final Map<String, FeatureReference> features;
     private final Map<String, Double> performance;
+    private final Calibration calibration;
 
     public ReferenceProfile(
             String modelName,
@@ -58,6 +61,22 @@ public final class ReferenceProfile {
             Instant createdAt,
             Map<String, FeatureReference> features,
             Map<String, Double> performance) {
+        this(modelName, modelVersion, createdAt, features, performance, null);
+    }
+
+    /**
+     * A profile that also carries the calibration of the model's scores, fitted on the reference
+     * labels, from which performance is estimated before labels arrive.
+     *
+     * @param calibration the calibration, or null when there is none
+     */
+    public ReferenceProfile(
+            String modelName,
+            String modelVersion,
+            Instant createdAt,
+            Map<String, FeatureReference> features,
+            Map<String, Double> performance,
+            Calibration calibration) {
         if (modelName == null || modelName.isBlank()) {
             throw new DriftCoreException("reference profile: model_name is required");
         }
@@ -80,6 +99,7 @@ public final class ReferenceProfile {
             }
         }
         this.performance = Collections.unmodifiableMap(new LinkedHashMap<>(performance));
+        this.calibration = calibration;
     }
 
     public String modelName() {
@@ -107,6 +127,11 @@ public final class ReferenceProfile {
     /** Reference performance values by metric name (empty when none were recorded). */
     public Map<String, Double> performance() {
         return performance;
+    }
+
+    /** The calibration of the model's scores, when the reference had labels. */
+    public Optional<Calibration> calibration() {
+        return Optional.ofNullable(calibration);
     }
 
     public FeatureReference feature(String name) {
@@ -146,6 +171,9 @@ public final class ReferenceProfile {
         if (!performance.isEmpty()) {
             ObjectNode perf = root.putObject("performance");
             performance.forEach(perf::put);
+        }
+        if (calibration != null) {
+            root.set("calibration", calibration.toJsonNode());
         }
         return root;
     }
@@ -262,7 +290,16 @@ public final class ReferenceProfile {
                 performance.put(e.getKey(), number(e.getValue(), "performance." + e.getKey()));
             }
         }
-        return new ReferenceProfile(model, modelVersion, created, features, performance);
+        Calibration calibration = null;
+        if (root.has("calibration")) {
+            try {
+                calibration = Calibration.fromJsonNode(root.get("calibration"));
+            } catch (DriftCoreException e) {
+                throw new DriftCoreException("reference profile: " + e.getMessage());
+            }
+        }
+        return new ReferenceProfile(
+                model, modelVersion, created, features, performance, calibration);
     }
 
     private static FeatureReference readFeature(JsonNode f, String where) {
@@ -400,7 +437,8 @@ public final class ReferenceProfile {
                 && modelVersion.equals(p.modelVersion)
                 && createdAt.equals(p.createdAt)
                 && features.equals(p.features)
-                && performance.equals(p.performance);
+                && performance.equals(p.performance)
+                && java.util.Objects.equals(calibration, p.calibration);
     }
 
     @Override
