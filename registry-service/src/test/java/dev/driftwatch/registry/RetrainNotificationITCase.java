@@ -11,7 +11,7 @@ import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.TestReceiver.Received;
 import dev.driftwatch.registry.TestReceiver.Reply;
 import dev.driftwatch.registry.notify.DeliveryDao;
-import dev.driftwatch.registry.notify.NotificationDispatcher;
+import dev.driftwatch.registry.notify.WebhookReceiver;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.retrain.RetrainSettings;
 import java.nio.file.Files;
@@ -213,9 +213,8 @@ class RetrainNotificationITCase {
         List<Received> hooks = receivers.received("/hook-churn");
         List<String> events = new ArrayList<>();
         for (Received h : hooks) {
-            assertThat(h.header(NotificationDispatcher.SIGNATURE_HEADER))
-                    .isEqualTo(
-                            "sha256=" + NotificationDispatcher.hmacSha256("hook-s3cret", h.body()));
+            assertThat(h.header(WebhookReceiver.SIGNATURE_HEADER))
+                    .isEqualTo("sha256=" + WebhookReceiver.hmacSha256("hook-s3cret", h.body()));
             JsonNode body = ApiClient.JSON.readTree(h.body());
             assertThat(h.header("X-Driftwatch-Event")).isEqualTo(body.get("event").asText());
             events.add(body.get("event").asText());
