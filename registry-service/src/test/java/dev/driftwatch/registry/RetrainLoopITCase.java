@@ -503,16 +503,7 @@ class RetrainLoopITCase {
                                 .toString());
         assertThat(badDuration.json().get("message").asText())
                 .contains("'cooldown' must be a duration");
-        Answer badGate =
-                api.send(
-                        "PUT",
-                        "/api/v1/models/bad/retrain-policy",
-                        policy("X", "automatic", Map.of(), Map.of())
-                                .set(
-                                        "gates",
-                                        ApiClient.JSON.readTree(
-                                                "[{\"type\": \"vibes\", \"metric\": \"auc\"}]"))
-                                .toString());
+        Answer badGate = putBadPolicy("gates", "[{\"type\": \"vibes\", \"metric\": \"auc\"}]");
         assertThat(badGate.json().get("message").asText()).contains("gate type must be");
         assertThat(
                         api.send(
@@ -534,30 +525,14 @@ class RetrainLoopITCase {
         assertThat(api.as(null).get("/api/v1/retrain-runs").status()).isEqualTo(401);
 
         // every retraining body is read strictly: unknown or misplaced fields name themselves
-        Answer nestedTypo =
-                api.send(
-                        "PUT",
-                        "/api/v1/models/bad/retrain-policy",
-                        policy("X", "automatic", Map.of(), Map.of())
-                                .set(
-                                        "training",
-                                        ApiClient.JSON.readTree(
-                                                "{\"command\": [\"t\"], \"gpu\": 1}"))
-                                .toString());
+        Answer nestedTypo = putBadPolicy("training", "{\"command\": [\"t\"], \"gpu\": 1}");
         assertThat(nestedTypo.status()).isEqualTo(400);
         assertThat(nestedTypo.json().get("message").asText())
                 .contains("unknown field 'training.gpu'");
         Answer misplacedMax =
-                api.send(
-                        "PUT",
-                        "/api/v1/models/bad/retrain-policy",
-                        policy("X", "automatic", Map.of(), Map.of())
-                                .set(
-                                        "gates",
-                                        ApiClient.JSON.readTree(
-                                                "[{\"type\": \"min_vs_champion\", \"metric\":"
-                                                        + " \"auc\", \"max\": 0.9}]"))
-                                .toString());
+                putBadPolicy(
+                        "gates",
+                        "[{\"type\": \"min_vs_champion\", \"metric\": \"auc\", \"max\": 0.9}]");
         assertThat(misplacedMax.json().get("message").asText())
                 .contains("unknown field 'gates[0].max'");
         assertThat(
@@ -613,6 +588,16 @@ class RetrainLoopITCase {
         assertThat(api.post("/api/v1/retrain-runs/999999/approve", "").status()).isEqualTo(404);
         assertThat(api.post("/api/v1/models/bad/rollback", "").json().get("message").asText())
                 .contains("no 'previous' version");
+    }
+
+    /** PUTs a valid policy for model {@code bad} with {@code field} replaced by {@code json}. */
+    static Answer putBadPolicy(String field, String json) throws Exception {
+        return api.send(
+                "PUT",
+                "/api/v1/models/bad/retrain-policy",
+                policy("X", "automatic", Map.of(), Map.of())
+                        .set(field, ApiClient.JSON.readTree(json))
+                        .toString());
     }
 
     static String issue(String name, String role) {

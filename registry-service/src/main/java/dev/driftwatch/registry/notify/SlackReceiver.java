@@ -56,14 +56,7 @@ public final class SlackReceiver implements Receiver {
         ObjectNode msg = MAPPER.createObjectNode();
         msg.put("text", headline(a));
         ArrayNode blocks = msg.putArray("blocks");
-        ObjectNode header = blocks.addObject().put("type", "header");
-        header.putObject("text")
-                .put("type", "plain_text")
-                .put(
-                        "text",
-                        clip(
-                                (a.isFiring() ? "Firing: " : "Resolved: ") + a.label("alertname"),
-                                150));
+        header(blocks, (a.isFiring() ? "Firing: " : "Resolved: ") + a.label("alertname"));
         String summary = a.annotations().getOrDefault("summary", "");
         if (!summary.isEmpty()) {
             ObjectNode section = blocks.addObject().put("type", "section");
@@ -121,20 +114,9 @@ public final class SlackReceiver implements Receiver {
         ObjectNode msg = MAPPER.createObjectNode();
         msg.put("text", clip(headline(e), 3000));
         ArrayNode blocks = msg.putArray("blocks");
-        ObjectNode header = blocks.addObject().put("type", "header");
-        header.putObject("text")
-                .put("type", "plain_text")
-                .put(
-                        "text",
-                        clip(
-                                "Retraining "
-                                        + e.event()
-                                        + ": "
-                                        + e.modelName()
-                                        + " (run "
-                                        + e.runId()
-                                        + ")",
-                                150));
+        header(
+                blocks,
+                "Retraining " + e.event() + ": " + e.modelName() + " (run " + e.runId() + ")");
         if (!e.detail().isEmpty()) {
             blocks.addObject()
                     .put("type", "section")
@@ -179,6 +161,15 @@ public final class SlackReceiver implements Receiver {
                     .put("text", clip(g.toString(), 3000));
         }
         return msg;
+    }
+
+    /** A header block: plain text, at most 150 characters (Slack's limit). */
+    private static void header(ArrayNode blocks, String text) {
+        blocks.addObject()
+                .put("type", "header")
+                .putObject("text")
+                .put("type", "plain_text")
+                .put("text", clip(text, 150));
     }
 
     private static String json(ObjectNode n) {

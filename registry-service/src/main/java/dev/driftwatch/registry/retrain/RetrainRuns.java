@@ -228,16 +228,10 @@ public final class RetrainRuns {
     void candidate(long id, int version, String metricsJson) {
         jdbi.useTransaction(
                 h -> {
-                    RetrainRun locked = lock(h, id);
-                    RunState s = locked.runState();
-                    if (s != RunState.LAUNCHED && s != RunState.TRAINING) {
-                        throw new RunStateConflict(
-                                "Run "
-                                        + id
-                                        + " is "
-                                        + locked.state()
-                                        + "; a candidate is reported while training.");
-                    }
+                    requireIn(
+                            lock(h, id),
+                            CANDIDATE_STATES,
+                            "a candidate is reported while training");
                     h.attach(RetrainDao.class).setCandidate(id, version, metricsJson, now());
                 });
     }
@@ -250,17 +244,25 @@ public final class RetrainRuns {
     void validationMetrics(long id, String reportJson) {
         jdbi.useTransaction(
                 h -> {
-                    RetrainRun locked = lock(h, id);
-                    if (locked.runState() != RunState.VALIDATING) {
-                        throw new RunStateConflict(
-                                "Run "
-                                        + id
-                                        + " is "
-                                        + locked.state()
-                                        + "; validation metrics are reported while validating.");
-                    }
+                    requireIn(
+                            lock(h, id),
+                            Set.of(RunState.VALIDATING),
+                            "validation metrics are reported while validating");
                     h.attach(RetrainDao.class).setValidationMetrics(id, reportJson, now());
                 });
+    }
+
+    /** The states in which a training run may report its candidate. */
+    static final Set<RunState> CANDIDATE_STATES = Set.of(RunState.LAUNCHED, RunState.TRAINING);
+
+    /**
+     * @throws RunStateConflict "Run 7 is {state}; {when}." unless {@code run} is in {@code states}
+     */
+    static void requireIn(RetrainRun run, Set<RunState> states, String when) {
+        if (!states.contains(run.runState())) {
+            throw new RunStateConflict(
+                    "Run " + run.id() + " is " + run.state() + "; " + when + ".");
+        }
     }
 
     private static RetrainRun lock(Handle h, long id) {

@@ -94,16 +94,10 @@ public final class RunDecisions {
 
     private RetrainRun awaitingApproval(long id, String verb) {
         RetrainRun run = runs.get(id);
-        if (run.runState() != RunState.AWAITING_APPROVAL) {
-            throw new RunStateConflict(
-                    "Run "
-                            + id
-                            + " is "
-                            + run.state()
-                            + "; only a run awaiting_approval can be "
-                            + verb
-                            + ".");
-        }
+        RetrainRuns.requireIn(
+                run,
+                Set.of(RunState.AWAITING_APPROVAL),
+                "only a run awaiting_approval can be " + verb);
         return run;
     }
 }

@@ -53,15 +53,8 @@ public final class TrainerReports {
         String version = b.text("version");
         Map<String, Double> metrics = b.numbers("metrics");
         RetrainRun run = runs.get(id);
-        RunState s = run.runState();
-        if (s != RunState.LAUNCHED && s != RunState.TRAINING) {
-            throw new RunStateConflict(
-                    "Run "
-                            + id
-                            + " is "
-                            + run.state()
-                            + "; a candidate is reported while training.");
-        }
+        RetrainRuns.requireIn(
+                run, RetrainRuns.CANDIDATE_STATES, "a candidate is reported while training");
         ModelVersion v = registry.getVersion(run.modelName(), version);
         String tag =
                 v.tags().stream()
@@ -101,14 +94,10 @@ public final class TrainerReports {
     public RetrainRun validation(long id, JsonNode body) {
         ValidationReport report = ValidationReport.parse(body);
         RetrainRun run = runs.get(id);
-        if (run.runState() != RunState.VALIDATING) {
-            throw new RunStateConflict(
-                    "Run "
-                            + id
-                            + " is "
-                            + run.state()
-                            + "; validation metrics are reported while validating.");
-        }
+        RetrainRuns.requireIn(
+                run,
+                Set.of(RunState.VALIDATING),
+                "validation metrics are reported while validating");
         if (run.championVersion() != null) {
             policies
                     .find(run.modelName())
