@@ -1,6 +1,7 @@
 package dev.driftwatch.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -58,9 +59,7 @@ public final class JsonFields {
     /** An empty body (no bytes, or {@code {}}) or an object with only the {@code known} fields. */
     public static JsonFields ofOptional(JsonNode node, Set<String> known) {
         return node == null || node.isMissingNode() || node.isNull()
-                ? new JsonFields(
-                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
-                        "")
+                ? new JsonFields(JsonNodeFactory.instance.objectNode(), "")
                 : of(node, "", known);
     }
 
