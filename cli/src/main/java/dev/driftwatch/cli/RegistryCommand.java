@@ -74,6 +74,22 @@ final class RegistryCommand implements Callable<Integer> {
                             + " is consumed from Kafka.")
     String bootstrapServers;
 
+    @Option(
+            names = "--alerts-topic",
+            defaultValue = RegistryConfig.DEFAULT_ALERTS_TOPIC,
+            paramLabel = "TOPIC",
+            description = "Topic alerts are consumed from (default: ${DEFAULT-VALUE}).")
+    String alertsTopic;
+
+    @Option(
+            names = "--reference-profiles-topic",
+            defaultValue = RegistryConfig.DEFAULT_PROFILES_TOPIC,
+            paramLabel = "TOPIC",
+            description =
+                    "Compacted topic the champions' reference profiles are published to"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String profilesTopic;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -88,6 +104,9 @@ final class RegistryCommand implements Callable<Integer> {
         }
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             throw new InputException("--bootstrap-servers is empty");
+        }
+        if (alertsTopic.isBlank() || profilesTopic.isBlank()) {
+            throw new InputException("--alerts-topic and --reference-profiles-topic need a name");
         }
         String adminToken = System.getenv("DRIFTWATCH_ADMIN_TOKEN");
         if (adminToken != null && adminToken.length() < 16) {
@@ -117,7 +136,8 @@ final class RegistryCommand implements Callable<Integer> {
                         .withHost(host)
                         .withPort(port)
                         .withAdminToken(adminToken)
-                        .withKafka(bootstrapServers);
+                        .withKafka(bootstrapServers)
+                        .withTopics(alertsTopic, profilesTopic);
         RegistryServer server;
         try {
             server = RegistryServer.start(config, dataSource);

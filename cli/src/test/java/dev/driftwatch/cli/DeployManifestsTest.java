@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.driftwatch.jobs.DriftJobArguments;
 import dev.driftwatch.jobs.DriftJobOptions;
 import dev.driftwatch.launcher.RunSpec;
+import dev.driftwatch.launcher.TrainerVariable;
 import dev.driftwatch.launcher.TrainingJobs;
 import dev.driftwatch.registry.RegistryConfig;
 import java.io.IOException;
@@ -524,10 +525,10 @@ class DeployManifestsTest {
             trainer.path("env").forEach(e -> env.add(e.path("name").asText()));
             assertThat(env)
                     .contains(
-                            RunSpec.ENV_RUN_ID,
-                            RunSpec.ENV_MODEL_NAME,
-                            RunSpec.ENV_REGISTRY_URL,
-                            RunSpec.ENV_REGISTRY_TOKEN);
+                            TrainerVariable.RUN_ID.envName(),
+                            TrainerVariable.MODEL_NAME.envName(),
+                            TrainerVariable.REGISTRY_URL.envName(),
+                            TrainerVariable.REGISTRY_TOKEN.envName());
         }
     }
 

@@ -12,7 +12,8 @@ import dev.driftwatch.core.profile.FeatureReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.jobs.DriftJobArguments;
-import dev.driftwatch.registry.notify.NotificationMessages;
+import dev.driftwatch.registry.notify.PagerDutyReceiver;
+import dev.driftwatch.registry.notify.SlackReceiver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -421,14 +422,13 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println(
                         indent(
                                 JSON.writerWithDefaultPrettyPrinter()
-                                        .writeValueAsString(NotificationMessages.slack(alert))));
+                                        .writeValueAsString(SlackReceiver.message(alert))));
                 out.println("  The PagerDuty event (Events API v2):");
                 out.println(
                         indent(
                                 JSON.writerWithDefaultPrettyPrinter()
                                         .writeValueAsString(
-                                                NotificationMessages.pagerDuty(
-                                                        alert, "<routing key>"))));
+                                                PagerDutyReceiver.event(alert, "<routing key>"))));
                 out.flush();
                 return rs.getString(1);
             }
