@@ -18,9 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -38,10 +35,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * events ─ parse (bad ─► dead letters) ─ watermarks ─ pre-aggregate per key and window ─ keyBy(model,
  *   version, segment) ─ merge, compare with the reference profile when the window closes ─► drift_metrics
  *                                                                   └─ alert persistence ─► alerts
- * reference profiles (topic + files) ─► broadcast to pre-aggregate and compare
+ * reference profiles (topic + files) ─► broadcast to pre-aggregate and compare (a side input:
+ *                                        it never moves event time)
  * </pre>
  *
- * Sources and sinks are parameters, so tests run the same pipeline with their own; {@link
+ * Event time comes from the events alone; the windows of a key that stays quiet are closed by the
+ * {@link QuietKeyRule} ({@link DriftJobOptions#QUIET_TIMEOUT}).
+ *
+ * <p>Sources and sinks are parameters, so tests run the same pipeline with their own; {@link
  * #withKafka} wires the real ones.
  *
  * <pre>{@code
@@ -163,6 +164,7 @@ public final class DriftJob {
     /** Adds the pipeline to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DriftWindows windows = windows();
+        QuietKeyRule quietKeys = QuietKeyRule.of(config.get(QUIET_TIMEOUT));
         List<AlertRule> rules = new ArrayList<>();
         for (String r : config.get(ALERT_RULES)) {
             rules.add(AlertRule.parse(r));
@@ -196,15 +198,23 @@ public final class DriftJob {
                                 "pre-aggregate window profiles",
                                 Types.POJO(PartialWindow.class),
                                 new PreAggregateOperator(
-                                        windows, MAX_BUFFERED_SLICES, initialUpdates()))
+                                        windows,
+                                        MAX_BUFFERED_SLICES,
+                                        initialUpdates(),
+                                        quietKeys.timeoutMs() / 2))
                         .uid("pre-aggregate");
 
         SingleOutputStreamOperator<DriftMetricRow> rows =
                 partials.keyBy(p -> p.key, Types.STRING)
-                        .connect(references.broadcast(WindowDriftFunction.REFERENCES))
-                        .process(new WindowDriftFunction(windows, policies, initialUpdates()))
-                        .uid("window-drift")
-                        .name("window drift");
+                        .connect(references.broadcast())
+                        .transform(
+                                "window drift",
+                                Types.POJO(DriftMetricRow.class),
+                                new SideInputBroadcastOperator<>(
+                                        new WindowDriftFunction(
+                                                windows, policies, initialUpdates(), quietKeys),
+                                        List.of(WindowDriftFunction.REFERENCES)))
+                        .uid("window-drift");
 
         rows.sinkTo(metrics).uid("drift-metrics-sink").name("drift_metrics (PostgreSQL)");
 
@@ -234,10 +244,10 @@ public final class DriftJob {
                 .name("dead letters (Kafka)");
     }
 
+    /** Reference profiles: a side input without event time (the operators ignore it). */
     private DataStream<ReferenceUpdate> referenceUpdates(StreamExecutionEnvironment env) {
-        WatermarkStrategy<ReferenceUpdate> noHoldBack =
-                WatermarkStrategy.forGenerator(c -> new MaxWatermark());
-        return env.fromSource(referenceProfiles, noHoldBack, "reference profiles")
+        return env.fromSource(
+                        referenceProfiles, WatermarkStrategy.noWatermarks(), "reference profiles")
                 .uid("reference-profiles-source");
     }
 
@@ -247,19 +257,5 @@ public final class DriftJob {
             updates.add(ReferenceUpdate.of(p));
         }
         return updates;
-    }
-
-    /**
-     * Reference profiles carry no event time: their stream's watermark is always at the maximum so
-     * it never holds back the events' watermark where the two streams meet.
-     */
-    static final class MaxWatermark implements WatermarkGenerator<ReferenceUpdate> {
-        @Override
-        public void onEvent(ReferenceUpdate event, long eventTimestamp, WatermarkOutput output) {}
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
-        }
     }
 }

@@ -98,7 +98,18 @@ public final class DriftJobOptions {
                     .durationType()
                     .defaultValue(Duration.ofMinutes(1))
                     .withDescription(
-                            "A source split quiet this long stops holding back the watermark.");
+                            "An event input quiet this long stops holding back the watermark of the"
+                                    + " others; it never moves event time forward by itself.");
+
+    public static final ConfigOption<Duration> QUIET_TIMEOUT =
+            key("driftwatch.quiet-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "A window whose key (model, version, segment) has received nothing for"
+                                    + " this long after the window's end (processing time) is closed"
+                                    + " without waiting for event time; its rows say closed_by ="
+                                    + " 'timeout'. 0 turns this off.");
 
     public static final ConfigOption<List<String>> SEGMENT_TAGS =
             key("driftwatch.segment-tags")
@@ -205,6 +216,7 @@ public final class DriftJobOptions {
                 ALLOWED_LATENESS,
                 OUT_OF_ORDERNESS,
                 IDLENESS,
+                QUIET_TIMEOUT,
                 SEGMENT_TAGS,
                 MAX_SEGMENTS,
                 MAX_EVENT_BYTES,

@@ -11,15 +11,16 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
     static final String SQL =
             "INSERT INTO drift_metrics (model_name, model_version, segment, feature, metric,"
                     + " window_start, window_end, value, p_value, threshold, drift_detected,"
-                    + " sample_count, reference_count, computed_at) VALUES (:model_name,"
+                    + " sample_count, reference_count, computed_at, closed_by) VALUES (:model_name,"
                     + " :model_version, :segment, :feature, :metric, :window_start, :window_end,"
                     + " :value, :p_value, :threshold, :drift_detected, :sample_count,"
-                    + " :reference_count, :computed_at) ON CONFLICT (model_name, model_version,"
+                    + " :reference_count, :computed_at, :closed_by) ON CONFLICT (model_name, model_version,"
                     + " segment, feature, metric, window_start) DO UPDATE SET window_end ="
                     + " EXCLUDED.window_end, value = EXCLUDED.value, p_value = EXCLUDED.p_value,"
                     + " threshold = EXCLUDED.threshold, drift_detected = EXCLUDED.drift_detected,"
                     + " sample_count = EXCLUDED.sample_count, reference_count ="
-                    + " EXCLUDED.reference_count, computed_at = EXCLUDED.computed_at";
+                    + " EXCLUDED.reference_count, computed_at = EXCLUDED.computed_at, closed_by ="
+                    + " EXCLUDED.closed_by";
 
     /** The drift_metrics sink. */
     public static JdbcUpsertSink<DriftMetricRow> sink(
@@ -52,7 +53,8 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
                 .bind("drift_detected", r.driftDetected)
                 .bind("sample_count", r.sampleCount)
                 .bind("reference_count", r.referenceCount)
-                .bind("computed_at", time(r.computedAt));
+                .bind("computed_at", time(r.computedAt))
+                .bind("closed_by", r.closedBy);
     }
 
     @Override
@@ -72,6 +74,7 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
         c.sampleCount = r.sampleCount;
         c.referenceCount = r.referenceCount;
         c.computedAt = r.computedAt;
+        c.closedBy = r.closedBy;
         return c;
     }
 }

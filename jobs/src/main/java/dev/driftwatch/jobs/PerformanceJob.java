@@ -139,6 +139,7 @@ public final class PerformanceJob {
                                         .withTimestampAssigner((e, t) -> e.timestamp)
                                         .withIdleness(config.get(IDLENESS)));
 
+        // labels carry no event time of the windows (those are by prediction time)
         SingleOutputStreamOperator<LabelEvent> parsedLabels =
                 env.fromSource(labels, WatermarkStrategy.noWatermarks(), "labels")
                         .uid("labels-source")
@@ -146,12 +147,6 @@ public final class PerformanceJob {
                                 new LabelParseFunction(config.get(MAX_EVENT_BYTES), tasks.keySet()))
                         .uid("parse-labels")
                         .name("parse labels");
-        DataStream<LabelEvent> timedLabels =
-                parsedLabels.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<LabelEvent>forBoundedOutOfOrderness(
-                                        config.get(OUT_OF_ORDERNESS))
-                                .withTimestampAssigner((e, t) -> e.timestamp)
-                                .withIdleness(config.get(IDLENESS)));
 
         DataStream<PerformanceDelta> deltas =
                 validPredictions
@@ -159,13 +154,15 @@ public final class PerformanceJob {
                                 e -> LabelJoinFunction.key(e.modelName, e.predictionId),
                                 Types.STRING)
                         .connect(
-                                timedLabels.keyBy(
+                                parsedLabels.keyBy(
                                         l -> LabelJoinFunction.key(l.modelName, l.predictionId),
                                         Types.STRING))
-                        .process(new LabelJoinFunction(config.get(LABEL_TTL)))
-                        .returns(Types.POJO(PerformanceDelta.class))
-                        .uid("label-join")
-                        .name("join labels to predictions");
+                        .transform(
+                                "join labels to predictions",
+                                Types.POJO(PerformanceDelta.class),
+                                new PrimaryInputCoProcessOperator<>(
+                                        new LabelJoinFunction(config.get(LABEL_TTL))))
+                        .uid("label-join");
 
         List<ReferenceUpdate> initial = new ArrayList<>();
         for (ReferenceProfile p : initialProfiles) {
@@ -174,27 +171,30 @@ public final class PerformanceJob {
         DataStream<ReferenceUpdate> references =
                 env.fromSource(
                                 referenceProfiles,
-                                WatermarkStrategy.forGenerator(c -> new DriftJob.MaxWatermark()),
+                                WatermarkStrategy.noWatermarks(),
                                 "reference profiles (performance)")
                         .uid("performance-reference-profiles-source");
 
         SingleOutputStreamOperator<PerformanceMetricRow> rows =
                 deltas.keyBy(PerformanceDelta::windowKey, Types.STRING)
-                        .connect(references.broadcast(PerformanceWindowFunction.REFERENCES))
-                        .process(
-                                new PerformanceWindowFunction(
-                                        windows,
-                                        config.get(LABEL_TTL),
-                                        config.get(EMIT_INTERVAL),
-                                        tasks,
-                                        config.get(POSITIVE_LABEL),
-                                        config.get(DECISION_THRESHOLD),
-                                        rules(config),
-                                        config.get(MIN_LABEL_COVERAGE),
-                                        initial))
-                        .returns(Types.POJO(PerformanceMetricRow.class))
-                        .uid("performance-windows")
-                        .name("performance windows");
+                        .connect(references.broadcast())
+                        .transform(
+                                "performance windows",
+                                Types.POJO(PerformanceMetricRow.class),
+                                new SideInputBroadcastOperator<>(
+                                        new PerformanceWindowFunction(
+                                                windows,
+                                                config.get(LABEL_TTL),
+                                                config.get(EMIT_INTERVAL),
+                                                tasks,
+                                                config.get(POSITIVE_LABEL),
+                                                config.get(DECISION_THRESHOLD),
+                                                rules(config),
+                                                config.get(MIN_LABEL_COVERAGE),
+                                                initial,
+                                                QuietKeyRule.of(config.get(QUIET_TIMEOUT))),
+                                        List.of(PerformanceWindowFunction.REFERENCES)))
+                        .uid("performance-windows");
 
         rows.sinkTo(metrics)
                 .uid("performance-metrics-sink")

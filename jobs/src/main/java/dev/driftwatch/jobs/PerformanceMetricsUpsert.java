@@ -10,13 +10,15 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<PerformanceMetricRow> {
     static final String SQL =
             "INSERT INTO performance_metrics (model_name, model_version, segment, metric,"
-                    + " window_start, window_end, value, sample_count, labeled_count, computed_at)"
+                    + " window_start, window_end, value, sample_count, labeled_count, computed_at,"
+                    + " closed_by)"
                     + " VALUES (:model_name, :model_version, :segment, :metric, :window_start,"
-                    + " :window_end, :value, :sample_count, :labeled_count, :computed_at) ON CONFLICT"
+                    + " :window_end, :value, :sample_count, :labeled_count, :computed_at, :closed_by)"
+                    + " ON CONFLICT"
                     + " (model_name, model_version, segment, metric, window_start) DO UPDATE SET"
                     + " window_end = EXCLUDED.window_end, value = EXCLUDED.value, sample_count ="
                     + " EXCLUDED.sample_count, labeled_count = EXCLUDED.labeled_count, computed_at ="
-                    + " EXCLUDED.computed_at";
+                    + " EXCLUDED.computed_at, closed_by = EXCLUDED.closed_by";
 
     public static JdbcUpsertSink<PerformanceMetricRow> sink(
             JdbcUpsertSink.Connection connection, int batchSize) {
@@ -44,7 +46,8 @@ public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<Per
                 .bind("value", orNull(r.value))
                 .bind("sample_count", r.sampleCount)
                 .bind("labeled_count", r.labeledCount)
-                .bind("computed_at", time(r.computedAt));
+                .bind("computed_at", time(r.computedAt))
+                .bind("closed_by", r.closedBy);
     }
 
     @Override
@@ -60,6 +63,7 @@ public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<Per
         c.sampleCount = r.sampleCount;
         c.labeledCount = r.labeledCount;
         c.computedAt = r.computedAt;
+        c.closedBy = r.closedBy;
         return c;
     }
 }

@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * whichever comes first, so rows follow labels as they trickle in. Windows are kept for the join
  * TTL after their last change. Alert observations (side output) are emitted only for windows whose
  * labelled share reaches {@code minCoverage}.
+ *
+ * <p>Rows say whether the window's predictions are complete: {@code closedBy} is null while the
+ * window is open, "watermark" once event time (prediction time) passed its end, "timeout" once the
+ * {@link QuietKeyRule} closed the window of a quiet key; closing rewrites the window's rows.
  */
 public class PerformanceWindowFunction
         extends KeyedBroadcastProcessFunction<
@@ -64,11 +68,13 @@ public class PerformanceWindowFunction
     private final List<PerformanceRule> rules;
     private final double minCoverage;
     private final Map<String, Map<String, Double>> initialReferencePerformance;
+    private final QuietKeyRule quietKeys;
 
     private transient MapState<Long, PerformanceWindowState> state;
     private transient ValueState<String> task;
     private transient ValueState<Boolean> timerArmed;
     private transient Map<String, Map<String, Double>> parsedReferences;
+    private transient org.apache.flink.metrics.Counter closedByTimeout;
 
     public PerformanceWindowFunction(
             DriftWindows windows,
@@ -79,8 +85,10 @@ public class PerformanceWindowFunction
             double threshold,
             List<PerformanceRule> rules,
             double minCoverage,
-            List<ReferenceUpdate> initialReferences) {
+            List<ReferenceUpdate> initialReferences,
+            QuietKeyRule quietKeys) {
         this.windows = windows;
+        this.quietKeys = quietKeys;
         this.retention = retention;
         this.emitInterval = emitInterval;
         this.configuredTasks = new HashMap<>(configuredTasks);
@@ -109,6 +117,7 @@ public class PerformanceWindowFunction
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("emit-armed", Types.BOOLEAN));
         parsedReferences = new HashMap<>();
+        closedByTimeout = getRuntimeContext().getMetricGroup().counter("windowsClosedByTimeout");
     }
 
     private Duration windowSize() {
@@ -119,6 +128,7 @@ public class PerformanceWindowFunction
     public void processElement(
             PerformanceDelta d, ReadOnlyContext ctx, Collector<PerformanceMetricRow> out)
             throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
         for (long start = windows.lastStart(d.timestamp);
                 windows.contains(start, d.timestamp);
                 start -= windows.slideMs()) {
@@ -128,7 +138,22 @@ public class PerformanceWindowFunction
                 w.modelName = d.modelName;
                 w.modelVersion = d.modelVersion;
                 w.segment = d.segment;
+                long end = windows.end(start);
+                if (ctx.timerService().currentWatermark() < end - 1) {
+                    ctx.timerService().registerEventTimeTimer(end - 1);
+                }
+                if (quietKeys.enabled()) {
+                    ctx.timerService()
+                            .registerProcessingTimeTimer(quietKeys.checkTime(Math.max(now, end)));
+                }
             }
+            long check = quietKeys.checkTime(now);
+            if (quietKeys.enabled()
+                    && w.closedBy == null
+                    && check != quietKeys.checkTime(w.lastArrival)) {
+                ctx.timerService().registerProcessingTimeTimer(check);
+            }
+            w.lastArrival = now;
             switch (d.kind) {
                 case PerformanceDelta.PREDICTION -> w.predictions += d.sign;
                 case PerformanceDelta.UNLABELLED -> w.unlabelled += d.sign;
@@ -140,8 +165,9 @@ public class PerformanceWindowFunction
         }
         if (!Boolean.TRUE.equals(timerArmed.value())) {
             long wm = ctx.timerService().currentWatermark();
-            ctx.timerService()
-                    .registerEventTimeTimer(wm == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : wm + 1);
+            if (wm < Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(wm + 1);
+            }
             ctx.timerService()
                     .registerProcessingTimeTimer(
                             ctx.timerService().currentProcessingTime() + emitInterval.toMillis());
@@ -226,13 +252,27 @@ public class PerformanceWindowFunction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PerformanceMetricRow> out)
             throws Exception {
         timerArmed.clear();
-        long now = System.currentTimeMillis();
+        long now = ctx.timerService().currentProcessingTime();
+        long watermark = ctx.timerService().currentWatermark();
         List<Long> starts = new ArrayList<>();
-        for (Long s : state.keys()) {
-            starts.add(s);
+        long lastArrival = Long.MIN_VALUE;
+        for (Map.Entry<Long, PerformanceWindowState> e : state.entries()) {
+            starts.add(e.getKey());
+            lastArrival = Math.max(lastArrival, e.getValue().lastArrival);
         }
         for (long start : starts) {
             PerformanceWindowState w = state.get(start);
+            if (w.closedBy == null) {
+                long end = windows.end(start);
+                if (watermark >= end - 1) {
+                    w.closedBy = QuietKeyRule.BY_WATERMARK;
+                    w.dirty = true;
+                } else if (quietKeys.closes(end, lastArrival, now)) {
+                    w.closedBy = QuietKeyRule.BY_TIMEOUT;
+                    w.dirty = true;
+                    closedByTimeout.inc();
+                }
+            }
             if (!w.dirty) {
                 continue;
             }
@@ -272,6 +312,7 @@ public class PerformanceWindowFunction
             r.sampleCount = w.predictions;
             r.labeledCount = labeled;
             r.computedAt = now;
+            r.closedBy = w.closedBy;
             out.collect(r);
         }
         boolean covered = w.predictions > 0 && (double) labeled / w.predictions >= minCoverage;

@@ -27,6 +27,8 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * the window: a newly published baseline applies from the next window. Events of a model version
  * without a reference profile are counted ({@code no_reference_events}), never dropped silently;
  * events later than the allowed lateness go to the {@link #TOO_LATE} side output (dead letters).
+ *
+ * <p>Event time comes from the events alone: the reference input is a side input whose watermarks
+ * and idleness are ignored, so neither it nor an idle event input can move event time past events
+ * that can still arrive (an idle event input is passed on as idle, the watermark stays). With
+ * {@code flushAfterMs > 0}, buffered slices are also emitted at most that long (processing time)
+ * after they were started, so that the windows of quiet keys can be closed downstream while no
+ * watermark moves.
  */
 public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
         implements TwoInputStreamOperator<PredictionEvent, ReferenceUpdate, PartialWindow> {
@@ -55,6 +64,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
     private final DriftWindows windows;
     private final int maxBufferedSlices;
     private final List<ReferenceUpdate> initialReferences;
+    private final long flushAfterMs;
 
     private transient Map<String, ReferenceUpdate> latestByModel;
     private transient Map<String, ReferenceUpdate> byId;
@@ -72,20 +82,29 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
     private transient Counter tooLateEvents;
     private transient Counter noReferenceEvents;
     private transient Counter invalidReferences;
+    private transient Counter referenceProfiles;
+    private transient boolean eventInputIdle;
+    private transient boolean flushTimerSet;
 
     public PreAggregateOperator(DriftWindows windows, int maxBufferedSlices) {
-        this(windows, maxBufferedSlices, List.of());
+        this(windows, maxBufferedSlices, List.of(), 0);
     }
 
     /**
      * @param initialReferences profiles known before any event (from files): available from the
      *     first event on, unlike those arriving on the broadcast input
+     * @param flushAfterMs emit a buffered slice at most this long after it was started (processing
+     *     time); 0: only on watermarks, checkpoints and a full buffer
      */
     public PreAggregateOperator(
-            DriftWindows windows, int maxBufferedSlices, List<ReferenceUpdate> initialReferences) {
+            DriftWindows windows,
+            int maxBufferedSlices,
+            List<ReferenceUpdate> initialReferences,
+            long flushAfterMs) {
         this.windows = windows;
         this.maxBufferedSlices = maxBufferedSlices;
         this.initialReferences = List.copyOf(initialReferences);
+        this.flushAfterMs = flushAfterMs;
     }
 
     /** The buffered slice of one key and window. */
@@ -133,6 +152,10 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
         tooLateEvents = getMetricGroup().counter("tooLateEvents");
         noReferenceEvents = getMetricGroup().counter("noReferenceEvents");
         invalidReferences = getMetricGroup().counter("invalidReferenceProfiles");
+        referenceProfiles = getMetricGroup().counter("referenceProfilesReceived");
+        getMetricGroup()
+                .<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
+                        "eventInputIdle", () -> eventInputIdle ? 1 : 0);
     }
 
     @Override
@@ -260,6 +283,16 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
         Slice s = new Slice(meta, profile, reference);
         slices.add(s);
         bufferedSlices++;
+        if (flushAfterMs > 0 && !flushTimerSet) {
+            flushTimerSet = true;
+            ProcessingTimeService time = getProcessingTimeService();
+            time.registerTimer(
+                    time.getCurrentProcessingTime() + flushAfterMs,
+                    t -> {
+                        flushTimerSet = false;
+                        flush();
+                    });
+        }
         return s;
     }
 
@@ -307,6 +340,7 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
 
     @Override
     public void processElement2(StreamRecord<ReferenceUpdate> record) {
+        referenceProfiles.inc();
         accept(record.getValue());
     }
 
@@ -320,6 +354,24 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
         }
         byId.put(u.referenceId, u);
         latestByModel.put(u.modelKey, u);
+    }
+
+    /** Event time is the events' alone (see the class comment). */
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        processWatermark(mark);
+    }
+
+    /** The reference input carries no event time. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int inputIndex) {
+        if (inputIndex == 0) {
+            eventInputIdle = status.isIdle();
+            output.emitWatermarkStatus(status);
+        }
     }
 
     @Override

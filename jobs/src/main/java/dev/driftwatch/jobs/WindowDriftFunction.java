@@ -23,15 +23,17 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Merges pre-aggregated slices into each (model, version, segment) window, and when the watermark
- * passes the window's end compares it with its reference profile and emits every metric of every
- * feature, plus model-level rows, as {@link DriftMetricRow}s. A late slice (within the allowed
- * lateness) updates the window and re-emits its rows, which the sink upserts. State is cleared at
- * the end of the allowed lateness.
+ * passes the window's end — or the {@link QuietKeyRule} closes the window of a quiet key — compares
+ * it with its reference profile and emits every metric of every feature, plus model-level rows, as
+ * {@link DriftMetricRow}s marked with how the window was closed. A slice arriving after that
+ * (within the allowed lateness) updates the window and re-emits its rows, which the sink upserts.
+ * State is cleared once the watermark passes the end of the allowed lateness.
  */
 public class WindowDriftFunction
         extends KeyedBroadcastProcessFunction<
@@ -53,22 +55,29 @@ public class WindowDriftFunction
     private final DriftWindows windows;
     private final DriftPolicies policies;
     private final Map<String, String> initialReferences;
+    private final QuietKeyRule quietKeys;
     private transient MapState<Long, WindowState> state;
+    private transient org.apache.flink.metrics.Counter closedByTimeout;
     private transient ReferenceCache cache;
     private transient Map<String, double[]> lastMaxPsi;
     private transient Map<String, org.apache.flink.metrics.Counter[]> modelCounters;
 
     public WindowDriftFunction(DriftWindows windows, DriftPolicies policies) {
-        this(windows, policies, List.of());
+        this(windows, policies, List.of(), QuietKeyRule.off());
     }
 
     /**
      * @param initialReferences profiles from files, known before any broadcast arrives
+     * @param quietKeys when windows of quiet keys close without the watermark
      */
     public WindowDriftFunction(
-            DriftWindows windows, DriftPolicies policies, List<ReferenceUpdate> initialReferences) {
+            DriftWindows windows,
+            DriftPolicies policies,
+            List<ReferenceUpdate> initialReferences,
+            QuietKeyRule quietKeys) {
         this.windows = windows;
         this.policies = policies;
+        this.quietKeys = quietKeys;
         Map<String, String> byId = new HashMap<>();
         for (ReferenceUpdate u : initialReferences) {
             byId.put(u.referenceId, u.json);
@@ -86,12 +95,14 @@ public class WindowDriftFunction
         cache = new ReferenceCache();
         lastMaxPsi = new HashMap<>();
         modelCounters = new HashMap<>();
+        closedByTimeout = getRuntimeContext().getMetricGroup().counter("windowsClosedByTimeout");
     }
 
     @Override
     public void processElement(
             PartialWindow slice, ReadOnlyContext ctx, Collector<DriftMetricRow> out)
             throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
         WindowState ws = state.get(slice.windowStart);
         if (ws == null) {
             ws = new WindowState();
@@ -100,10 +111,26 @@ public class WindowDriftFunction
             ws.segment = slice.segment;
             ctx.timerService().registerEventTimeTimer(windows.end(slice.windowStart) - 1);
             ctx.timerService().registerEventTimeTimer(windows.cleanupTime(slice.windowStart));
+            if (ctx.timerService().currentWatermark() >= windows.end(slice.windowStart) - 1) {
+                // event time is past the window already (another input moved it while the one
+                // this slice came from was idle): its rows are written at once, as a late update
+                ws.fired = true;
+                ws.closedBy = QuietKeyRule.BY_WATERMARK;
+            } else if (quietKeys.enabled()) {
+                ctx.timerService()
+                        .registerProcessingTimeTimer(
+                                quietKeys.checkTime(Math.max(now, windows.end(slice.windowStart))));
+            }
         }
+        if (quietKeys.enabled() && !ws.fired) {
+            ctx.timerService().registerProcessingTimeTimer(quietKeys.checkTime(now));
+        }
+        ws.lastArrival = now;
         countPerModel(slice);
         ws.events += slice.events;
-        ws.lateEvents += slice.lateEvents;
+        // after the rows were written every event is late (for a window closed by timeout, the
+        // watermark has not reached it: the slice does not know)
+        ws.lateEvents += ws.fired ? slice.events : slice.lateEvents;
         ws.noReferenceEvents += slice.noReferenceEvents;
         ws.invalidEvents += slice.invalidEvents;
         if (slice.profile != null) {
@@ -137,15 +164,23 @@ public class WindowDriftFunction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftMetricRow> out)
             throws Exception {
         List<Long> starts = new ArrayList<>();
-        for (Long start : state.keys()) {
-            starts.add(start);
+        long lastArrival = Long.MIN_VALUE;
+        for (Map.Entry<Long, WindowState> e : state.entries()) {
+            starts.add(e.getKey());
+            lastArrival = Math.max(lastArrival, e.getValue().lastArrival);
         }
+        boolean processingTime = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         for (long start : starts) {
             WindowState ws = state.get(start);
+            if (processingTime) {
+                if (!ws.fired && quietKeys.closes(windows.end(start), lastArrival, timestamp)) {
+                    close(start, ws, QuietKeyRule.BY_TIMEOUT, ctx, out);
+                    closedByTimeout.inc();
+                }
+                continue;
+            }
             if (windows.end(start) - 1 == timestamp && !ws.fired) {
-                ws.fired = true;
-                state.put(start, ws);
-                emit(start, ws, ctx, out);
+                close(start, ws, QuietKeyRule.BY_WATERMARK, ctx, out);
             }
             if (windows.cleanupTime(start) == timestamp) {
                 state.remove(start);
@@ -153,14 +188,23 @@ public class WindowDriftFunction
         }
     }
 
+    private void close(
+            long start,
+            WindowState ws,
+            String closedBy,
+            OnTimerContext ctx,
+            Collector<DriftMetricRow> out)
+            throws Exception {
+        ws.fired = true;
+        ws.closedBy = closedBy;
+        state.put(start, ws);
+        emit(start, ws, ctx, out);
+    }
+
     private void emit(
             long start, WindowState ws, ReadOnlyContext ctx, Collector<DriftMetricRow> out)
             throws Exception {
-        String model = ws.modelName;
-        String version = ws.modelVersion;
-        String segment = ws.segment;
-        long now = System.currentTimeMillis();
-        long end = windows.end(start);
+        long now = ctx.currentProcessingTime();
         double driftShare = Double.NaN;
         boolean datasetDrift = false;
         long sampleCount = ws.events - ws.noReferenceEvents - ws.referenceMismatchEvents;
@@ -190,8 +234,7 @@ public class WindowDriftFunction
                             || metric.equals(MetricNames.CHI_SQUARE_P_VALUE)) {
                         continue; // stored in p_value of their statistic's row
                     }
-                    DriftMetricRow row =
-                            row(model, version, segment, m.feature(), metric, start, end, now);
+                    DriftMetricRow row = row(ws, start, m.feature(), metric, now);
                     row.value = e.getValue() == null ? Double.NaN : e.getValue();
                     Double p = m.pValue(metric);
                     row.pValue = p == null ? Double.NaN : p;
@@ -214,61 +257,31 @@ public class WindowDriftFunction
             }
             driftShare = report.driftShare();
             datasetDrift = report.datasetDrift();
-            recordMaxPsi(model + "/" + version, maxPsi);
+            recordMaxPsi(ws.modelName + "/" + ws.modelVersion, maxPsi);
         }
-        DriftMetricRow share = row(model, version, segment, "", DRIFT_SHARE, start, end, now);
+        DriftMetricRow share = row(ws, start, "", DRIFT_SHARE, now);
         share.value = driftShare;
         share.threshold = policies.datasetDriftShare();
         share.driftDetected = datasetDrift;
         share.sampleCount = sampleCount;
         share.referenceCount = referenceCount;
         out.collect(share);
-        emitCount(
-                out, model, version, segment, EVENT_COUNT, ws.events, start, end, now, sampleCount);
-        emitCount(
-                out,
-                model,
-                version,
-                segment,
-                LATE_EVENTS,
-                ws.lateEvents,
-                start,
-                end,
-                now,
-                sampleCount);
-        emitCount(
-                out,
-                model,
-                version,
-                segment,
-                INVALID_EVENTS,
-                ws.invalidEvents,
-                start,
-                end,
-                now,
-                sampleCount);
-        emitCount(
-                out,
-                model,
-                version,
-                segment,
-                NO_REFERENCE_EVENTS,
-                ws.noReferenceEvents,
-                start,
-                end,
-                now,
-                sampleCount);
-        emitCount(
-                out,
-                model,
-                version,
-                segment,
-                REFERENCE_MISMATCH_EVENTS,
-                ws.referenceMismatchEvents,
-                start,
-                end,
-                now,
-                sampleCount);
+        long[] counts = {
+            ws.events,
+            ws.lateEvents,
+            ws.invalidEvents,
+            ws.noReferenceEvents,
+            ws.referenceMismatchEvents
+        };
+        String[] names = {
+            EVENT_COUNT, LATE_EVENTS, INVALID_EVENTS, NO_REFERENCE_EVENTS, REFERENCE_MISMATCH_EVENTS
+        };
+        for (int i = 0; i < counts.length; i++) {
+            DriftMetricRow r = row(ws, start, "", names[i], now);
+            r.value = counts[i];
+            r.sampleCount = sampleCount;
+            out.collect(r);
+        }
     }
 
     /** Per-model counters in the web UI: events in, late events, invalid records, no reference. */
@@ -306,44 +319,22 @@ public class WindowDriftFunction
         holder[0] = maxPsi;
     }
 
-    private static void emitCount(
-            Collector<DriftMetricRow> out,
-            String model,
-            String version,
-            String segment,
-            String metric,
-            long count,
-            long start,
-            long end,
-            long now,
-            long sampleCount) {
-        DriftMetricRow r = row(model, version, segment, "", metric, start, end, now);
-        r.value = count;
-        r.sampleCount = sampleCount;
-        out.collect(r);
-    }
-
-    private static DriftMetricRow row(
-            String model,
-            String version,
-            String segment,
-            String feature,
-            String metric,
-            long start,
-            long end,
-            long now) {
+    /** A row of the window with every value undefined. */
+    private DriftMetricRow row(
+            WindowState ws, long start, String feature, String metric, long now) {
         DriftMetricRow r = new DriftMetricRow();
-        r.modelName = model;
-        r.modelVersion = version;
-        r.segment = segment;
+        r.modelName = ws.modelName;
+        r.modelVersion = ws.modelVersion;
+        r.segment = ws.segment;
         r.feature = feature;
         r.metric = metric;
         r.windowStart = start;
-        r.windowEnd = end;
+        r.windowEnd = windows.end(start);
         r.value = Double.NaN;
         r.pValue = Double.NaN;
         r.threshold = Double.NaN;
         r.computedAt = now;
+        r.closedBy = ws.closedBy;
         r.severity = DriftDecision.NONE;
         return r;
     }

@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class LabelJoinFunctionTest {
             harness() throws Exception {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new LabelJoinFunction(TTL)),
+                        new PrimaryInputCoProcessOperator<>(new LabelJoinFunction(TTL)),
                         (PredictionEvent e) -> LabelJoinFunction.key(e.modelName, e.predictionId),
                         (LabelEvent l) -> LabelJoinFunction.key(l.modelName, l.predictionId),
                         Types.STRING);
@@ -102,7 +103,7 @@ class LabelJoinFunctionTest {
         h.close();
         var restored =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new LabelJoinFunction(TTL)),
+                        new PrimaryInputCoProcessOperator<>(new LabelJoinFunction(TTL)),
                         (PredictionEvent e) -> LabelJoinFunction.key(e.modelName, e.predictionId),
                         (LabelEvent l) -> LabelJoinFunction.key(l.modelName, l.predictionId),
                         Types.STRING);
@@ -111,5 +112,34 @@ class LabelJoinFunctionTest {
         restored.processElement2(label("p", "1"), 5000);
         assertThat(kinds(restored.extractOutputValues())).containsExactly("pair1" + "1");
         restored.close();
+    }
+
+    /**
+     * Event time is the predictions': labels' watermarks and idleness change nothing, and the end
+     * of the predictions is passed on only once the labels have ended too.
+     */
+    @Test
+    void eventTimeIsThePredictionsAndTheEndWaitsForTheLabels() throws Exception {
+        var h = harness();
+        h.processWatermark2(new Watermark(9_000_000));
+        h.processWatermarkStatus2(WatermarkStatus.IDLE);
+        h.processWatermark1(new Watermark(1000));
+        h.processWatermarkStatus1(WatermarkStatus.IDLE);
+        h.processWatermark1(new Watermark(Long.MAX_VALUE));
+        assertThat(watermarks(h)).containsExactly(1000L);
+        assertThat(h.getOutput()).containsOnlyOnce(WatermarkStatus.IDLE);
+        h.processWatermark2(new Watermark(Long.MAX_VALUE));
+        assertThat(watermarks(h)).containsExactly(1000L, Long.MAX_VALUE);
+        h.close();
+    }
+
+    private static List<Long> watermarks(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, PredictionEvent, LabelEvent, PerformanceDelta>
+                    h) {
+        return h.getOutput().stream()
+                .filter(o -> o instanceof Watermark)
+                .map(o -> ((Watermark) o).getTimestamp())
+                .toList();
     }
 }

@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -64,10 +64,11 @@ class PerformanceWindowFunctionTest {
                         0.5,
                         List.of(PerformanceRule.parse("accuracy drop>0.1:warning")),
                         0.5,
-                        List.of(ReferenceUpdate.of(profile)));
+                        List.of(ReferenceUpdate.of(profile)),
+                        QuietKeyRule.off());
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
+                        new SideInputBroadcastOperator<>(
                                 fn, List.of(PerformanceWindowFunction.REFERENCES)),
                         PerformanceDelta::windowKey,
                         (ReferenceUpdate u) -> "",
@@ -100,6 +101,64 @@ class PerformanceWindowFunctionTest {
         AlertObservation o = observations.peek().getValue();
         assertThat(o.alertname).isEqualTo(PerformanceRule.DROP_ALERT);
         assertThat(o.breached).as("(0.9 - 0.5) / 0.9 > 0.1").isTrue();
+        h.close();
+    }
+
+    /**
+     * A window's rows say whether its predictions are complete: open (null) while neither event
+     * time nor the quiet-key rule closed it; a side input at the maximum watermark and an idle
+     * prediction input change nothing; then "timeout" for a quiet key, "watermark" otherwise.
+     */
+    @Test
+    void rowsSayHowTheirWindowWasClosed() throws Exception {
+        long t0 = Instant.parse("2026-11-26T10:00:00Z").toEpochMilli();
+        var fn =
+                new PerformanceWindowFunction(
+                        new DriftWindows(MINUTE, MINUTE, 0),
+                        Duration.ofDays(7),
+                        Duration.ofSeconds(10),
+                        Map.of("churn", TaskType.BINARY),
+                        "1",
+                        0.5,
+                        List.of(),
+                        0.5,
+                        List.of(),
+                        QuietKeyRule.of(Duration.ofMinutes(5)));
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new SideInputBroadcastOperator<>(
+                                fn, List.of(PerformanceWindowFunction.REFERENCES)),
+                        PerformanceDelta::windowKey,
+                        (ReferenceUpdate u) -> "",
+                        Types.STRING);
+        h.setProcessingTime(t0);
+        h.open();
+        PerformanceDelta first = delta(PerformanceDelta.PREDICTION, 1, 0.9, null);
+        first.timestamp = t0 + 10;
+        h.processElement1(first, first.timestamp);
+        h.processWatermark1(new Watermark(t0 + 10));
+        h.setProcessingTime(t0 + 20_000); // the emit interval
+        assertThat(h.extractOutputValues()).isNotEmpty().allMatch(r -> r.closedBy == null);
+
+        h.getOutput().clear();
+        h.processWatermarkStatus1(WatermarkStatus.IDLE);
+        h.processWatermark2(new Watermark(Long.MAX_VALUE));
+        h.setProcessingTime(t0 + 5 * MINUTE);
+        assertThat(h.extractOutputValues()).as("not closed yet").isEmpty();
+        h.setProcessingTime(t0 + 7 * MINUTE); // a minute + 5 min after the window's end
+        List<PerformanceMetricRow> closed = h.extractOutputValues();
+        assertThat(closed).isNotEmpty().allMatch(r -> "timeout".equals(r.closedBy));
+        assertThat(metric(closed, "label_coverage")).isEqualTo(0.0);
+
+        h.getOutput().clear();
+        PerformanceDelta next = delta(PerformanceDelta.PREDICTION, 1, 0.9, null);
+        next.timestamp = t0 + 8 * MINUTE;
+        h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+        h.processElement1(next, next.timestamp);
+        h.processWatermark1(new Watermark(t0 + 9 * MINUTE));
+        assertThat(h.extractOutputValues())
+                .isNotEmpty()
+                .allMatch(r -> r.windowStart == t0 + 8 * MINUTE && "watermark".equals(r.closedBy));
         h.close();
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -144,6 +145,50 @@ class PreAggregateOperatorTest {
         assertThat(out)
                 .extracting(p -> p.windowStart + "=" + p.referenceId)
                 .containsExactly("0=" + v1.referenceId, MINUTE + "=" + v2.referenceId);
+        h.close();
+    }
+
+    @Test
+    void eventTimeIsTheEventsAloneAndAnIdleEventInputIsPassedOn() throws Exception {
+        var h = harness();
+        h.processElement2(new StreamRecord<>(ReferenceUpdate.of(profile(0, Instant.EPOCH))));
+        h.processElement1(new StreamRecord<>(event(10, 1)));
+        h.processWatermark1(new Watermark(30_000));
+        h.processWatermarkStatus1(WatermarkStatus.IDLE);
+        h.processWatermark2(new Watermark(Long.MAX_VALUE)); // the side input: no event time
+        assertThat(partials(h.getOutput())).as("the open window is not flushed").isEmpty();
+        assertThat(h.getOutput())
+                .filteredOn(o -> o instanceof Watermark)
+                .extracting(o -> ((Watermark) o).getTimestamp())
+                .containsExactly(30_000L);
+        assertThat(h.getOutput()).contains(WatermarkStatus.IDLE);
+
+        h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+        h.processElement1(new StreamRecord<>(event(40_000, 1))); // same window: not late
+        h.processWatermark1(new Watermark(MINUTE));
+        List<PartialWindow> out = partials(h.getOutput());
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).events).isEqualTo(2);
+        assertThat(out.get(0).lateEvents).isZero();
+        assertThat(h.getSideOutput(PreAggregateOperator.TOO_LATE)).isNull();
+        h.close();
+    }
+
+    @Test
+    void slicesAreFlushedByProcessingTimeWhenNoWatermarkMoves() throws Exception {
+        var h =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new PreAggregateOperator(WINDOWS, 1000, List.of(), 1000));
+        h.setProcessingTime(0);
+        h.open();
+        h.processElement1(new StreamRecord<>(event(10, 1)));
+        h.setProcessingTime(999);
+        assertThat(partials(h.getOutput())).isEmpty();
+        h.setProcessingTime(1000);
+        assertThat(partials(h.getOutput())).hasSize(1);
+        h.processElement1(new StreamRecord<>(event(20, 1))); // a new slice, a new timer
+        h.setProcessingTime(2000);
+        assertThat(partials(h.getOutput())).hasSize(2);
         h.close();
     }
 

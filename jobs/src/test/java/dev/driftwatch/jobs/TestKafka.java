@@ -57,12 +57,17 @@ final class TestKafka {
 
     /** Creates topics with a unique suffix and returns their names, in order. */
     static List<String> createTopics(String... names) throws Exception {
+        return createTopics(1, names);
+    }
+
+    /** Creates topics of {@code partitions} partitions with a unique suffix. */
+    static List<String> createTopics(int partitions, String... names) throws Exception {
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> created = new ArrayList<>();
         List<NewTopic> topics = new ArrayList<>();
         for (String n : names) {
             created.add(n + suffix);
-            topics.add(new NewTopic(n + suffix, 1, (short) 1));
+            topics.add(new NewTopic(n + suffix, partitions, (short) 1));
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(topics).all().get();
@@ -90,6 +95,12 @@ final class TestKafka {
     }
 
     static void produce(String topic, Collection<byte[]> values) throws Exception {
+        produce(topic, null, values);
+    }
+
+    /** Produces to one partition ({@code null}: the producer's choice). */
+    static void produce(String topic, Integer partition, Collection<byte[]> values)
+            throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         p.put("enable.idempotence", "true");
@@ -99,7 +110,7 @@ final class TestKafka {
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (byte[] v : values) {
-                sent.add(producer.send(new ProducerRecord<>(topic, v)));
+                sent.add(producer.send(new ProducerRecord<>(topic, partition, null, v)));
             }
             producer.flush();
             for (java.util.concurrent.Future<?> f : sent) {

@@ -11,7 +11,6 @@ import dev.driftwatch.jobs.model.ReferenceUpdate;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +46,7 @@ class WindowDriftFunctionTest {
         ReferenceUpdate ref = ReferenceUpdate.of(profile);
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
+                        new SideInputBroadcastOperator<>(
                                 new WindowDriftFunction(WINDOWS, DriftPolicies.defaults()),
                                 List.of(WindowDriftFunction.REFERENCES)),
                         (PartialWindow p) -> p.key,
@@ -89,6 +88,36 @@ class WindowDriftFunctionTest {
         h.processWatermark1(
                 new org.apache.flink.streaming.api.watermark.Watermark(WINDOWS.cleanupTime(0)));
         assertThat(h.numKeyedStateEntries()).isZero();
+        h.close();
+    }
+
+    /**
+     * A window first seen after event time passed its end (its input was idle while another moved
+     * event time on) is written at once, its events counted late, instead of waiting for the next
+     * watermark.
+     */
+    @Test
+    void aWindowFirstSeenBehindTheWatermarkIsWrittenAtOnce() throws Exception {
+        ReferenceProfile profile = PreAggregateOperatorTest.profile(0, Instant.EPOCH);
+        ReferenceUpdate ref = ReferenceUpdate.of(profile);
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new SideInputBroadcastOperator<>(
+                                new WindowDriftFunction(WINDOWS, DriftPolicies.defaults()),
+                                List.of(WindowDriftFunction.REFERENCES)),
+                        (PartialWindow p) -> p.key,
+                        (ReferenceUpdate u) -> "",
+                        Types.STRING);
+        h.open();
+        h.processElement2(ref, 0);
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(MINUTE + 5));
+        h.processElement1(slice(ref, profile, 1, 2, 3), 10);
+        List<DriftMetricRow> rows = h.extractOutputValues();
+        assertThat(rows)
+                .filteredOn(r -> r.metric.equals("late_events"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.value).isEqualTo(3.0));
+        assertThat(rows).allMatch(r -> "watermark".equals(r.closedBy));
         h.close();
     }
 }

@@ -28,6 +28,10 @@ public class DriftMetricRow {
     public long sampleCount;
     public long referenceCount;
     public long computedAt;
+
+    /** How the window was closed: "watermark" or "timeout" (the quiet-key rule). */
+    public String closedBy;
+
     public boolean decisive;
 
     /** "critical", "warning" or "none" on decisive rows. */

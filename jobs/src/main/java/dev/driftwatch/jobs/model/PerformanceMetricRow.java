@@ -16,5 +16,8 @@ public class PerformanceMetricRow {
     public long labeledCount;
     public long computedAt;
 
+    /** "watermark" or "timeout" once the window is closed; null while it is open. */
+    public String closedBy;
+
     public PerformanceMetricRow() {}
 }

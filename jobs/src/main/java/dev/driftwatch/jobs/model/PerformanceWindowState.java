@@ -14,5 +14,11 @@ public class PerformanceWindowState {
     public long orphaned;
     public boolean dirty;
 
+    /** How the window was closed ("watermark" or "timeout"); null while open. */
+    public String closedBy;
+
+    /** Processing time of the last change to this window. */
+    public long lastArrival;
+
     public PerformanceWindowState() {}
 }

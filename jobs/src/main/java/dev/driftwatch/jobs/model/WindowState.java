@@ -19,5 +19,11 @@ public class WindowState {
 
     public boolean fired;
 
+    /** How the window was closed ("watermark" or "timeout"); null while open. */
+    public String closedBy;
+
+    /** Processing time of the last slice of this window. */
+    public long lastArrival;
+
     public WindowState() {}
 }
