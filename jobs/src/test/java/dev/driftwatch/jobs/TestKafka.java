@@ -101,6 +101,15 @@ final class TestKafka {
     /** Produces to one partition ({@code null}: the producer's choice). */
     static void produce(String topic, Integer partition, Collection<byte[]> values)
             throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (byte[] v : values) {
+            records.add(new ProducerRecord<>(topic, partition, null, v));
+        }
+        produce(records);
+    }
+
+    /** Produces records in their order, with one producer. */
+    static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         p.put("enable.idempotence", "true");
@@ -109,8 +118,8 @@ final class TestKafka {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-            for (byte[] v : values) {
-                sent.add(producer.send(new ProducerRecord<>(topic, partition, null, v)));
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                sent.add(producer.send(r));
             }
             producer.flush();
             for (java.util.concurrent.Future<?> f : sent) {
