@@ -3,6 +3,7 @@ package dev.driftwatch.jobs;
 import static dev.driftwatch.jobs.DriftJobOptions.*;
 
 import dev.driftwatch.core.drift.DriftPolicies;
+import dev.driftwatch.core.event.EventLimits;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.jobs.model.AlertObservation;
@@ -177,7 +178,8 @@ public final class DriftJob {
                                 new EventParseFunction(
                                         config.get(SEGMENT_TAGS),
                                         config.get(MAX_SEGMENTS),
-                                        config.get(MAX_EVENT_BYTES)))
+                                        config.get(MAX_EVENT_BYTES),
+                                        EventLimits.of(config.get(FUTURE_TOLERANCE))))
                         .uid("parse")
                         .name("parse and validate");
 

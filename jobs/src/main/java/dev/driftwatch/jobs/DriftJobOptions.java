@@ -132,6 +132,15 @@ public final class DriftJobOptions {
                     .defaultValue(1 << 20)
                     .withDescription("Larger records go to the dead-letter topic.");
 
+    public static final ConfigOption<Duration> FUTURE_TOLERANCE =
+            key("driftwatch.future-tolerance")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "How far ahead of the processing clock an event's or label's timestamp may"
+                                    + " be; later ones go to the dead-letter topic (old timestamps are"
+                                    + " fine).");
+
     public static final ConfigOption<Integer> ALERT_FIRE_AFTER =
             key("driftwatch.alert-fire-after")
                     .intType()
@@ -220,6 +229,7 @@ public final class DriftJobOptions {
                 SEGMENT_TAGS,
                 MAX_SEGMENTS,
                 MAX_EVENT_BYTES,
+                FUTURE_TOLERANCE,
                 ALERT_FIRE_AFTER,
                 ALERT_RESOLVE_AFTER,
                 ALERT_RULES,

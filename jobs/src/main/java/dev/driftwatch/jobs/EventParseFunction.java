@@ -1,5 +1,6 @@
 package dev.driftwatch.jobs;
 
+import dev.driftwatch.core.event.EventLimits;
 import dev.driftwatch.core.event.EventParser;
 import dev.driftwatch.core.event.InvalidEventException;
 import dev.driftwatch.core.event.PredictionEvent;
@@ -32,20 +33,27 @@ public class EventParseFunction extends ProcessFunction<RawRecord, PredictionEve
     private final List<String> segmentTags;
     private final int maxSegments;
     private final int maxEventBytes;
+    private final EventLimits limits;
     private transient EventParser parser;
     private transient Map<String, Set<String>> segments;
     private transient Counter eventsIn;
     private transient Counter invalid;
 
     public EventParseFunction(List<String> segmentTags, int maxSegments, int maxEventBytes) {
+        this(segmentTags, maxSegments, maxEventBytes, EventLimits.defaults());
+    }
+
+    public EventParseFunction(
+            List<String> segmentTags, int maxSegments, int maxEventBytes, EventLimits limits) {
         this.segmentTags = List.copyOf(segmentTags);
         this.maxSegments = maxSegments;
         this.maxEventBytes = maxEventBytes;
+        this.limits = limits;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        parser = new EventParser(segmentTags, maxEventBytes);
+        parser = new EventParser(segmentTags, maxEventBytes, limits);
         segments = new HashMap<>();
         eventsIn = getRuntimeContext().getMetricGroup().counter("eventsIn");
         invalid = getRuntimeContext().getMetricGroup().counter("invalidEvents");
@@ -56,7 +64,7 @@ public class EventParseFunction extends ProcessFunction<RawRecord, PredictionEve
         eventsIn.inc();
         PredictionEvent event;
         try {
-            event = parser.parse(record.value);
+            event = parser.parse(record.value, ctx.timerService().currentProcessingTime());
         } catch (InvalidEventException e) {
             invalid.inc();
             ctx.output(DEAD_LETTERS, new DeadLetter(e.getMessage(), record));

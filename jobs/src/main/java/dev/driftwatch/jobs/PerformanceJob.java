@@ -3,6 +3,7 @@ package dev.driftwatch.jobs;
 import static dev.driftwatch.jobs.DriftJobOptions.*;
 import static dev.driftwatch.jobs.PerformanceJobOptions.*;
 
+import dev.driftwatch.core.event.EventLimits;
 import dev.driftwatch.core.event.LabelEvent;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.performance.TaskType;
@@ -126,7 +127,8 @@ public final class PerformanceJob {
                                 new EventParseFunction(
                                         config.get(SEGMENT_TAGS),
                                         config.get(MAX_SEGMENTS),
-                                        config.get(MAX_EVENT_BYTES)))
+                                        config.get(MAX_EVENT_BYTES),
+                                        EventLimits.of(config.get(FUTURE_TOLERANCE))))
                         .uid("performance-parse-predictions")
                         .name("parse predictions");
         DataStream<PredictionEvent> validPredictions =
@@ -144,7 +146,10 @@ public final class PerformanceJob {
                 env.fromSource(labels, WatermarkStrategy.noWatermarks(), "labels")
                         .uid("labels-source")
                         .process(
-                                new LabelParseFunction(config.get(MAX_EVENT_BYTES), tasks.keySet()))
+                                new LabelParseFunction(
+                                        config.get(MAX_EVENT_BYTES),
+                                        tasks.keySet(),
+                                        EventLimits.of(config.get(FUTURE_TOLERANCE))))
                         .uid("parse-labels")
                         .name("parse labels");
 

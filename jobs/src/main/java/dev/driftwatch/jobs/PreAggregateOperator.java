@@ -61,6 +61,9 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
 
     public static final OutputTag<DeadLetter> TOO_LATE = new OutputTag<>("too-late") {};
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper SUMMARY =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final DriftWindows windows;
     private final int maxBufferedSlices;
     private final List<ReferenceUpdate> initialReferences;
@@ -324,17 +327,12 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
                                 + ") closed at watermark "
                                 + java.time.Instant.ofEpochMilli(watermark),
                         raw);
-        d.original =
-                ("{\"prediction_id\":\""
-                                + event.predictionId
-                                + "\",\"model_name\":\""
-                                + event.modelName
-                                + "\",\"model_version\":\""
-                                + event.modelVersion
-                                + "\",\"timestamp\":"
-                                + event.timestamp
-                                + "}")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.node.ObjectNode summary = SUMMARY.createObjectNode();
+        summary.put("prediction_id", event.predictionId);
+        summary.put("model_name", event.modelName);
+        summary.put("model_version", event.modelVersion);
+        summary.put("timestamp", event.timestamp);
+        d.original = summary.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return d;
     }
 

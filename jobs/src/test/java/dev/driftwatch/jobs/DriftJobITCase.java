@@ -125,6 +125,16 @@ class DriftJobITCase {
         // Four one-minute windows: clean, drifted (amount +15), clean, clean.
         double[] shifts = {0, 15, 0, 0};
         List<byte[]> records = new ArrayList<>();
+        // First of all, a valid event stamped in the year 2999: it must not move event time (else
+        // every later event of the subtask would be too late, and drift detection blind)
+        records.add(
+                event(
+                        model,
+                        java.time.Instant.parse("2999-01-01T00:00:00Z").toEpochMilli(),
+                        0,
+                        50,
+                        "DE",
+                        0.5));
         List<List<Double>> amounts = new ArrayList<>();
         WindowProfile[] expected = new WindowProfile[shifts.length];
         Random random = new Random(2);
@@ -166,6 +176,12 @@ class DriftJobITCase {
                                 + ",\"features\":{\"amount\":[1,2]}}")
                         .getBytes(StandardCharsets.UTF_8));
         records.add(("{\"pad\":\"" + "x".repeat(3000) + "\"}").getBytes(StandardCharsets.UTF_8));
+        // values PostgreSQL would refuse in a key column: a NUL, and a name past its index limit
+        records.add(
+                new String(event(model, T0 + 7, 7, 50, "DE", 0.5), StandardCharsets.UTF_8)
+                        .replace("\"model_version\":\"1\"", "\"model_version\":\"1\\u0000x\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        records.add(event("m".repeat(1500), T0 + 8, 8, 50, "DE", 0.5));
         TestKafka.produce(topics.get(0), records);
 
         Configuration config = new Configuration();
@@ -245,7 +261,7 @@ class DriftJobITCase {
 
         // dead letters carry the reason and the original bytes
         List<ConsumerRecord<byte[], byte[]>> dead =
-                TestKafka.readAll(topics.get(4), 5, Duration.ofSeconds(20));
+                TestKafka.readAll(topics.get(4), 8, Duration.ofSeconds(20));
         List<String> reasons = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             JsonNode d = JSON.readTree(r.value());
@@ -254,7 +270,20 @@ class DriftJobITCase {
             assertThat(d.get("original_base64").asText()).isNotEmpty();
         }
         assertThat(reasons)
-                .hasSize(5)
+                .hasSize(8)
+                .anySatisfy(
+                        r -> assertThat(r).contains("timestamp 2999-01-01T00:00:00Z is more than"))
+                .anySatisfy(
+                        r ->
+                                assertThat(r)
+                                        .contains(
+                                                "field 'model_version' contains a control character"
+                                                        + " (U+0000)"))
+                .anySatisfy(
+                        r ->
+                                assertThat(r)
+                                        .contains(
+                                                "field 'model_name' is longer than 256 characters"))
                 .anySatisfy(r -> assertThat(r).startsWith("malformed JSON"))
                 .anySatisfy(r -> assertThat(r).contains("missing required field 'timestamp'"))
                 .anySatisfy(r -> assertThat(r).contains("unparseable timestamp 'soon'"))

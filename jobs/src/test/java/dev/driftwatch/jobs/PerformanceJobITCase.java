@@ -81,6 +81,12 @@ class PerformanceJobITCase {
                 "{\"prediction_id\":\"x\",\"model_name\":\"churn\",\"timestamp\":1}"
                         .getBytes(StandardCharsets.UTF_8));
         labels.add("garbage".getBytes(StandardCharsets.UTF_8));
+        labels.add(
+                "{\"prediction_id\":\"p1\",\"model_name\":\"churn\",\"timestamp\":1,\"label\":\"1\\u0000\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+        labels.add(
+                "{\"prediction_id\":\"p1\",\"model_name\":\"churn\",\"timestamp\":\"2999-01-01T00:00:00Z\",\"label\":\"1\"}"
+                        .getBytes(StandardCharsets.UTF_8));
 
         List<String> topics =
                 TestKafka.createTopics(
@@ -145,11 +151,14 @@ class PerformanceJobITCase {
         assertThat(counts).containsExactly(n, n);
         assertThat(value(jdbi, "label_coverage")).isEqualTo(1.0);
 
-        var dead = TestKafka.readAll(topics.get(4), 2, Duration.ofSeconds(20));
-        assertThat(dead).hasSize(2);
+        var dead = TestKafka.readAll(topics.get(4), 4, Duration.ofSeconds(20));
+        assertThat(dead).hasSize(4);
         assertThat(dead.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList())
                 .anySatisfy(s -> assertThat(s).contains("needs 'label'"))
-                .anySatisfy(s -> assertThat(s).contains("malformed JSON"));
+                .anySatisfy(s -> assertThat(s).contains("malformed JSON"))
+                .anySatisfy(
+                        s -> assertThat(s).contains("field 'label' contains a control character"))
+                .anySatisfy(s -> assertThat(s).contains("ahead of the processing clock"));
     }
 
     private static byte[] label(int i, int y) {

@@ -3,6 +3,7 @@ package dev.driftwatch.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.JobID;
@@ -394,6 +396,178 @@ class QuietPeriodITCase {
         StoredRows.assertSame(StoredRows.of(jdbi, b), StoredRows.of(jdbi, nb), w -> w < closing);
         assertThat(StoredRows.events(StoredRows.of(jdbi, a), w -> w < closing)).isEqualTo(300.0);
         assertThat(StoredRows.events(StoredRows.of(jdbi, b), w -> w < closing)).isEqualTo(300.0);
+    }
+
+    /**
+     * The performance job: predictions and their labels, a quiet minute in which the prediction
+     * input goes idle and a reference profile is published, more traffic, and a last prediction
+     * half an hour later. The rows are those of a run that never went idle, and the alert of the
+     * breached accuracy floor fires once and resolves once, when that last prediction shows the
+     * series has stopped — not in the quiet minute, which is shorter than the (alert-resolve-after
+     * + 1) windows after which a quiet series counts as stopped.
+     */
+    @Test
+    void thePerformanceJobAcrossAQuietPeriodGivesTheRowsAndAlertsOfAnUninterruptedRun()
+            throws Exception {
+        List<Alert> quietAlerts = performanceRun("perf-quiet", Duration.ofMillis(500));
+        List<Alert> neverAlerts = performanceRun("perf-never-quiet", Duration.ofMinutes(10));
+
+        assertThat(performanceRows("perf-quiet")).isEqualTo(performanceRows("perf-never-quiet"));
+        for (List<Alert> alerts : List.of(quietAlerts, neverAlerts)) {
+            assertThat(alerts).extracting(Alert::status).containsExactly("firing", "resolved");
+            assertThat(alerts.get(1).annotations().get("description"))
+                    .contains(
+                            "No data for this series since "
+                                    + Instant.ofEpochMilli(T0 + 6 * MINUTE));
+        }
+    }
+
+    /** One performance run; returns its alerts. */
+    private static List<Alert> performanceRun(String model, Duration idleness) throws Exception {
+        List<String> topics =
+                TestKafka.createTopics(
+                        "predictions", "labels", "reference-profiles", "alerts", "dead-letters");
+        Configuration config = config(topics, idleness, Duration.ZERO);
+        config.set(PerformanceJobOptions.LABELS_TOPIC, topics.get(1));
+        config.set(DriftJobOptions.REFERENCE_PROFILES_TOPIC, topics.get(2));
+        config.set(PerformanceJobOptions.TASKS, List.of(model + "=binary"));
+        config.set(PerformanceJobOptions.PERFORMANCE_RULES, List.of("accuracy<0.9:warning"));
+        config.set(PerformanceJobOptions.EMIT_INTERVAL, Duration.ofMillis(500));
+        StreamExecutionEnvironment env = env(1);
+        PerformanceJob.withKafka(config, List.of(), OffsetsInitializer.earliest(), false)
+                .build(env);
+        JobClient job = env.executeAsync("performance-quiet-periods");
+        List<Alert> alerts = new ArrayList<>();
+        try {
+            long[] starts = {T0, T0 + 210_000}; // 150 s of traffic, a quiet minute, 150 s more
+            for (int b = 0; b < starts.length; b++) {
+                TestKafka.produce(topics.get(0), predictions(model, starts[b], b));
+                TestKafka.produce(topics.get(1), labels(model, starts[b], b));
+                long lastFull = starts[b] + 90_000 - Math.floorMod(starts[b] + 90_000, MINUTE);
+                awaitLabelled(model, lastFull);
+                if (b == 0) {
+                    if (idleness.toMinutes() < 1) {
+                        await().atMost(WAIT)
+                                .until(
+                                        () ->
+                                                metric(
+                                                                job.getJobID(),
+                                                                "join labels to predictions",
+                                                                "eventInputIdle")
+                                                        == 1);
+                    }
+                    TestKafka.produce(
+                            topics.get(2),
+                            List.of(
+                                    json(
+                                            new ReferenceProfile(
+                                                    model,
+                                                    "1",
+                                                    Instant.parse("2026-11-20T00:00:00Z"),
+                                                    DriftJobITCase.reference(model).features(),
+                                                    Map.of("accuracy", 0.95)))));
+                }
+            }
+            TestKafka.produce(topics.get(0), predictions(model, T0 + 30 * MINUTE, 9).subList(0, 1));
+            for (var r : TestKafka.readAll(topics.get(3), 2, WAIT)) {
+                alerts.add(Alert.fromJson(new String(r.value(), StandardCharsets.UTF_8)));
+            }
+        } finally {
+            job.cancel().get();
+        }
+        return alerts;
+    }
+
+    private static List<byte[]> predictions(String model, long start, int seed) {
+        Random random = new Random(seed);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            out.add(
+                    String.format(
+                                    Locale.ROOT,
+                                    "{\"prediction_id\":\"p%d-%d\",\"model_name\":\"%s\","
+                                            + "\"model_version\":\"1\",\"timestamp\":%d,"
+                                            + "\"features\":{\"amount\":1},"
+                                            + "\"prediction\":{\"score\":%s}}",
+                                    seed,
+                                    i,
+                                    model,
+                                    start + i * 1000L,
+                                    Double.toString(random.nextDouble()))
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Labels of {@link #predictions}, an hour after them; independent of the scores. */
+    private static List<byte[]> labels(String model, long start, int seed) {
+        Random random = new Random(100 + seed);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            out.add(
+                    String.format(
+                                    Locale.ROOT,
+                                    "{\"prediction_id\":\"p%d-%d\",\"model_name\":\"%s\","
+                                            + "\"timestamp\":%d,\"label\":\"%d\"}",
+                                    seed,
+                                    i,
+                                    model,
+                                    start + i * 1000L + 3_600_000L,
+                                    random.nextInt(2))
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static void awaitLabelled(String model, long windowStart) {
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                jdbi.withHandle(
+                                        h ->
+                                                h.createQuery(
+                                                                        "SELECT count(*) FROM performance_metrics"
+                                                                                + " WHERE model_name = :m AND"
+                                                                                + " window_start = :s AND"
+                                                                                + " metric = 'label_coverage'"
+                                                                                + " AND value = 1")
+                                                                .bind("m", model)
+                                                                .bind(
+                                                                        "s",
+                                                                        java.time.OffsetDateTime
+                                                                                .ofInstant(
+                                                                                        Instant
+                                                                                                .ofEpochMilli(
+                                                                                                        windowStart),
+                                                                                        java.time
+                                                                                                .ZoneOffset
+                                                                                                .UTC))
+                                                                .mapTo(Integer.class)
+                                                                .one()
+                                                        == 1));
+    }
+
+    /** A model's performance_metrics rows (metric, window, value and counts), how closed aside. */
+    private static List<String> performanceRows(String model) {
+        return jdbi.withHandle(
+                h ->
+                        h.createQuery(
+                                        "SELECT metric, window_start, value, sample_count,"
+                                                + " labeled_count FROM performance_metrics WHERE"
+                                                + " model_name = :m ORDER BY window_start, metric")
+                                .bind("m", model)
+                                .map(
+                                        (rs, ctx) ->
+                                                rs.getString(1)
+                                                        + " "
+                                                        + rs.getTimestamp(2).toInstant()
+                                                        + " "
+                                                        + rs.getObject(3)
+                                                        + " "
+                                                        + rs.getLong(4)
+                                                        + " "
+                                                        + rs.getLong(5))
+                                .list());
     }
 
     /** The records, then one that is not JSON: the dead letter that must come alone. */

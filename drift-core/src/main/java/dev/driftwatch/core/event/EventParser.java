@@ -5,43 +5,73 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Parses and validates the prediction/feature event contract (DESIGN.md, "Events") with Jackson's
- * streaming parser and its fast double parser: one pass, no tree.
+ * Parses and validates the prediction/feature event contract with Jackson's streaming parser and
+ * its fast double parser: one pass, no tree.
  *
  * <p>Required: {@code prediction_id}, {@code model_name}, {@code model_version} (strings; a number
  * is accepted for the version), {@code timestamp} (RFC 3339 string or epoch milliseconds) and
  * {@code features} (an object of numbers, strings, booleans or nulls). Optional: {@code prediction}
  * ({@code score} number, {@code label} string or number) and {@code tags} (an object of strings).
- * Unknown top-level fields are ignored.
+ * Unknown top-level fields are ignored. Every name, number and timestamp is checked against the
+ * {@link EventLimits}.
  *
  * <pre>{@code
- * EventParser parser = new EventParser(List.of("region"), 1 << 20);
- * PredictionEvent e = parser.parse(bytes); // throws InvalidEventException with the reason
+ * EventParser parser = new EventParser(List.of("region"), 1 << 20, EventLimits.defaults());
+ * PredictionEvent e = parser.parse(bytes, now); // throws InvalidEventException with the reason
  * }</pre>
  */
 public final class EventParser {
     private static final JsonFactory JSON =
             JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
+    /** Feature names already checked, kept up to this many (then forgotten and checked again). */
+    private static final int CHECKED_NAMES = 10_000;
+
     private final String[] segmentTags;
     private final int maxBytes;
+    private final EventLimits limits;
+
+    /** Valid feature names seen (Jackson hands out the same instance for a repeated name). */
+    private final Set<String> checkedNames = new HashSet<>();
 
     /**
      * @param segmentTags tag keys whose values, joined with "|", form the segment (empty: none)
      * @param maxBytes larger records are rejected
      */
     public EventParser(List<String> segmentTags, int maxBytes) {
-        this.segmentTags = segmentTags.toArray(new String[0]);
-        this.maxBytes = maxBytes;
+        this(segmentTags, maxBytes, EventLimits.defaults());
     }
 
+    /**
+     * @param limits the contract's limits on names, numbers and timestamps
+     */
+    public EventParser(List<String> segmentTags, int maxBytes, EventLimits limits) {
+        this.segmentTags = segmentTags.toArray(new String[0]);
+        this.maxBytes = maxBytes;
+        this.limits = limits;
+    }
+
+    /** Parses a record at the processing time of the system clock. */
     public PredictionEvent parse(byte[] bytes) throws InvalidEventException {
+        return parse(bytes, System.currentTimeMillis());
+    }
+
+    /**
+     * Parses and validates a record.
+     *
+     * @param now the processing time (epoch ms) that bounds the event's timestamp
+     * @throws InvalidEventException with the reason, and the model, version and time when they were
+     *     read and valid
+     */
+    public PredictionEvent parse(byte[] bytes, long now) throws InvalidEventException {
         Partial p = new Partial();
         if (bytes == null || bytes.length == 0) {
             throw p.invalid("empty record");
@@ -58,11 +88,16 @@ public final class EventParser {
                 String field = json.currentName();
                 JsonToken t = json.nextToken();
                 switch (field) {
-                    case "prediction_id" -> p.event.predictionId = text(json, t, field, p, false);
-                    case "model_name" -> p.event.modelName = text(json, t, field, p, false);
-                    case "model_version" -> p.event.modelVersion = text(json, t, field, p, true);
+                    case "prediction_id" -> p.event.predictionId = name(json, t, field, p, false);
+                    case "model_name" -> p.event.modelName = name(json, t, field, p, false);
+                    case "model_version" -> p.event.modelVersion = name(json, t, field, p, true);
                     case "timestamp" -> {
-                        p.event.timestamp = timestamp(json, t, p);
+                        long ts = timestamp(json, t, p);
+                        String problem = limits.timestampProblem(ts, now);
+                        if (problem != null) {
+                            throw p.invalid(problem);
+                        }
+                        p.event.timestamp = ts;
                         p.hasTimestamp = true;
                     }
                     case "features" -> readFeatures(json, t, p);
@@ -105,7 +140,16 @@ public final class EventParser {
         p.event.numbers = numbers;
         p.event.strings = strings;
         p.event.segment = segment(p);
+        if (p.event.segment.length() > EventLimits.MAX_NAME_LENGTH) {
+            check(EventLimits.nameProblem("the segment", p.event.segment), p);
+        }
         return p.event;
+    }
+
+    private static void check(String problem, Partial p) throws InvalidEventException {
+        if (problem != null) {
+            throw p.invalid(problem);
+        }
     }
 
     private String segment(Partial p) {
@@ -133,14 +177,16 @@ public final class EventParser {
         }
     }
 
-    private static String text(
+    /** A name field's value, checked against the limits. */
+    private static String name(
             JsonParser json, JsonToken t, String field, Partial p, boolean numberAllowed)
             throws IOException, InvalidEventException {
-        if (t == JsonToken.VALUE_STRING) {
-            return json.getText();
-        }
-        if (numberAllowed && t == JsonToken.VALUE_NUMBER_INT) {
-            return json.getText();
+        if (t == JsonToken.VALUE_STRING || (numberAllowed && t == JsonToken.VALUE_NUMBER_INT)) {
+            String value = json.getText();
+            if (!EventLimits.isName(value)) {
+                throw p.invalid(EventLimits.nameProblem("field '" + field + "'", value));
+            }
+            return value;
         }
         throw p.invalid("field '" + field + "' must be a string, was " + describe(t));
     }
@@ -154,7 +200,7 @@ public final class EventParser {
             String s = json.getText();
             try {
                 return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeException | ArithmeticException e) {
                 throw p.invalid(
                         "unparseable timestamp '" + truncate(s) + "' (RFC 3339 or epoch ms)");
             }
@@ -162,7 +208,7 @@ public final class EventParser {
         throw p.invalid("field 'timestamp' must be an RFC 3339 string or epoch milliseconds");
     }
 
-    private static void readFeatures(JsonParser json, JsonToken t, Partial p)
+    private void readFeatures(JsonParser json, JsonToken t, Partial p)
             throws IOException, InvalidEventException {
         if (t != JsonToken.START_OBJECT) {
             throw p.invalid("field 'features' must be an object, was " + describe(t));
@@ -173,6 +219,16 @@ public final class EventParser {
         p.count = 0;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String name = json.currentName();
+            if (!checkedNames.contains(name)) {
+                if (!EventLimits.isName(name)) {
+                    throw p.invalid(
+                            EventLimits.nameProblem("feature name '" + truncate(name) + "'", name));
+                }
+                if (checkedNames.size() >= CHECKED_NAMES) {
+                    checkedNames.clear();
+                }
+                checkedNames.add(name);
+            }
             JsonToken v = json.nextToken();
             if (p.count + 2 >= p.names.length) {
                 int size = p.names.length * 2;
@@ -184,7 +240,13 @@ public final class EventParser {
             p.names[i] = name;
             switch (v) {
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                    p.numbers[i] = json.getDoubleValue();
+                    double number = json.getDoubleValue();
+                    if (!Double.isFinite(number)) {
+                        throw p.invalid(
+                                EventLimits.numberProblem(
+                                        "feature '" + truncate(name) + "'", number));
+                    }
+                    p.numbers[i] = number;
                     p.strings[i] = null;
                 }
                 case VALUE_STRING -> {
@@ -223,6 +285,10 @@ public final class EventParser {
             if (name.equals("score")) {
                 if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
                     p.score = json.getDoubleValue();
+                    if (!Double.isFinite(p.score)) {
+                        throw p.invalid(
+                                EventLimits.numberProblem("field 'prediction.score'", p.score));
+                    }
                     p.hasScore = true;
                 } else if (v != JsonToken.VALUE_NULL) {
                     throw p.invalid(
@@ -235,6 +301,10 @@ public final class EventParser {
                         || v == JsonToken.VALUE_TRUE
                         || v == JsonToken.VALUE_FALSE) {
                     p.label = json.getText();
+                    if (!EventLimits.isName(p.label)) {
+                        throw p.invalid(
+                                EventLimits.nameProblem("field 'prediction.label'", p.label));
+                    }
                 } else if (v != JsonToken.VALUE_NULL) {
                     throw p.invalid("field 'prediction.label' must be a string or number");
                 }
@@ -259,7 +329,14 @@ public final class EventParser {
             if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
                 throw p.invalid("tag '" + truncate(name) + "' must be a string");
             }
-            p.tags.put(name, v == JsonToken.VALUE_NULL ? null : json.getText());
+            if (!EventLimits.isName(name)) {
+                throw p.invalid(EventLimits.nameProblem("tag key '" + truncate(name) + "'", name));
+            }
+            String value = v == JsonToken.VALUE_NULL ? null : json.getText();
+            if (value != null && !EventLimits.isName(value)) {
+                throw p.invalid(EventLimits.nameProblem("tag '" + truncate(name) + "'", value));
+            }
+            p.tags.put(name, value);
         }
     }
 
@@ -278,8 +355,20 @@ public final class EventParser {
         };
     }
 
-    private static String truncate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    /** A value quoted in a reason: at most 64 characters, control characters replaced. */
+    static String truncate(String s) {
+        String head = s.length() <= 64 ? s : s.substring(0, 64) + "…";
+        StringBuilder sb = null;
+        for (int i = 0; i < head.length(); i++) {
+            char c = head.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (sb == null) {
+                    sb = new StringBuilder(head);
+                }
+                sb.setCharAt(i, '\uFFFD');
+            }
+        }
+        return sb == null ? head : sb.toString();
     }
 
     private static String firstLine(String s) {

@@ -99,4 +99,157 @@ class EventParserTest {
         assertThat(e.modelVersion()).isEqualTo("1");
         assertThat(e.timestamp()).isEqualTo(7L);
     }
+
+    private static final long NOW = java.time.Instant.parse("2026-11-29T12:00:00Z").toEpochMilli();
+
+    /** A valid event, then {@code members}: later members replace earlier ones. */
+    private static String event(String members) {
+        return "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"model_version\": \"1\","
+                + " \"timestamp\": 1000, \"features\": {\"x\": 1}, "
+                + members
+                + "}";
+    }
+
+    /** A JSON string literal of {@code s}. */
+    static String quoted(String s) {
+        return "\""
+                + new String(
+                        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
+                                .quoteAsString(s))
+                + "\"";
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> outsideTheLimits() {
+        String long257 = "m".repeat(257);
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"model_version\": " + quoted("7\u0000x")),
+                        "field 'model_version' contains a control character (U+0000)"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"model_name\": " + quoted("m".repeat(3000))),
+                        "field 'model_name' is longer than 256 characters"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"prediction_id\": " + quoted(long257)),
+                        "field 'prediction_id' is longer than 256 characters"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"model_name\": " + quoted("a\u0085b")),
+                        "contains a control character (U+0085)"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"model_name\": \"a\\ud800b\""),
+                        "contains an unpaired surrogate (U+D800)"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"features\": {" + quoted("x\ty") + ": 1}"),
+                        "feature name 'x\uFFFDy' contains a control character (U+0009)"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"features\": {" + quoted(long257) + ": 1}"),
+                        "is longer than 256 characters"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"tags\": {" + quoted("k\u0000") + ": \"v\"}"),
+                        "tag key 'k\uFFFD' contains a control character"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"tags\": {\"region\": " + quoted(long257) + "}"),
+                        "tag 'region' is longer than 256 characters"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"prediction\": {\"label\": " + quoted("\u0000") + "}"),
+                        "field 'prediction.label' contains a control character"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"features\": {\"x\": 1e999}"),
+                        "feature 'x' is not a finite number"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"prediction\": {\"score\": -1e400}"),
+                        "field 'prediction.score' is not a finite number"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"timestamp\": \"2999-01-01T00:00:00Z\""),
+                        "timestamp 2999-01-01T00:00:00Z is more than 24h ahead of the processing clock"
+                                + " (2026-11-29T12:00:00Z)"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"timestamp\": " + (NOW + 86_400_001L)),
+                        "ahead of the processing clock"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"timestamp\": -1"), "is before 1970-01-01T00:00:00Z"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"timestamp\": \"+999999999-12-31T23:59:59Z\""),
+                        "unparseable timestamp"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"timestamp\": 99999999999999999999999"), "malformed JSON"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("outsideTheLimits")
+    void rejectsValuesOutsideTheContractsLimits(String json, String reason) {
+        EventParser segmented = new EventParser(List.of("region"), 1 << 16, EventLimits.defaults());
+        assertThatThrownBy(() -> segmented.parse(json.getBytes(StandardCharsets.UTF_8), NOW))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void acceptsValuesAtTheLimits() throws Exception {
+        String name = "\uD83D\uDE00".repeat(256); // 256 characters, 512 UTF-16 units
+        PredictionEvent e =
+                new EventParser(List.of("region"), 1 << 16, EventLimits.defaults())
+                        .parse(
+                                event(
+                                                "\"model_name\": "
+                                                        + quoted(name)
+                                                        + ", \"timestamp\": "
+                                                        + (NOW + 86_400_000L)
+                                                        + ", \"tags\": {\"region\": "
+                                                        + quoted("é".repeat(256))
+                                                        + "}")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                NOW);
+        assertThat(e.modelName).isEqualTo(name);
+        assertThat(e.timestamp).isEqualTo(NOW + 86_400_000L);
+        assertThat(e.segment).hasSize(256);
+        assertThat(
+                        new EventParser(List.of(), 4096)
+                                .parse(
+                                        event("\"timestamp\": 0").getBytes(StandardCharsets.UTF_8),
+                                        NOW)
+                                .timestamp)
+                .as("old data is fine")
+                .isZero();
+    }
+
+    @Test
+    void aSegmentOfSeveralTagsIsLimitedToo() {
+        EventParser two = new EventParser(List.of("a", "b"), 1 << 16, EventLimits.defaults());
+        String json =
+                event(
+                        "\"tags\": {\"a\": "
+                                + quoted("x".repeat(200))
+                                + ", \"b\": "
+                                + quoted("y".repeat(200))
+                                + "}");
+        assertThatThrownBy(() -> two.parse(json.getBytes(StandardCharsets.UTF_8), NOW))
+                .hasMessageContaining("the segment is longer than 256 characters");
+    }
+
+    @Test
+    void anInvalidTimestampOrNameIsNotReportedAsTheRecordsIdentity() {
+        InvalidEventException future =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        InvalidEventException.class,
+                        () ->
+                                parser.parse(
+                                        ("{\"prediction_id\": \"a\", \"model_name\": \"m\","
+                                                        + " \"model_version\": \"1\", \"timestamp\":"
+                                                        + " \"2999-01-01T00:00:00Z\", \"features\": {}}")
+                                                .getBytes(StandardCharsets.UTF_8),
+                                        NOW));
+        assertThat(future.timestamp())
+                .as("a rejected timestamp never reaches a window")
+                .isEqualTo(Long.MIN_VALUE);
+        InvalidEventException nul =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        InvalidEventException.class,
+                        () ->
+                                parser.parse(
+                                        ("{\"model_name\": \"m\\u0000\", \"model_version\": \"1\","
+                                                        + " \"timestamp\": 5}")
+                                                .getBytes(StandardCharsets.UTF_8),
+                                        NOW));
+        assertThat(nul.modelName()).isNull();
+    }
 }
