@@ -8,6 +8,13 @@ import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.drift.DriftJob;
+import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.performance.PerformanceJob;
+import dev.driftwatch.jobs.performance.PerformanceJobOptions;
+import dev.driftwatch.jobs.shared.MetricTables;
+import dev.driftwatch.jobs.shared.QuietKeyRule;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,28 +72,17 @@ class QuietPeriodITCase {
     @BeforeAll
     static void schema() throws Exception {
         db = TestPostgres.connection();
-        DriftSchema.migrate(db.url(), db.user(), db.password());
+        MetricTables.migrate(db.url(), db.user(), db.password());
         jdbi = Jdbi.create(db.url(), db.user(), db.password());
     }
 
     /** Topics and options of one run. */
     private static Configuration config(List<String> topics, Duration idleness, Duration quiet)
             throws Exception {
-        Configuration config = new Configuration();
-        config.set(DriftJobOptions.BOOTSTRAP_SERVERS, TestKafka.bootstrapServers());
-        config.set(DriftJobOptions.PREDICTIONS_TOPIC, topics.get(0));
-        config.set(DriftJobOptions.FEATURES_TOPIC, topics.get(1));
-        config.set(DriftJobOptions.REFERENCE_PROFILES_TOPIC, topics.get(2));
-        config.set(DriftJobOptions.ALERTS_TOPIC, topics.get(3));
-        config.set(DriftJobOptions.DEAD_LETTERS_TOPIC, topics.get(4));
-        config.set(DriftJobOptions.GROUP_ID, "quiet-" + topics.get(0));
-        config.set(DriftJobOptions.WINDOW, Duration.ofMinutes(1));
-        config.set(DriftJobOptions.OUT_OF_ORDERNESS, Duration.ZERO);
-        config.set(DriftJobOptions.IDLENESS, idleness);
-        config.set(DriftJobOptions.QUIET_TIMEOUT, quiet);
-        config.set(DriftJobOptions.JDBC_URL, db.url());
-        config.set(DriftJobOptions.JDBC_USER, db.user());
-        config.set(DriftJobOptions.JDBC_PASSWORD, db.password());
+        Configuration config = TestJobs.config(topics, DriftJobOptions.FEATURES_TOPIC, db);
+        config.set(SharedJobOptions.OUT_OF_ORDERNESS, Duration.ZERO);
+        config.set(SharedJobOptions.IDLENESS, idleness);
+        config.set(SharedJobOptions.QUIET_TIMEOUT, quiet);
         return config;
     }
 
@@ -130,8 +126,8 @@ class QuietPeriodITCase {
     private static void runUninterrupted(
             Configuration config, List<ReferenceProfile> profiles, int parallelism)
             throws Exception {
-        config.set(DriftJobOptions.IDLENESS, Duration.ofMinutes(10));
-        config.set(DriftJobOptions.QUIET_TIMEOUT, Duration.ZERO);
+        config.set(SharedJobOptions.IDLENESS, Duration.ofMinutes(10));
+        config.set(SharedJobOptions.QUIET_TIMEOUT, Duration.ZERO);
         StreamExecutionEnvironment env = env(parallelism);
         DriftJob.withKafka(config, profiles, OffsetsInitializer.earliest(), true).build(env);
         env.execute("never-quiet");
@@ -202,7 +198,7 @@ class QuietPeriodITCase {
         List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < seconds; i++) {
             out.add(
-                    DriftJobITCase.event(
+                    TestEvents.event(
                             model,
                             start + i * 1000L,
                             seed * 10_000 + i,
@@ -286,7 +282,7 @@ class QuietPeriodITCase {
     private static Map<String, StoredRows.Row> silences(String model, Duration idleness)
             throws Exception {
         boolean quiet = idleness.toMinutes() < 1;
-        ReferenceProfile v1 = DriftJobITCase.reference(model);
+        ReferenceProfile v1 = TestEvents.reference(model);
         ReferenceProfile v2 =
                 new ReferenceProfile(
                         model, "1", Instant.parse("2026-11-02T00:00:00Z"), v1.features());
@@ -341,30 +337,15 @@ class QuietPeriodITCase {
                 start(
                         config(topics, Duration.ofSeconds(2), Duration.ZERO),
                         2,
-                        List.of(DriftJobITCase.reference(a), DriftJobITCase.reference(b)));
+                        List.of(TestEvents.reference(a), TestEvents.reference(b)));
         JobID id = job.getJobID();
         try {
             awaitWindow(a, T0 + MINUTE, QuietKeyRule.BY_WATERMARK);
             awaitIdle(id, 2);
             awaitCheckpoints(id);
-            // b: 150 - 300 s while a is quiet
-            TestKafka.produce(topics.get(0), 1, traffic(b, T0 + 150_000, 150, 4));
-            awaitWindow(b, T0 + 3 * MINUTE, QuietKeyRule.BY_WATERMARK);
-            awaitWindow(a, T0 + 2 * MINUTE, QuietKeyRule.BY_WATERMARK);
-            awaitIdle(id, 2);
-            awaitCheckpoints(id);
-            // a: 300 - 450 s while b is quiet
-            TestKafka.produce(topics.get(0), 0, traffic(a, T0 + 300_000, 150, 5));
-            awaitWindow(a, T0 + 6 * MINUTE, QuietKeyRule.BY_WATERMARK);
-            awaitWindow(b, T0 + 4 * MINUTE, QuietKeyRule.BY_WATERMARK);
-            awaitIdle(id, 2);
-            awaitCheckpoints(id);
-            // b: 450 - 600 s while a is quiet
-            TestKafka.produce(topics.get(0), 1, traffic(b, T0 + 450_000, 150, 6));
-            awaitWindow(b, T0 + 8 * MINUTE, QuietKeyRule.BY_WATERMARK);
-            awaitWindow(a, T0 + 7 * MINUTE, QuietKeyRule.BY_WATERMARK);
-            awaitIdle(id, 2);
-            awaitCheckpoints(id);
+            takeTurn(id, topics, 1, b, a, T0 + 150_000, 4); // b while a is quiet
+            takeTurn(id, topics, 0, a, b, T0 + 300_000, 5); // a while b is quiet
+            takeTurn(id, topics, 1, b, a, T0 + 450_000, 6); // b again
             // a last event each, far later, closes every window before it
             TestKafka.produce(topics.get(0), 0, withMarker(traffic(a, T0 + 20 * MINUTE, 1, 7)));
             TestKafka.produce(topics.get(0), 1, traffic(b, T0 + 20 * MINUTE, 1, 8));
@@ -388,7 +369,7 @@ class QuietPeriodITCase {
         TestKafka.produce(never.get(0), 1, rb);
         runUninterrupted(
                 config(never, Duration.ofMinutes(10), Duration.ZERO),
-                List.of(DriftJobITCase.reference(na), DriftJobITCase.reference(nb)),
+                List.of(TestEvents.reference(na), TestEvents.reference(nb)),
                 2);
 
         long closing = T0 + 20 * MINUTE;
@@ -429,7 +410,6 @@ class QuietPeriodITCase {
                         "predictions", "labels", "reference-profiles", "alerts", "dead-letters");
         Configuration config = config(topics, idleness, Duration.ZERO);
         config.set(PerformanceJobOptions.LABELS_TOPIC, topics.get(1));
-        config.set(DriftJobOptions.REFERENCE_PROFILES_TOPIC, topics.get(2));
         config.set(PerformanceJobOptions.TASKS, List.of(model + "=binary"));
         config.set(PerformanceJobOptions.PERFORMANCE_RULES, List.of("accuracy<0.9:warning"));
         config.set(PerformanceJobOptions.EMIT_INTERVAL, Duration.ofMillis(500));
@@ -464,7 +444,7 @@ class QuietPeriodITCase {
                                                     model,
                                                     "1",
                                                     Instant.parse("2026-11-20T00:00:00Z"),
-                                                    DriftJobITCase.reference(model).features(),
+                                                    TestEvents.reference(model).features(),
                                                     Map.of("accuracy", 0.95)))));
                 }
             }
@@ -568,6 +548,28 @@ class QuietPeriodITCase {
                                                         + " "
                                                         + rs.getLong(5))
                                 .list());
+    }
+
+    /**
+     * One partition's turn: 150 s of {@code model}'s traffic from {@code start} while the other
+     * partition is quiet. Waits until the mover's windows have closed and the other's open window
+     * too (event time went on without it), then until both inputs are idle and a checkpoint has
+     * flushed what they buffered.
+     */
+    private static void takeTurn(
+            JobID id,
+            List<String> topics,
+            int partition,
+            String model,
+            String quiet,
+            long start,
+            int seed)
+            throws Exception {
+        TestKafka.produce(topics.get(0), partition, traffic(model, start, 150, seed));
+        awaitWindow(model, start + 149_000 - MINUTE, QuietKeyRule.BY_WATERMARK);
+        awaitWindow(quiet, start - 1000, QuietKeyRule.BY_WATERMARK);
+        awaitIdle(id, 2);
+        awaitCheckpoints(id);
     }
 
     /** The records, then one that is not JSON: the dead letter that must come alone. */

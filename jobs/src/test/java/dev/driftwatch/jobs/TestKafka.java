@@ -19,12 +19,12 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /** One real in-process KRaft broker per test JVM (Kafka's own test kit). */
-final class TestKafka {
+public final class TestKafka {
     private static KafkaClusterTestKit cluster;
 
     private TestKafka() {}
 
-    static synchronized String bootstrapServers() throws Exception {
+    public static synchronized String bootstrapServers() throws Exception {
         if (cluster == null) {
             cluster =
                     new KafkaClusterTestKit.Builder(
@@ -56,12 +56,12 @@ final class TestKafka {
     }
 
     /** Creates topics with a unique suffix and returns their names, in order. */
-    static List<String> createTopics(String... names) throws Exception {
+    public static List<String> createTopics(String... names) throws Exception {
         return createTopics(1, names);
     }
 
     /** Creates topics of {@code partitions} partitions with a unique suffix. */
-    static List<String> createTopics(int partitions, String... names) throws Exception {
+    public static List<String> createTopics(int partitions, String... names) throws Exception {
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> created = new ArrayList<>();
         List<NewTopic> topics = new ArrayList<>();
@@ -94,12 +94,12 @@ final class TestKafka {
         return created;
     }
 
-    static void produce(String topic, Collection<byte[]> values) throws Exception {
+    public static void produce(String topic, Collection<byte[]> values) throws Exception {
         produce(topic, null, values);
     }
 
     /** Produces to one partition ({@code null}: the producer's choice). */
-    static void produce(String topic, Integer partition, Collection<byte[]> values)
+    public static void produce(String topic, Integer partition, Collection<byte[]> values)
             throws Exception {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (byte[] v : values) {
@@ -109,7 +109,7 @@ final class TestKafka {
     }
 
     /** Produces records in their order, with one producer. */
-    static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    public static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         p.put("enable.idempotence", "true");
@@ -129,8 +129,8 @@ final class TestKafka {
     }
 
     /** Reads every committed record of a topic (read_committed), waiting up to {@code wait}. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration wait)
-            throws Exception {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(
+            String topic, int expected, Duration wait) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         p.put("group.id", "test-" + UUID.randomUUID());

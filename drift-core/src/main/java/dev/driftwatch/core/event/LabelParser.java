@@ -80,7 +80,7 @@ public final class LabelParser {
                             } catch (DateTimeException | ArithmeticException ex) {
                                 throw invalid(
                                         "unparseable timestamp '"
-                                                + EventParser.truncate(json.getText())
+                                                + JsonEventDecoder.truncate(json.getText())
                                                 + "'",
                                         e,
                                         false);
@@ -177,6 +177,6 @@ public final class LabelParser {
     private static InvalidEventException invalid(
             String reason, LabelEvent e, boolean hasTimestamp) {
         return new InvalidEventException(
-                reason, e.modelName, null, hasTimestamp ? e.timestamp : Long.MIN_VALUE);
+                reason, e.modelName, null, hasTimestamp ? e.timestamp : Rejection.NO_TIME);
     }
 }
