@@ -43,6 +43,9 @@ public final class JsonEventDecoder implements EventDecoder {
     /** Valid feature names seen (Jackson hands out the same instance for a repeated name). */
     private final Set<String> checkedNames = new HashSet<>();
 
+    /** The valid feature names of the previous events, by position. */
+    private String[] lastNames = new String[16];
+
     /**
      * @param segmentTags tag keys whose values, joined with "|", form the segment (empty: none)
      * @param maxBytes larger records are rejected
@@ -226,6 +229,32 @@ public final class JsonEventDecoder implements EventDecoder {
         throw p.invalid("field 'timestamp' must be an RFC 3339 string or epoch milliseconds");
     }
 
+    /**
+     * Checks a feature name against the limits, once per name: the parser hands out one instance
+     * per distinct name, and events of a model list their features in the same order, so the name
+     * at the same position in the previous event is usually the same instance.
+     */
+    private void checkFeatureName(String name, int position, Partial p)
+            throws InvalidEventException {
+        if (position < lastNames.length && lastNames[position] == name) {
+            return;
+        }
+        if (!checkedNames.contains(name)) {
+            if (!EventLimits.isName(name)) {
+                throw p.invalid(
+                        EventLimits.nameProblem("feature name '" + truncate(name) + "'", name));
+            }
+            if (checkedNames.size() >= CHECKED_NAMES) {
+                checkedNames.clear();
+            }
+            checkedNames.add(name);
+        }
+        if (position >= lastNames.length) {
+            lastNames = Arrays.copyOf(lastNames, Math.max(position + 1, lastNames.length * 2));
+        }
+        lastNames[position] = name;
+    }
+
     private void readFeatures(JsonParser json, JsonToken t, Partial p)
             throws IOException, InvalidEventException {
         if (t != JsonToken.START_OBJECT) {
@@ -237,16 +266,7 @@ public final class JsonEventDecoder implements EventDecoder {
         p.count = 0;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String name = json.currentName();
-            if (!checkedNames.contains(name)) {
-                if (!EventLimits.isName(name)) {
-                    throw p.invalid(
-                            EventLimits.nameProblem("feature name '" + truncate(name) + "'", name));
-                }
-                if (checkedNames.size() >= CHECKED_NAMES) {
-                    checkedNames.clear();
-                }
-                checkedNames.add(name);
-            }
+            checkFeatureName(name, p.count, p);
             JsonToken v = json.nextToken();
             if (p.count + 2 >= p.names.length) {
                 int size = p.names.length * 2;

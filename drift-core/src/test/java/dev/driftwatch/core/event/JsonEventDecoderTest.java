@@ -254,4 +254,17 @@ class JsonEventDecoderTest {
                                         NOW));
         assertThat(nul.modelName()).isNull();
     }
+
+    @Test
+    void featureNamesRememberedAsValidDoNotLetAnInvalidOneThrough() throws Exception {
+        JsonEventDecoder decoder = new JsonEventDecoder(List.of(), 4096, EventLimits.defaults());
+        String valid = event("\"features\": {\"a\": 1, \"b\": 2}");
+        String invalid = event("\"features\": {\"a\": 1, " + quoted("b\u0000") + ": 2}");
+        for (int i = 0; i < 3; i++) {
+            assertThat(decoder.parse(valid.getBytes(StandardCharsets.UTF_8), NOW).featureNames)
+                    .startsWith("a", "b");
+            assertThatThrownBy(() -> decoder.parse(invalid.getBytes(StandardCharsets.UTF_8), NOW))
+                    .hasMessageContaining("feature name 'b\uFFFD' contains a control character");
+        }
+    }
 }
