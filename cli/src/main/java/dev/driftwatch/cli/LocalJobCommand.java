@@ -1,7 +1,7 @@
 package dev.driftwatch.cli;
 
-import dev.driftwatch.jobs.DriftJobArguments;
-import dev.driftwatch.jobs.LocalDriftJob;
+import dev.driftwatch.jobs.LocalJobs;
+import dev.driftwatch.jobs.shared.JobArguments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +33,17 @@ abstract class LocalJobCommand implements Callable<Integer> {
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
     static {
-        System.setProperty("driftwatch.job-usage", DriftJobArguments.usage());
+        System.setProperty("driftwatch.job-usage", JobArguments.usage());
     }
 
-    abstract LocalDriftJob.Pipelines pipelines();
+    abstract LocalJobs.Pipelines pipelines();
 
     abstract String label();
 
     @Override
     public Integer call() throws Exception {
         Configuration config = JobOptions.parse(jobArgs);
-        JobClient job = LocalDriftJob.start(config, dataDir, webUiPort, pipelines());
+        JobClient job = LocalJobs.start(config, dataDir, webUiPort, pipelines());
         System.out.println(
                 label()
                         + " "

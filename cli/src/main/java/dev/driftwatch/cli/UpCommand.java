@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.cli.local.LocalKafka;
 import dev.driftwatch.cli.local.LocalPostgres;
-import dev.driftwatch.jobs.DriftJobArguments;
-import dev.driftwatch.jobs.DriftJobOptions;
-import dev.driftwatch.jobs.LocalDriftJob;
+import dev.driftwatch.jobs.LocalJobs;
+import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.shared.JobArguments;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
 import dev.driftwatch.launcher.LocalProcessBackend;
 import dev.driftwatch.registry.RegistryConfig;
 import dev.driftwatch.registry.RegistryServer;
@@ -154,27 +155,27 @@ public final class UpCommand implements Callable<Integer> {
             out.println("driftwatch up: starting Kafka (in-process)...");
             out.flush();
             stack.kafka = LocalKafka.start(dataDir.resolve("kafka"));
-            config.set(DriftJobOptions.BOOTSTRAP_SERVERS, stack.kafka.bootstrapServers());
+            config.set(SharedJobOptions.BOOTSTRAP_SERVERS, stack.kafka.bootstrapServers());
             LocalKafka.createTopics(
                     stack.kafka.bootstrapServers(),
                     List.of(
-                            config.get(DriftJobOptions.PREDICTIONS_TOPIC),
+                            config.get(SharedJobOptions.PREDICTIONS_TOPIC),
                             config.get(DriftJobOptions.FEATURES_TOPIC),
-                            config.get(DriftJobOptions.REFERENCE_PROFILES_TOPIC),
-                            config.get(DriftJobOptions.ALERTS_TOPIC),
-                            config.get(DriftJobOptions.DEAD_LETTERS_TOPIC),
+                            config.get(SharedJobOptions.REFERENCE_PROFILES_TOPIC),
+                            config.get(SharedJobOptions.ALERTS_TOPIC),
+                            config.get(SharedJobOptions.DEAD_LETTERS_TOPIC),
                             "driftwatch.labels"),
-                    Set.of(config.get(DriftJobOptions.REFERENCE_PROFILES_TOPIC)));
-            if (!config.contains(DriftJobOptions.JDBC_URL)) {
+                    Set.of(config.get(SharedJobOptions.REFERENCE_PROFILES_TOPIC)));
+            if (!config.contains(SharedJobOptions.JDBC_URL)) {
                 out.println(
                         "driftwatch up: starting PostgreSQL (embedded, data in "
                                 + dataDir.resolve("postgres")
                                 + ")...");
                 out.flush();
                 stack.postgres = LocalPostgres.start(dataDir.resolve("postgres"));
-                config.set(DriftJobOptions.JDBC_URL, stack.postgres.jdbcUrl());
-                config.set(DriftJobOptions.JDBC_USER, stack.postgres.user());
-                config.set(DriftJobOptions.JDBC_PASSWORD, stack.postgres.password());
+                config.set(SharedJobOptions.JDBC_URL, stack.postgres.jdbcUrl());
+                config.set(SharedJobOptions.JDBC_USER, stack.postgres.user());
+                config.set(SharedJobOptions.JDBC_PASSWORD, stack.postgres.password());
             }
             out.println("driftwatch up: starting the registry...");
             out.flush();
@@ -193,17 +194,16 @@ public final class UpCommand implements Callable<Integer> {
                             RetrainSettings.with(new LocalProcessBackend(dataDir.resolve("runs"))));
             out.println("driftwatch up: starting the drift and performance jobs...");
             out.flush();
-            stack.job =
-                    LocalDriftJob.start(config, dataDir, webUiPort, LocalDriftJob.Pipelines.BOTH);
+            stack.job = LocalJobs.start(config, dataDir, webUiPort, LocalJobs.Pipelines.BOTH);
             stack.config = config;
             String webUi = "http://localhost:" + webUiPort;
             waitForWebUi(webUi);
 
             ObjectNode endpoints = new ObjectMapper().createObjectNode();
             endpoints.put("kafka_bootstrap_servers", stack.kafka.bootstrapServers());
-            endpoints.put("jdbc_url", config.get(DriftJobOptions.JDBC_URL));
-            endpoints.put("jdbc_user", config.get(DriftJobOptions.JDBC_USER));
-            endpoints.put("jdbc_password", config.get(DriftJobOptions.JDBC_PASSWORD));
+            endpoints.put("jdbc_url", config.get(SharedJobOptions.JDBC_URL));
+            endpoints.put("jdbc_user", config.get(SharedJobOptions.JDBC_USER));
+            endpoints.put("jdbc_password", config.get(SharedJobOptions.JDBC_PASSWORD));
             endpoints.put("flink_web_ui", webUi);
             endpoints.put("registry_url", stack.registry.url());
             endpoints.put("admin_token", stack.adminToken);
@@ -219,9 +219,9 @@ public final class UpCommand implements Callable<Integer> {
             out.println("  Kafka:        " + stack.kafka.bootstrapServers());
             out.println(
                     "  PostgreSQL:   "
-                            + config.get(DriftJobOptions.JDBC_URL)
+                            + config.get(SharedJobOptions.JDBC_URL)
                             + " (user "
-                            + config.get(DriftJobOptions.JDBC_USER)
+                            + config.get(SharedJobOptions.JDBC_USER)
                             + ")");
             out.println("  Flink web UI: " + webUi + " (job " + stack.job.getJobID() + ")");
             out.println(
@@ -230,7 +230,7 @@ public final class UpCommand implements Callable<Integer> {
             out.println();
             out.println(
                     "  Send events:  bin/driftwatch produce --topic "
-                            + config.get(DriftJobOptions.PREDICTIONS_TOPIC)
+                            + config.get(SharedJobOptions.PREDICTIONS_TOPIC)
                             + " --file events.jsonl --bootstrap-servers "
                             + stack.kafka.bootstrapServers());
             out.println(
@@ -259,9 +259,9 @@ public final class UpCommand implements Callable<Integer> {
 
     private static DataSource externalDataSource(Configuration config) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(config.get(DriftJobOptions.JDBC_URL));
-        ds.setUser(config.get(DriftJobOptions.JDBC_USER));
-        ds.setPassword(config.get(DriftJobOptions.JDBC_PASSWORD));
+        ds.setURL(config.get(SharedJobOptions.JDBC_URL));
+        ds.setUser(config.get(SharedJobOptions.JDBC_USER));
+        ds.setPassword(config.get(SharedJobOptions.JDBC_PASSWORD));
         return ds;
     }
 
@@ -305,6 +305,6 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     static String jobUsage() {
-        return DriftJobArguments.usage();
+        return JobArguments.usage();
     }
 }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.driftwatch.jobs.DriftJobArguments;
-import dev.driftwatch.jobs.DriftJobOptions;
+import dev.driftwatch.jobs.shared.JobArguments;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
 import dev.driftwatch.launcher.RunSpec;
 import dev.driftwatch.launcher.TrainerVariable;
 import dev.driftwatch.launcher.TrainingJobs;
@@ -222,8 +222,8 @@ class DeployManifestsTest {
         String jarPath = copiedJarPath("Dockerfile.jobs");
         Set<String> entryClasses = new TreeSet<>();
         Set<String> knownFlags =
-                DriftJobArguments.allOptions().stream()
-                        .map(DriftJobArguments::flag)
+                JobArguments.allOptions().stream()
+                        .map(JobArguments::flag)
                         .collect(Collectors.toSet());
         for (Doc d : kind("FlinkDeployment")) {
             if (d.isPatch()) {
@@ -253,7 +253,7 @@ class DeployManifestsTest {
                 }
             }
             // the job's own parser accepts them (values included)
-            Configuration parsed = DriftJobArguments.parse(args);
+            Configuration parsed = JobArguments.parse(args);
 
             JsonNode conf = spec.path("flinkConfiguration");
             REQUIRED_FLINK_KEYS.forEach(
@@ -268,7 +268,7 @@ class DeployManifestsTest {
                     TimeUtils.parseDuration(conf.path("execution.checkpointing.interval").asText());
             assertThat(interval)
                     .as(d + ": execution.checkpointing.interval vs --checkpoint-interval")
-                    .isEqualTo(parsed.get(DriftJobOptions.CHECKPOINT_INTERVAL));
+                    .isEqualTo(parsed.get(SharedJobOptions.CHECKPOINT_INTERVAL));
             assertThat(spec.path("jobManager").path("resource").path("memory").asText())
                     .isNotBlank();
             assertThat(spec.path("taskManager").path("resource").path("memory").asText())

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.driftwatch.jobs.DriftJobArguments;
+import dev.driftwatch.jobs.shared.JobArguments;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -36,8 +36,7 @@ class UpCommandITCase {
         int webUi = freePort();
         try (UpCommand.Stack stack =
                 UpCommand.start(
-                        DriftJobArguments.parse(
-                                List.of("--window", "1min", "--out-of-orderness", "0s")),
+                        JobArguments.parse(List.of("--window", "1min", "--out-of-orderness", "0s")),
                         dataDir,
                         webUi,
                         0,

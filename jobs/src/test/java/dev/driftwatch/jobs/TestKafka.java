@@ -19,12 +19,12 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /** One real in-process KRaft broker per test JVM (Kafka's own test kit). */
-final class TestKafka {
+public final class TestKafka {
     private static KafkaClusterTestKit cluster;
 
     private TestKafka() {}
 
-    static synchronized String bootstrapServers() throws Exception {
+    public static synchronized String bootstrapServers() throws Exception {
         if (cluster == null) {
             cluster =
                     new KafkaClusterTestKit.Builder(
@@ -56,13 +56,18 @@ final class TestKafka {
     }
 
     /** Creates topics with a unique suffix and returns their names, in order. */
-    static List<String> createTopics(String... names) throws Exception {
+    public static List<String> createTopics(String... names) throws Exception {
+        return createTopics(1, names);
+    }
+
+    /** Creates topics of {@code partitions} partitions with a unique suffix. */
+    public static List<String> createTopics(int partitions, String... names) throws Exception {
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> created = new ArrayList<>();
         List<NewTopic> topics = new ArrayList<>();
         for (String n : names) {
             created.add(n + suffix);
-            topics.add(new NewTopic(n + suffix, 1, (short) 1));
+            topics.add(new NewTopic(n + suffix, partitions, (short) 1));
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(topics).all().get();
@@ -89,7 +94,22 @@ final class TestKafka {
         return created;
     }
 
-    static void produce(String topic, Collection<byte[]> values) throws Exception {
+    public static void produce(String topic, Collection<byte[]> values) throws Exception {
+        produce(topic, null, values);
+    }
+
+    /** Produces to one partition ({@code null}: the producer's choice). */
+    public static void produce(String topic, Integer partition, Collection<byte[]> values)
+            throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (byte[] v : values) {
+            records.add(new ProducerRecord<>(topic, partition, null, v));
+        }
+        produce(records);
+    }
+
+    /** Produces records in their order, with one producer. */
+    public static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         p.put("enable.idempotence", "true");
@@ -98,8 +118,8 @@ final class TestKafka {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-            for (byte[] v : values) {
-                sent.add(producer.send(new ProducerRecord<>(topic, v)));
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                sent.add(producer.send(r));
             }
             producer.flush();
             for (java.util.concurrent.Future<?> f : sent) {
@@ -109,8 +129,8 @@ final class TestKafka {
     }
 
     /** Reads every committed record of a topic (read_committed), waiting up to {@code wait}. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration wait)
-            throws Exception {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(
+            String topic, int expected, Duration wait) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         p.put("group.id", "test-" + UUID.randomUUID());

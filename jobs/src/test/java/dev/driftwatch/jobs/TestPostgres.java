@@ -7,14 +7,14 @@ import java.io.IOException;
  * A real PostgreSQL for tests: an embedded server from Maven binaries, started once per JVM, or the
  * server named by DRIFTWATCH_TEST_JDBC_URL (+ _USER, _PASSWORD).
  */
-final class TestPostgres {
+public final class TestPostgres {
     private static EmbeddedPostgres server;
 
     private TestPostgres() {}
 
-    record Connection(String url, String user, String password) {}
+    public record Connection(String url, String user, String password) {}
 
-    static synchronized Connection connection() throws IOException {
+    public static synchronized Connection connection() throws IOException {
         String external = System.getenv("DRIFTWATCH_TEST_JDBC_URL");
         if (external != null) {
             return new Connection(

@@ -11,7 +11,7 @@ import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
-import dev.driftwatch.jobs.DriftJobArguments;
+import dev.driftwatch.jobs.shared.JobArguments;
 import dev.driftwatch.registry.notify.PagerDutyReceiver;
 import dev.driftwatch.registry.notify.SlackReceiver;
 import java.io.PrintWriter;
@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Configuration config =
-                DriftJobArguments.parse(
+                JobArguments.parse(
                         List.of(
                                 "--window", "20s",
                                 "--out-of-orderness", "2s",
