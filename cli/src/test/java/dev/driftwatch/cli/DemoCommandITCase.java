@@ -36,15 +36,15 @@ class DemoCommandITCase {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out())
                 .contains(
-                        "phase 2: drift metrics appear",
-                        "phase 4: alert fired",
+                        "phase 1/8 drift metrics: the first window's PSI",
+                        "phase 3/8 alert: alert fired",
                         "\"blocks\"",
                         "\"dedup_key\"",
                         "training -> trained",
                         "validating -> validated",
                         "-> promoted",
-                        "phase 7: the drift job now compares version 2",
-                        "phase 8: the alert resolved",
+                        "phase 7/8 new baseline: the drift job now compares version 2",
+                        "phase 8/8 resolved: the alert resolved",
                         "SELECT");
     }
 

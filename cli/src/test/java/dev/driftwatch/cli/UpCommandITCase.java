@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.driftwatch.cli.local.LocalStack;
 import dev.driftwatch.jobs.DriftJobArguments;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,13 +35,14 @@ class UpCommandITCase {
     void theLocalStackTurnsEventsIntoDriftRows() throws Exception {
         StringWriter log = new StringWriter();
         int webUi = freePort();
-        try (UpCommand.Stack stack =
-                UpCommand.start(
-                        DriftJobArguments.parse(
-                                List.of("--window", "1min", "--out-of-orderness", "0s")),
-                        dataDir,
-                        webUi,
-                        0,
+        try (LocalStack stack =
+                LocalStack.start(
+                        new LocalStack.Settings(
+                                dataDir,
+                                webUi,
+                                0,
+                                DriftJobArguments.parse(
+                                        List.of("--window", "1min", "--out-of-orderness", "0s"))),
                         new PrintWriter(log, true))) {
             JsonNode endpoints =
                     new ObjectMapper()

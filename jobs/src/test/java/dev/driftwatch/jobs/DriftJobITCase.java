@@ -16,6 +16,8 @@ import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.core.profile.WindowProfile;
 import dev.driftwatch.core.stats.EmpiricalDistribution;
 import dev.driftwatch.core.stats.KolmogorovSmirnov;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,6 +10,7 @@ import dev.driftwatch.launcher.RegistryToken;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.testsupport.TestPostgres;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -47,7 +48,7 @@ class RetrainKubernetesITCase {
 
     @BeforeEach
     void start() {
-        db = TestDatabase.freshDatabase();
+        db = TestPostgres.freshDatabase();
         startRegistry();
         api.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"fraud\"}");
         api.post("/api/2.0/mlflow/model-versions/create", "{\"name\": \"fraud\"}");

@@ -10,6 +10,9 @@ import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.launcher.LocalProcessBackend;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
+import dev.driftwatch.testsupport.TestProfiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +55,7 @@ class RetrainLoopITCase {
                                         .withAdminToken(ADMIN)
                                         .withKafka(TestKafka.bootstrapServers()),
                                 TOPIC),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         RetrainSettings.with(new LocalProcessBackend(runDir))
                                 .withPollInterval(Duration.ofMillis(100)));
         api = new ApiClient(server.url(), ADMIN);

@@ -1,5 +1,6 @@
 package dev.driftwatch.registry;
 
+import dev.driftwatch.testsupport.TestProfiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

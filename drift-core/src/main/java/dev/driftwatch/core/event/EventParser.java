@@ -11,8 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parses and validates the prediction/feature event contract (DESIGN.md, "Events") with Jackson's
- * streaming parser and its fast double parser: one pass, no tree.
+ * Parses and validates the prediction/feature event contract (docs/drift-job.md, "Events") with
+ * Jackson's streaming parser and its fast double parser: one pass, no tree.
  *
  * <p>Required: {@code prediction_id}, {@code model_name}, {@code model_version} (strings; a number
  * is accepted for the version), {@code timestamp} (RFC 3339 string or epoch milliseconds) and

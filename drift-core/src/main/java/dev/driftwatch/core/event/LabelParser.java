@@ -9,9 +9,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * Parses and validates the label contract (DESIGN.md): {@code prediction_id}, {@code model_name},
- * {@code timestamp} (RFC 3339 or epoch ms) and exactly one of {@code label} (string, number or
- * boolean) or {@code value} (number, for regression).
+ * Parses and validates the label contract (docs/performance-job.md, "Labels"): {@code
+ * prediction_id}, {@code model_name}, {@code timestamp} (RFC 3339 or epoch ms) and exactly one of
+ * {@code label} (string, number or boolean) or {@code value} (number, for regression).
  *
  * <pre>{@code
  * LabelEvent label = new LabelParser(1 << 16).parse(bytes); // throws InvalidEventException

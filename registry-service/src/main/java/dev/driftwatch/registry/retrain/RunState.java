@@ -4,9 +4,9 @@ import dev.driftwatch.registry.RegistryException;
 import java.util.Locale;
 
 /**
- * The states of a retraining run (DESIGN.md): requested → launched → training → trained →
- * validating → validated | rejected → awaiting_approval → promoted, or failed / cancelled from any
- * state before a final one.
+ * The states of a retraining run (docs/retraining.md, "States"): requested → launched → training →
+ * trained → validating → validated | rejected → awaiting_approval → promoted, or failed / cancelled
+ * from any state before a final one.
  */
 public enum RunState {
     REQUESTED,
