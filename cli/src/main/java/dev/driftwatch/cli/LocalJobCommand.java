@@ -1,6 +1,7 @@
 package dev.driftwatch.cli;
 
 import dev.driftwatch.jobs.DriftJobArguments;
+import dev.driftwatch.jobs.DriftJobOptions;
 import dev.driftwatch.jobs.LocalDriftJob;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,13 @@ abstract class LocalJobCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration config = JobOptions.parse(jobArgs);
         local.validate();
+        Options.requireBootstrapServers(
+                "--bootstrap-servers", config.get(DriftJobOptions.BOOTSTRAP_SERVERS));
+        Preflight.requirePostgres(
+                config.get(DriftJobOptions.JDBC_URL),
+                config.get(DriftJobOptions.JDBC_USER),
+                config.get(DriftJobOptions.JDBC_PASSWORD));
+        Preflight.requireKafka(config.get(DriftJobOptions.BOOTSTRAP_SERVERS));
         JobClient job = LocalDriftJob.start(config, local.dataDir, local.webUiPort, pipelines());
         System.out.println(
                 label()

@@ -81,6 +81,12 @@ final class RegistryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
+        if (jdbcUrl != null) {
+            Preflight.requirePostgres(jdbcUrl, jdbcUser, password());
+        }
+        if (bootstrapServers != null) {
+            Preflight.requireKafka(bootstrapServers);
+        }
         PrintWriter out = spec.commandLine().getOut();
         UntilStopped.await(start(out), "registry", out);
         return 0;
@@ -107,6 +113,11 @@ final class RegistryCommand implements Callable<Integer> {
         if (adminToken != null && adminToken.length() < 16) {
             throw new InputException("DRIFTWATCH_ADMIN_TOKEN must be at least 16 characters");
         }
+    }
+
+    /** --jdbc-password, else DRIFTWATCH_JDBC_PASSWORD. */
+    private String password() {
+        return jdbcPassword != null ? jdbcPassword : System.getenv("DRIFTWATCH_JDBC_PASSWORD");
     }
 
     /** The running registry and, without {@code --jdbc-url}, its embedded database. */
@@ -140,8 +151,7 @@ final class RegistryCommand implements Callable<Integer> {
             if (jdbcUser != null) {
                 ds.setUser(jdbcUser);
             }
-            String password =
-                    jdbcPassword != null ? jdbcPassword : System.getenv("DRIFTWATCH_JDBC_PASSWORD");
+            String password = password();
             if (password != null) {
                 ds.setPassword(password);
             }

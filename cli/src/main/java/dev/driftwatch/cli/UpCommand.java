@@ -1,6 +1,7 @@
 package dev.driftwatch.cli;
 
 import dev.driftwatch.cli.local.LocalStack;
+import dev.driftwatch.jobs.DriftJobOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,18 @@ public final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration jobs = JobOptions.parse(jobArgs);
+        if (jobs.contains(DriftJobOptions.BOOTSTRAP_SERVERS)) {
+            throw new InputException(
+                    "up runs its own Kafka broker: --bootstrap-servers is for drift-job and"
+                            + " performance-job");
+        }
         stack.validate();
+        if (jobs.contains(DriftJobOptions.JDBC_URL)) {
+            Preflight.requirePostgres(
+                    jobs.get(DriftJobOptions.JDBC_URL),
+                    jobs.get(DriftJobOptions.JDBC_USER),
+                    jobs.get(DriftJobOptions.JDBC_PASSWORD));
+        }
         PrintWriter out = spec.commandLine().getOut();
         LocalStack running = LocalStack.start(stack.settings(jobs), out);
         out.println("driftwatch up: running. Ctrl-C stops it.");

@@ -2,7 +2,7 @@ package dev.driftwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
+import dev.driftwatch.testsupport.TestPorts;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ class DemoCommandITCase {
                         "--data-dir",
                         dataDir.toString(),
                         "--web-ui-port",
-                        Integer.toString(freePort()),
+                        Integer.toString(TestPorts.free()),
                         "--registry-port",
                         "0",
                         "--shift-after",
@@ -46,11 +46,5 @@ class DemoCommandITCase {
                         "phase 7/8 new baseline: the drift job now compares version 2",
                         "phase 8/8 resolved: the alert resolved",
                         "SELECT");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
