@@ -119,12 +119,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
         stack.validate();
         PrintWriter out = spec.commandLine().getOut();
+        // --idleness: the features topic gets no traffic in the demo and stops holding back event
+        // time after this long. It is longer than the start-up (model registration, first
+        // predictions): an event stream idle that long today lets event time jump past every
+        // open window and later events count as too late.
         Configuration jobs =
                 DriftJobArguments.parse(
                         List.of(
                                 "--window", "20s",
                                 "--out-of-orderness", "2s",
-                                "--idleness", "10s",
+                                "--idleness", "30s",
                                 "--allowed-lateness", "20s",
                                 "--checkpoint-interval", "3s",
                                 "--alert-resolve-after", "2",
