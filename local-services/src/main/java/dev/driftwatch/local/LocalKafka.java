@@ -41,9 +41,15 @@ public final class LocalKafka implements AutoCloseable {
                         .setBaseDirectory(Files.createTempDirectory(baseDirectory, "kafka-")));
     }
 
-    /** Starts a broker whose log is in a temporary directory. */
+    /**
+     * Starts a broker whose log is in a new temporary directory, deleted when the broker has
+     * stopped (not by a JVM exit hook of its own, which could delete it under a broker still
+     * running).
+     */
     public static LocalKafka startTemporary() throws Exception {
-        return start(new TestKitNodes.Builder());
+        return start(
+                new TestKitNodes.Builder()
+                        .setBaseDirectory(Files.createTempDirectory("driftwatch-kafka-")));
     }
 
     private static LocalKafka start(TestKitNodes.Builder nodes) throws Exception {
