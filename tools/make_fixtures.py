@@ -3,7 +3,7 @@
 
 Run with Debian's python3-numpy and python3-scipy (apt-get install python3-scipy):
     /usr/bin/python3 tools/make_fixtures.py
-The statistic definitions are those of DESIGN.md ("Statistics"); this script computes them independently
+The statistic definitions are those of docs/statistics.md; this script computes them independently
 of the Java code, which the tests then compare with (1e-9; p-values 1e-6 relative).
 """
 import csv

@@ -17,11 +17,11 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The end-to-end throughput harness (issue 8): in one process and one run, on the same
- * pre-generated events, it measures (1) pass-through: source and JSON parsing, then discard; (2)
- * the drift job as shipped; (3) the naive per-feature design with raw values and exact KS; and
- * prints events/s, their ratios, CPU seconds per million events, state size per feature × window
- * and a models/features scaling table. Its last stdout line is the JSON summary.
+ * The end-to-end throughput harness: in one process and one run, on the same pre-generated events,
+ * it measures (1) pass-through: source and JSON parsing, then discard; (2) the drift job as
+ * shipped; (3) the naive per-feature design with raw values and exact KS; and prints events/s,
+ * their ratios, CPU seconds per million events, state size per feature × window and a
+ * models/features scaling table. Its last stdout line is the JSON summary.
  *
  * <p>All jobs run on one local Flink MiniCluster in this JVM, with object reuse on (as {@code
  * LocalJobs} runs the job) and no checkpointing. Events/s is timed from the first event the source

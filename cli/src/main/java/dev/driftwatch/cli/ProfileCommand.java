@@ -107,6 +107,9 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Options.requireBins(bins);
+        if (Files.isDirectory(output)) {
+            throw new InputException(output + ": is a directory; --output names the file to write");
+        }
         CsvTable table = CsvTable.open(input);
         ReferenceLabels.Fit labelled = labels(table);
         List<String> columns =

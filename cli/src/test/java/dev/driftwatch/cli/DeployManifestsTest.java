@@ -50,6 +50,12 @@ class DeployManifestsTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The command line's jar (the registry image runs it). */
+    private static final String CLI_JAR = "cli/target/driftwatch.jar";
+
+    /** The thin job jar (Flink at provided scope) that the jobs image holds. */
+    private static final String JOB_JAR = "jobs-jar/target/driftwatch-jobs.jar";
+
     /** Keys of Flink 1.x that Flink 2.x removed or renamed (the 2.x name in the comment). */
     private static final Set<String> FLINK_1_KEYS =
             Set.of(
@@ -219,7 +225,7 @@ class DeployManifestsTest {
 
     @Test
     void flinkDeploymentsRunTheRealEntryClassesWithRealFlags() throws Exception {
-        String jarPath = copiedJarPath("Dockerfile.jobs");
+        String jarPath = copiedJarPath("Dockerfile.jobs", JOB_JAR);
         Set<String> entryClasses = new TreeSet<>();
         Set<String> knownFlags =
                 JobArguments.allOptions().stream()
@@ -300,7 +306,9 @@ class DeployManifestsTest {
         Matcher from = Pattern.compile("(?m)^FROM\\s+flink:(\\S+)").matcher(dockerfile);
         assertThat(from.find()).as("Dockerfile.jobs FROM flink:...").isTrue();
         assertThat(from.group(1)).startsWith("2.2");
-        assertThat(copiedJarPath("Dockerfile.jobs")).isEqualTo("/opt/driftwatch/driftwatch.jar");
+        assertThat(copiedJarPath("Dockerfile.jobs", JOB_JAR))
+                .as("the thin job jar, not the command line's jar")
+                .isEqualTo("/opt/driftwatch/driftwatch-jobs.jar");
     }
 
     // ---- registry ----
@@ -384,7 +392,7 @@ class DeployManifestsTest {
                         "ENTRYPOINT [\"java\", \"-jar\", \"/opt/driftwatch/driftwatch.jar\","
                                 + " \"registry\"]")
                 .containsPattern("(?m)^EXPOSE 8080$");
-        assertThat(copiedJarPath("Dockerfile.registry"))
+        assertThat(copiedJarPath("Dockerfile.registry", CLI_JAR))
                 .isEqualTo("/opt/driftwatch/driftwatch.jar");
         Matcher cmd = Pattern.compile("(?m)^CMD \\[(.*)]").matcher(dockerfile);
         assertThat(cmd.find()).isTrue();
@@ -684,13 +692,12 @@ class DeployManifestsTest {
         return names;
     }
 
-    /** Where the Dockerfile copies the shaded jar. */
-    private static String copiedJarPath(String dockerfile) throws IOException {
+    /** Where the Dockerfile copies a jar the build writes ({@link #CLI_JAR}, {@link #JOB_JAR}). */
+    private static String copiedJarPath(String dockerfile, String jar) throws IOException {
         Matcher m =
-                Pattern.compile(
-                                "(?m)^COPY\\s+(?:--\\S+\\s+)*cli/target/driftwatch\\.jar\\s+(\\S+)$")
+                Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*" + Pattern.quote(jar) + "\\s+(\\S+)$")
                         .matcher(Files.readString(deploy.resolve("docker").resolve(dockerfile)));
-        assertThat(m.find()).as(dockerfile + " copies cli/target/driftwatch.jar").isTrue();
+        assertThat(m.find()).as(dockerfile + " copies " + jar).isTrue();
         return m.group(1);
     }
 

@@ -15,6 +15,8 @@ import dev.driftwatch.jobs.performance.PerformanceJobOptions;
 import dev.driftwatch.jobs.shared.MetricTables;
 import dev.driftwatch.jobs.shared.QuietKeyRule;
 import dev.driftwatch.jobs.shared.SharedJobOptions;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,8 @@
 package dev.driftwatch.jobs;
 
 import dev.driftwatch.jobs.shared.SharedJobOptions;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,7 @@ class DocumentedExamplesITCase {
                                 .withHost("127.0.0.1")
                                 .withPort(0)
                                 .withAdminToken(ADMIN),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         ReferenceProfilePublisher.NONE,
                         Clock.systemUTC());
         api = new ApiClient(server.url(), ADMIN);

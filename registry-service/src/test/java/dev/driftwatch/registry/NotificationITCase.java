@@ -10,6 +10,7 @@ import dev.driftwatch.registry.TestReceiver.Received;
 import dev.driftwatch.registry.TestReceiver.Reply;
 import dev.driftwatch.registry.notify.WebhookReceiver;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,7 @@ class NotificationITCase {
                                 .withAdminToken(ADMIN)
                                 .withNotificationRetries(
                                         Duration.ofMillis(200), 5, Duration.ofSeconds(1)),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         ReferenceProfilePublisher.NONE,
                         Clock.systemUTC());
         api = new ApiClient(server.url(), ADMIN);

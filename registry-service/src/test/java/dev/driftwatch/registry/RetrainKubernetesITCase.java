@@ -11,6 +11,7 @@ import dev.driftwatch.launcher.TrainerVariable;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.testsupport.TestPostgres;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -72,7 +73,7 @@ class RetrainKubernetesITCase {
                                         .withConnectionTimeout(CLIENT_TIMEOUT_MS)
                                         .build())
                         .build();
-        db = TestDatabase.freshDatabase();
+        db = TestPostgres.freshDatabase();
         startRegistry();
         api.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"fraud\"}");
         api.post("/api/2.0/mlflow/model-versions/create", "{\"name\": \"fraud\"}");

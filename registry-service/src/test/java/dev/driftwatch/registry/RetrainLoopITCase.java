@@ -10,6 +10,9 @@ import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.launcher.LocalProcessBackend;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
+import dev.driftwatch.testsupport.TestProfiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +54,7 @@ class RetrainLoopITCase {
                                 .withAdminToken(ADMIN)
                                 .withKafka(TestKafka.bootstrapServers())
                                 .withTopics(RegistryConfig.DEFAULT_ALERTS_TOPIC, TOPIC),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         RetrainSettings.with(new LocalProcessBackend(runDir))
                                 .withPollInterval(Duration.ofMillis(100)));
         api = new ApiClient(server.url(), ADMIN);

@@ -14,6 +14,7 @@ import dev.driftwatch.registry.notify.DeliveryDao;
 import dev.driftwatch.registry.notify.WebhookReceiver;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class RetrainNotificationITCase {
                                 .withAdminToken(ADMIN)
                                 .withNotificationRetries(
                                         Duration.ofMillis(200), 5, Duration.ofMillis(50)),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         ReferenceProfilePublisher.NONE,
                         Clock.systemUTC(),
                         RetrainSettings.with(

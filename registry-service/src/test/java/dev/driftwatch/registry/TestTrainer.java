@@ -1,6 +1,7 @@
 package dev.driftwatch.registry;
 
 import dev.driftwatch.launcher.TrainerVariable;
+import dev.driftwatch.testsupport.TestProfiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
