@@ -152,14 +152,7 @@ class UpCommandITCase {
                         "--web-ui-port",
                         Integer.toString(TestPorts.free()),
                         "--registry-port",
-                        "0",
-                        // The steps below take a minute or two on a loaded machine. Today an event
-                        // stream that was idle for --idleness (1 min) lets the reference profiles'
-                        // watermark close every window, and later events count as too late; this
-                        // keeps the stream from counting as idle until the jobs hold event time
-                        // back over quiet periods.
-                        "--idleness",
-                        "30min"));
+                        "0"));
         UpCommand up =
                 (UpCommand)
                         Driftwatch.commandLine()

@@ -120,9 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
         stack.validate();
         PrintWriter out = spec.commandLine().getOut();
         // --idleness: the features topic gets no traffic in the demo and stops holding back event
-        // time after this long. It is longer than the start-up (model registration, first
-        // predictions): an event stream idle that long today lets event time jump past every
-        // open window and later events count as too late.
+        // time after this long, so the predictions alone drive the windows.
         Configuration jobs =
                 JobArguments.parse(
                         List.of(
