@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes drift-core's performance-metric fixtures: labelled predictions plus the values scikit-learn and
 numpy compute for them. Run with Debian's python3-sklearn: /usr/bin/python3 tools/make_performance_fixtures.py
-Definitions (DESIGN.md "Tables", docs/performance-job.md): predicted label = score >= 0.5; log loss with
+Definitions (docs/performance-job.md, "Metrics"): predicted label = score >= 0.5; log loss with
 scores clipped to [1e-15, 1 - 1e-15]; ECE over 10 equal-width score bins; MAPE over non-zero labels."""
 import json
 import os

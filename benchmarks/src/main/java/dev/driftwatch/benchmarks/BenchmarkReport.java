@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** The harness' results and its JSON summary (DESIGN.md, "Commands": {@code bench}). */
+/** The harness' results and its JSON summary (docs/benchmarks.md, "How to run"). */
 final class BenchmarkReport {
     final List<PipelineRun> runs = new ArrayList<>();
 
@@ -46,7 +46,7 @@ final class BenchmarkReport {
         return true;
     }
 
-    /** The one-line JSON summary, with exactly the keys DESIGN.md names. */
+    /** The one-line JSON summary, with exactly the keys docs/benchmarks.md names. */
     String summaryJson() {
         double pass = median(PipelineRun.PASS_THROUGH, summaryParallelism).eventsPerSecond();
         double drift = median(PipelineRun.DRIFT, summaryParallelism).eventsPerSecond();

@@ -2,7 +2,7 @@ package dev.driftwatch.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.driftwatch.core.profile.ReferenceProfile;
-import dev.driftwatch.jobs.model.RawRecord;
+import dev.driftwatch.jobs.records.RawRecord;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -17,16 +17,16 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The end-to-end throughput harness (issue 8): in one process and one run, on the same
- * pre-generated events, it measures (1) pass-through: source and JSON parsing, then discard; (2)
- * the drift job as shipped; (3) the naive per-feature design with raw values and exact KS; and
- * prints events/s, their ratios, CPU seconds per million events, state size per feature × window
- * and a models/features scaling table. Its last stdout line is the JSON summary.
+ * The end-to-end throughput harness: in one process and one run, on the same pre-generated events,
+ * it measures (1) pass-through: source and JSON parsing, then discard; (2) the drift job as
+ * shipped; (3) the naive per-feature design with raw values and exact KS; and prints events/s,
+ * their ratios, CPU seconds per million events, state size per feature × window and a
+ * models/features scaling table. Its last stdout line is the JSON summary.
  *
  * <p>All jobs run on one local Flink MiniCluster in this JVM, with object reuse on (as {@code
- * LocalDriftJob} runs the job) and no checkpointing. Events/s is timed from the first event the
- * source emits to the last output a sink receives, so cluster start and job deployment are not
- * counted; CPU is the process CPU time from job submission to completion.
+ * LocalJobs} runs the job) and no checkpointing. Events/s is timed from the first event the source
+ * emits to the last output a sink receives, so cluster start and job deployment are not counted;
+ * CPU is the process CPU time from job submission to completion.
  *
  * <pre>
  * ./mvnw -B -ntp -pl benchmarks -am package -DskipTests

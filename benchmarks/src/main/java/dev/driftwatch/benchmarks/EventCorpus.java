@@ -1,6 +1,6 @@
 package dev.driftwatch.benchmarks;
 
-import dev.driftwatch.jobs.model.RawRecord;
+import dev.driftwatch.jobs.records.RawRecord;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

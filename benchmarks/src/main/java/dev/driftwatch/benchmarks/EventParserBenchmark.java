@@ -1,7 +1,7 @@
 package dev.driftwatch.benchmarks;
 
-import dev.driftwatch.core.event.EventParser;
 import dev.driftwatch.core.event.InvalidEventException;
+import dev.driftwatch.core.event.JsonEventDecoder;
 import dev.driftwatch.core.event.PredictionEvent;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: {@link EventParser} on prediction events of the JSON contract (numeric features plus 2
+ * JMH: {@link JsonEventDecoder} on prediction events of the JSON contract (numeric features plus 2
  * categorical, a prediction and a tag), as the drift job's parse stage runs it.
  *
  * <pre>
@@ -39,13 +39,13 @@ public class EventParserBenchmark {
     public int features;
 
     private byte[][] events;
-    private EventParser parser;
+    private JsonEventDecoder parser;
     private int next;
 
     @Setup
     public void setUp() {
         events = new SyntheticTraffic(10, features, 42).events(EVENTS, SyntheticTraffic.T0, 1);
-        parser = new EventParser(List.of(), 1 << 20);
+        parser = new JsonEventDecoder(List.of(), 1 << 20);
     }
 
     @Benchmark

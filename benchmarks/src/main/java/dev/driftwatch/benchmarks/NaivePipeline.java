@@ -1,9 +1,9 @@
 package dev.driftwatch.benchmarks;
 
-import dev.driftwatch.core.event.EventParser;
 import dev.driftwatch.core.event.InvalidEventException;
+import dev.driftwatch.core.event.JsonEventDecoder;
 import dev.driftwatch.core.event.PredictionEvent;
-import dev.driftwatch.jobs.model.RawRecord;
+import dev.driftwatch.jobs.records.RawRecord;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -56,11 +56,11 @@ final class NaivePipeline {
                 .name("discard");
     }
 
-    /** Parses an event with {@link EventParser} and emits one record per profiled feature. */
+    /** Parses an event with {@link JsonEventDecoder} and emits one record per profiled feature. */
     static final class OneRecordPerFeature extends RichFlatMapFunction<RawRecord, FeatureValue> {
         private static final long serialVersionUID = 1L;
         private final SyntheticTraffic traffic;
-        private transient EventParser parser;
+        private transient JsonEventDecoder parser;
         private transient Map<String, Integer> featureIndex;
 
         OneRecordPerFeature(SyntheticTraffic traffic) {
@@ -69,7 +69,7 @@ final class NaivePipeline {
 
         @Override
         public void open(OpenContext openContext) {
-            parser = new EventParser(List.of(), 1 << 20);
+            parser = new JsonEventDecoder(List.of(), 1 << 20);
             featureIndex = new HashMap<>();
             for (int f = 0; f < traffic.numericFeatures(); f++) {
                 featureIndex.put(SyntheticTraffic.numericFeatureName(f), f);

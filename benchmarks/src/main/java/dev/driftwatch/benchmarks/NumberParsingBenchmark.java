@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: what Jackson's fast double parser ({@code StreamReadFeature.USE_FAST_DOUBLE_PARSER}, which
- * {@code EventParser} enables) is worth on our events: one streaming pass that reads every number
- * as a double, with the feature on and off.
+ * {@code JsonEventDecoder} enables) is worth on our events: one streaming pass that reads every
+ * number as a double, with the feature on and off.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar NumberParsingBenchmark

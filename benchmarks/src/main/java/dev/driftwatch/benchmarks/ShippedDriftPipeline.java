@@ -2,12 +2,12 @@ package dev.driftwatch.benchmarks;
 
 import dev.driftwatch.core.drift.DriftPolicies;
 import dev.driftwatch.core.profile.ReferenceProfile;
-import dev.driftwatch.jobs.DriftJob;
-import dev.driftwatch.jobs.DriftJobOptions;
-import dev.driftwatch.jobs.WindowDriftFunction;
-import dev.driftwatch.jobs.model.DriftMetricRow;
-import dev.driftwatch.jobs.model.RawRecord;
-import dev.driftwatch.jobs.model.ReferenceUpdate;
+import dev.driftwatch.jobs.drift.DriftJob;
+import dev.driftwatch.jobs.drift.WindowDriftFunction;
+import dev.driftwatch.jobs.records.DriftMetricRow;
+import dev.driftwatch.jobs.records.RawRecord;
+import dev.driftwatch.jobs.records.ReferenceUpdate;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -32,9 +32,9 @@ final class ShippedDriftPipeline {
             long windowMs,
             RunTally tally) {
         Configuration config = new Configuration();
-        config.set(DriftJobOptions.WINDOW, Duration.ofMillis(windowMs));
-        config.set(DriftJobOptions.OUT_OF_ORDERNESS, Duration.ZERO);
-        config.set(DriftJobOptions.ALLOWED_LATENESS, Duration.ZERO);
+        config.set(SharedJobOptions.WINDOW, Duration.ofMillis(windowMs));
+        config.set(SharedJobOptions.OUT_OF_ORDERNESS, Duration.ZERO);
+        config.set(SharedJobOptions.ALLOWED_LATENESS, Duration.ZERO);
         new DriftJob(
                         config,
                         events,

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 /**
  * Deterministic synthetic traffic for {@code models} models with {@code numericFeatures} numeric
  * and {@value #CATEGORICAL_FEATURES} categorical features: reference samples, reference profiles
- * and prediction events as JSON bytes per the event contract (DESIGN.md, "Events").
+ * and prediction events as JSON bytes per the event contract (docs/drift-job.md, "Events").
  *
  * <p>Numeric feature {@code f} of model {@code m} is normal with a mean and scale that depend on
  * {@code (m, f)}; current traffic is shifted by a quarter of a standard deviation, so the drift job

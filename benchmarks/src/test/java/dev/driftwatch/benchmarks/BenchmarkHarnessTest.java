@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The end-to-end harness at tiny scale: every pipeline accounts for every event, nothing is
- * dead-lettered, and the last stdout line is the JSON summary with exactly DESIGN.md's keys. It
- * checks the harness, not the timings.
+ * dead-lettered, and the last stdout line is the JSON summary with exactly the keys
+ * docs/benchmarks.md names. It checks the harness, not the timings.
  */
 class BenchmarkHarnessTest {
     private static final String[] TINY = {

@@ -1,11 +1,19 @@
 package dev.driftwatch.cli;
 
 import dev.driftwatch.core.DriftCoreException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code driftwatch} command: one entry point with subcommands, for people, scripts and tests.
+ * A subcommand is a picocli {@code @Command} class listed below; a bad argument in any of them
+ * gives one line {@code driftwatch <command>: error: ...} on standard error and exit code 2.
  *
  * <pre>
  * bin/driftwatch compare --reference ref.csv --current cur.csv
@@ -28,9 +36,11 @@ import picocli.CommandLine.Command;
             RegistryCommand.class,
             CommandLine.HelpCommand.class
         })
-public final class Driftwatch {
+public final class Driftwatch implements Callable<Integer> {
     /** Exit code for bad arguments and bad input. */
     public static final int EXIT_USAGE = 2;
+
+    @Spec CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -41,31 +51,62 @@ public final class Driftwatch {
         return commandLine().execute(args);
     }
 
+    /** Without a subcommand there is nothing to do. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(
+                spec.commandLine(),
+                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Driftwatch());
+        cli.setParameterExceptionHandler(
+                (e, args) -> {
+                    CommandLine command = e.getCommandLine();
+                    String message = e.getMessage();
+                    if (e instanceof UnmatchedArgumentException u
+                            && command.getCommandSpec().parent() == null
+                            && !u.getUnmatched().isEmpty()
+                            && !u.getUnmatched().get(0).startsWith("-")) {
+                        message = "unknown command '" + u.getUnmatched().get(0) + "'";
+                    }
+                    error(command, message + " (see " + name(command) + " --help)");
+                    return EXIT_USAGE;
+                });
         cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    String command = commandLine.getCommandName();
+                (e, command, parseResult) -> {
                     if (e instanceof InputException || e instanceof DriftCoreException) {
-                        commandLine
-                                .getErr()
-                                .println("driftwatch " + command + ": error: " + e.getMessage());
+                        error(command, e.getMessage());
                         return EXIT_USAGE;
                     }
                     if (System.getenv("DRIFTWATCH_DEBUG") != null) {
-                        e.printStackTrace(commandLine.getErr());
+                        e.printStackTrace(command.getErr());
                     }
-                    commandLine
-                            .getErr()
+                    command.getErr()
                             .println(
-                                    "driftwatch "
-                                            + command
+                                    name(command)
                                             + ": internal error: "
-                                            + e
+                                            + oneLine(String.valueOf(e))
                                             + " (set DRIFTWATCH_DEBUG=1 for a stack trace)");
                     return 1;
                 });
         return cli;
+    }
+
+    /** {@code driftwatch} or {@code driftwatch <command>}. */
+    private static String name(CommandLine command) {
+        return command.getCommandSpec().qualifiedName();
+    }
+
+    private static void error(CommandLine command, String message) {
+        PrintWriter err = command.getErr();
+        err.println(name(command) + ": error: " + oneLine(message));
+        err.flush();
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Reads the version from the jar manifest. */

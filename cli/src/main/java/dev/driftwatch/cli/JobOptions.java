@@ -1,6 +1,6 @@
 package dev.driftwatch.cli;
 
-import dev.driftwatch.jobs.DriftJobArguments;
+import dev.driftwatch.jobs.shared.JobArguments;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 
@@ -10,7 +10,7 @@ final class JobOptions {
 
     static Configuration parse(List<String> args) {
         try {
-            return DriftJobArguments.parse(args);
+            return JobArguments.parse(args);
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage() + " (see --help for the job options)");
         }

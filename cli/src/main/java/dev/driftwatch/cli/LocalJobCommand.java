@@ -1,14 +1,14 @@
 package dev.driftwatch.cli;
 
-import dev.driftwatch.jobs.DriftJobArguments;
-import dev.driftwatch.jobs.LocalDriftJob;
-import java.nio.file.Path;
+import dev.driftwatch.jobs.LocalJobs;
+import dev.driftwatch.jobs.shared.JobArguments;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -16,40 +16,36 @@ import picocli.CommandLine.Unmatched;
  * PostgreSQL its options name; the subclasses say which.
  */
 abstract class LocalJobCommand implements Callable<Integer> {
-    @Option(
-            names = "--data-dir",
-            defaultValue = "data",
-            paramLabel = "DIR",
-            description = "Checkpoints go here (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(
-            names = "--web-ui-port",
-            defaultValue = "8081",
-            paramLabel = "PORT",
-            description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
-    int webUiPort;
+    @Mixin LocalRunOptions local;
 
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
     static {
-        System.setProperty("driftwatch.job-usage", DriftJobArguments.usage());
+        System.setProperty("driftwatch.job-usage", JobArguments.usage());
     }
 
-    abstract LocalDriftJob.Pipelines pipelines();
+    abstract LocalJobs.Pipelines pipelines();
 
     abstract String label();
 
     @Override
     public Integer call() throws Exception {
         Configuration config = JobOptions.parse(jobArgs);
-        JobClient job = LocalDriftJob.start(config, dataDir, webUiPort, pipelines());
+        local.validate();
+        Options.requireBootstrapServers(
+                "--bootstrap-servers", config.get(SharedJobOptions.BOOTSTRAP_SERVERS));
+        Preflight.requirePostgres(
+                config.get(SharedJobOptions.JDBC_URL),
+                config.get(SharedJobOptions.JDBC_USER),
+                config.get(SharedJobOptions.JDBC_PASSWORD));
+        Preflight.requireKafka(config.get(SharedJobOptions.BOOTSTRAP_SERVERS));
+        JobClient job = LocalJobs.start(config, local.dataDir, local.webUiPort, pipelines());
         System.out.println(
                 label()
                         + " "
                         + job.getJobID()
                         + " running; Flink web UI http://localhost:"
-                        + webUiPort
+                        + local.webUiPort
                         + " (Ctrl-C stops it)");
         job.getJobExecutionResult().get();
         return 0;

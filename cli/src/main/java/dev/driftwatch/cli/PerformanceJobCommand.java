@@ -1,6 +1,6 @@
 package dev.driftwatch.cli;
 
-import dev.driftwatch.jobs.LocalDriftJob;
+import dev.driftwatch.jobs.LocalJobs;
 import picocli.CommandLine.Command;
 
 /**
@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
         footer = "%nJob options (e.g. --label-ttl 3d):%n${driftwatch.job-usage}")
 final class PerformanceJobCommand extends LocalJobCommand {
     @Override
-    LocalDriftJob.Pipelines pipelines() {
-        return LocalDriftJob.Pipelines.PERFORMANCE;
+    LocalJobs.Pipelines pipelines() {
+        return LocalJobs.Pipelines.PERFORMANCE;
     }
 
     @Override

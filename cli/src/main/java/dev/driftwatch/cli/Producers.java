@@ -5,12 +5,20 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Kafka producers for the CLI: idempotent, acks=all, failing fast when the broker is unreachable.
+ * Kafka producers for the CLI: idempotent, acks=all, and opened only after {@link Preflight} found
+ * the broker and the topic, so that a dead broker is reported as such and not as a missing topic.
  */
 final class Producers {
     private Producers() {}
 
-    static KafkaProducer<byte[], byte[]> create(String bootstrapServers) {
+    /**
+     * A producer for {@code topic} on the given brokers.
+     *
+     * @throws InputException when no broker answers or the topic does not exist
+     */
+    static KafkaProducer<byte[], byte[]> open(String bootstrapServers, String topic)
+            throws InterruptedException {
+        Preflight.requireTopic(bootstrapServers, topic);
         return new KafkaProducer<>(
                 Map.of(
                         "bootstrap.servers", bootstrapServers,

@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code driftwatch publish-profile}: puts a reference profile on the reference-profiles topic. */
 @Command(
@@ -19,6 +21,8 @@ import picocli.CommandLine.Option;
                 "Validate a reference profile and publish it (key model/version) so the running drift"
                         + " job uses it from the next window.")
 final class PublishProfileCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(
             names = "--file",
             required = true,
@@ -30,7 +34,7 @@ final class PublishProfileCommand implements Callable<Integer> {
             names = "--bootstrap-servers",
             required = true,
             paramLabel = "HOSTS",
-            description = "Kafka bootstrap servers.")
+            description = "Kafka bootstrap servers (HOST:PORT,...).")
     String bootstrapServers;
 
     @Option(
@@ -42,10 +46,15 @@ final class PublishProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(file)) {
-            throw new InputException(file + ": file not found");
+        Options.requireName("--topic", topic);
+        Options.requireBootstrapServers("--bootstrap-servers", bootstrapServers);
+        Options.requireFile(file);
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputException(file + ": invalid UTF-8");
         }
-        String json = Files.readString(file, StandardCharsets.UTF_8);
         ReferenceProfile profile;
         try {
             profile = ReferenceProfile.fromJson(json);
@@ -53,7 +62,7 @@ final class PublishProfileCommand implements Callable<Integer> {
             throw new InputException(file + ": " + e.getMessage());
         }
         String key = profile.modelName() + "/" + profile.modelVersion();
-        try (KafkaProducer<byte[], byte[]> producer = Producers.create(bootstrapServers)) {
+        try (KafkaProducer<byte[], byte[]> producer = Producers.open(bootstrapServers, topic)) {
             producer.send(
                             new ProducerRecord<>(
                                     topic,
@@ -61,7 +70,7 @@ final class PublishProfileCommand implements Callable<Integer> {
                                     json.getBytes(StandardCharsets.UTF_8)))
                     .get();
         }
-        System.out.println("published reference profile " + key + " to " + topic);
+        spec.commandLine().getOut().println("published reference profile " + key + " to " + topic);
         return 0;
     }
 }

@@ -1,19 +1,21 @@
 package dev.driftwatch.cli;
 
+import dev.driftwatch.local.LocalPostgres;
 import dev.driftwatch.registry.RegistryConfig;
 import dev.driftwatch.registry.RegistryServer;
-import dev.driftwatch.registry.db.EmbeddedDatabase;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code driftwatch registry}: runs the registry service until stopped, on a given PostgreSQL or an
- * embedded one.
+ * embedded one whose data stays in {@code --data-dir} across restarts.
  *
  * <pre>
  * DRIFTWATCH_ADMIN_TOKEN=... bin/driftwatch registry --port 8080 --bootstrap-servers localhost:9092
@@ -29,6 +31,8 @@ import picocli.CommandLine.Option;
                     + " first start and printed once."
         })
 final class RegistryCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(
             names = "--jdbc-url",
             paramLabel = "URL",
@@ -74,11 +78,39 @@ final class RegistryCommand implements Callable<Integer> {
                             + " is consumed from Kafka.")
     String bootstrapServers;
 
+    @Option(
+            names = "--alerts-topic",
+            defaultValue = RegistryConfig.DEFAULT_ALERTS_TOPIC,
+            paramLabel = "TOPIC",
+            description = "Topic alerts are consumed from (default: ${DEFAULT-VALUE}).")
+    String alertsTopic;
+
+    @Option(
+            names = "--reference-profiles-topic",
+            defaultValue = RegistryConfig.DEFAULT_PROFILES_TOPIC,
+            paramLabel = "TOPIC",
+            description =
+                    "Compacted topic the champions' reference profiles are published to"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String profilesTopic;
+
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535) {
-            throw new InputException("--port must be between 0 and 65535, was " + port);
+        validate();
+        if (jdbcUrl != null) {
+            Preflight.requirePostgres(jdbcUrl, jdbcUser, password());
         }
+        if (bootstrapServers != null) {
+            Preflight.requireKafka(bootstrapServers);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        UntilStopped.await(start(out), "registry", out);
+        return 0;
+    }
+
+    /** Checks every option before anything starts. */
+    void validate() {
+        Options.requirePort("--port", port, true);
         if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new InputException(
                     "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://...)");
@@ -86,27 +118,59 @@ final class RegistryCommand implements Callable<Integer> {
         if (jdbcUrl == null && (jdbcUser != null || jdbcPassword != null)) {
             throw new InputException("--jdbc-user and --jdbc-password need --jdbc-url");
         }
-        if (bootstrapServers != null && bootstrapServers.isBlank()) {
-            throw new InputException("--bootstrap-servers is empty");
+        if (jdbcUrl == null) {
+            Options.requireDirectory("--data-dir", dataDir);
         }
+        if (alertsTopic.isBlank() || profilesTopic.isBlank()) {
+            throw new InputException("--alerts-topic and --reference-profiles-topic need a name");
+        }
+        if (bootstrapServers != null) {
+            Options.requireBootstrapServers("--bootstrap-servers", bootstrapServers);
+        }
+        Options.requireName("--host", host);
         String adminToken = System.getenv("DRIFTWATCH_ADMIN_TOKEN");
         if (adminToken != null && adminToken.length() < 16) {
             throw new InputException("DRIFTWATCH_ADMIN_TOKEN must be at least 16 characters");
         }
-        EmbeddedDatabase embedded = null;
+    }
+
+    /** --jdbc-password, else DRIFTWATCH_JDBC_PASSWORD. */
+    private String password() {
+        return jdbcPassword != null ? jdbcPassword : System.getenv("DRIFTWATCH_JDBC_PASSWORD");
+    }
+
+    /** The running registry and, without {@code --jdbc-url}, its embedded database. */
+    record Running(RegistryServer server, LocalPostgres embedded) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    /** Starts the database (embedded unless --jdbc-url) and the registry; prints where it is. */
+    Running start(PrintWriter out) {
+        LocalPostgres embedded = null;
         DataSource dataSource;
         if (jdbcUrl == null) {
-            embedded = EmbeddedDatabase.start(dataDir.resolve("postgres"));
+            Path data = dataDir.resolve("postgres");
+            embedded = LocalPostgres.start(data);
             dataSource = embedded.dataSource();
-            System.err.println("driftwatch registry: embedded PostgreSQL at " + embedded.jdbcUrl());
+            out.println(
+                    "driftwatch registry: embedded PostgreSQL at "
+                            + embedded.jdbcUrl()
+                            + " (data in "
+                            + data
+                            + ")");
         } else {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setUrl(jdbcUrl);
             if (jdbcUser != null) {
                 ds.setUser(jdbcUser);
             }
-            String password =
-                    jdbcPassword != null ? jdbcPassword : System.getenv("DRIFTWATCH_JDBC_PASSWORD");
+            String password = password();
             if (password != null) {
                 ds.setPassword(password);
             }
@@ -116,8 +180,9 @@ final class RegistryCommand implements Callable<Integer> {
                 RegistryConfig.defaults()
                         .withHost(host)
                         .withPort(port)
-                        .withAdminToken(adminToken)
-                        .withKafka(bootstrapServers);
+                        .withAdminToken(System.getenv("DRIFTWATCH_ADMIN_TOKEN"))
+                        .withKafka(bootstrapServers)
+                        .withTopics(alertsTopic, profilesTopic);
         RegistryServer server;
         try {
             server = RegistryServer.start(config, dataSource);
@@ -127,27 +192,15 @@ final class RegistryCommand implements Callable<Integer> {
             }
             throw e;
         }
-        System.out.println("driftwatch registry: listening on " + server.url());
+        out.println("driftwatch registry: listening on " + server.url());
         server.generatedAdminToken()
                 .ifPresent(
                         t ->
-                                System.out.println(
+                                out.println(
                                         "driftwatch registry: generated admin token (shown once,"
                                                 + " stored hashed): "
                                                 + t));
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedDatabase db = embedded;
-        Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    server.close();
-                                    if (db != null) {
-                                        db.close();
-                                    }
-                                    stopped.countDown();
-                                }));
-        stopped.await();
-        return 0;
+        out.flush();
+        return new Running(server, embedded);
     }
 }

@@ -3,6 +3,7 @@ package dev.driftwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every bad input gives a one-line error naming the file (and line, column), exit code 2, no trace.
+ * Every bad input gives a one-line error naming the file (and line, column), exit code 2, no trace;
+ * every command reports a bad argument as one line {@code driftwatch <command>: error: ...} with
+ * exit code 2 and no usage, before it starts anything.
  */
 class BadInputTest {
     @TempDir Path dir;
@@ -37,7 +40,19 @@ class BadInputTest {
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(2);
         assertThat(run.err().strip().lines().count()).as(run.err()).isEqualTo(1);
         assertThat(run.err()).contains(fragments);
-        assertThat(run.err()).doesNotContain("Exception", "\tat ");
+        assertThat(run.err()).doesNotContain("Exception", "\tat ", "Usage:");
+        assertThat(run.out()).as("no usage unless asked for").isEmpty();
+    }
+
+    /** {@code driftwatch <args>} fails with one line {@code <prefix>: error: ...<fragments>}. */
+    private static void assertCommandError(String prefix, String[] args, String... fragments) {
+        CliRun run = CliRun.of(args);
+        assertUsageError(run, fragments);
+        assertThat(run.err()).startsWith(prefix + ": error: ");
+    }
+
+    private static String[] args(String... args) {
+        return args;
     }
 
     @Test
@@ -136,5 +151,274 @@ class BadInputTest {
         CliRun run = compare(ref, ref, "--format", "json");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("\"psi\" : 0.0");
+    }
+
+    // ---- every command: one line, exit code 2, nothing started ----
+
+    @Test
+    void theTopLevelCommand() {
+        assertCommandError("driftwatch", args(), "a command is required", "compare", "up");
+        assertCommandError("driftwatch", args("frobnicate"), "unknown command 'frobnicate'");
+        assertCommandError("driftwatch", args("--frob"), "Unknown option: '--frob'");
+        assertCommandError("driftwatch", args("help", "nope"), "'nope'");
+        CliRun help = CliRun.of("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: driftwatch");
+    }
+
+    @Test
+    void profile() throws IOException {
+        assertCommandError("driftwatch profile", args("profile"), "Missing required option");
+        assertCommandError(
+                "driftwatch profile",
+                args(
+                        "profile",
+                        "--input",
+                        good().toString(),
+                        "--output",
+                        dir.toString(),
+                        "--model",
+                        "m",
+                        "--version",
+                        "1"),
+                "is a directory");
+        assertCommandError(
+                "driftwatch profile",
+                args(
+                        "profile",
+                        "--input",
+                        good().toString(),
+                        "--output",
+                        dir.resolve("p.json").toString(),
+                        "--model",
+                        "m",
+                        "--version",
+                        "1",
+                        "--bins",
+                        "x"),
+                "'x' is not an int");
+    }
+
+    @Test
+    void compare() throws IOException {
+        assertCommandError(
+                "driftwatch compare",
+                args("compare", "--current", good().toString()),
+                "--reference");
+        assertCommandError(
+                "driftwatch compare",
+                args("compare", "--reference", good().toString(), "--current", "nope.csv"),
+                "nope.csv",
+                "file not found");
+    }
+
+    /** up checks every value, and that its ports are free, before it starts Kafka or PostgreSQL. */
+    @Test
+    void up() throws IOException {
+        Path data = dir.resolve("stack");
+        String d = data.toString();
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--registry-port", "99999"),
+                "--registry-port must be between 0 and 65535, was 99999");
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--web-ui-port", "abc"),
+                "'abc' is not an int");
+        assertCommandError(
+                "driftwatch up", args("up", "--data-dir", d, "--window", "0s"), "--window");
+        assertCommandError(
+                "driftwatch up", args("up", "--data-dir", d, "--wndow", "5min"), "--wndow");
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--bootstrap-servers", "localhost:9092"),
+                "runs its own Kafka broker");
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", good().toString()),
+                "is a file, not a directory");
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--web-ui-port", "8099", "--registry-port", "8099"),
+                "must differ");
+        try (ServerSocket taken = new ServerSocket(0)) {
+            assertCommandError(
+                    "driftwatch up",
+                    args(
+                            "up",
+                            "--data-dir",
+                            d,
+                            "--registry-port",
+                            Integer.toString(taken.getLocalPort())),
+                    "--registry-port " + taken.getLocalPort() + " is in use");
+        }
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--jdbc-url", "jdbc:postgresql://localhost:1/x"),
+                "cannot connect to PostgreSQL at jdbc:postgresql://localhost:1/x");
+        assertThat(data).as("nothing was started").doesNotExist();
+    }
+
+    @Test
+    void demo() {
+        Path data = dir.resolve("demo");
+        String d = data.toString();
+        assertCommandError(
+                "driftwatch demo",
+                args("demo", "--data-dir", d, "--shift-after", "5"),
+                "--shift-after must be at least 10");
+        assertCommandError(
+                "driftwatch demo",
+                args("demo", "--data-dir", d, "--events-per-second", "9999"),
+                "--events-per-second must be between 10 and 5000");
+        assertCommandError(
+                "driftwatch demo",
+                args("demo", "--data-dir", d, "--timeout", "0"),
+                "--timeout must be at least 1");
+        assertCommandError(
+                "driftwatch demo",
+                args("demo", "--data-dir", d, "--registry-port", "99999"),
+                "--registry-port");
+        assertCommandError(
+                "driftwatch demo", args("demo", "--data-dir", d, "--window", "1min"), "--window");
+        assertThat(data).as("nothing was started").doesNotExist();
+    }
+
+    @Test
+    void driftJobAndPerformanceJob() {
+        for (String command : new String[] {"drift-job", "performance-job"}) {
+            String prefix = "driftwatch " + command;
+            assertCommandError(
+                    prefix,
+                    args(command, "--web-ui-port", "0"),
+                    "--web-ui-port must be between 1 and 65535");
+            assertCommandError(
+                    prefix, args(command, "--window", "nonsense"), "bad value 'nonsense'");
+            assertCommandError(prefix, args(command, "--label-ttl"), "--label-ttl needs a value");
+            assertCommandError(
+                    prefix,
+                    args(command, "--bootstrap-servers", "no-port"),
+                    "--bootstrap-servers must be a comma-separated list of HOST:PORT");
+            assertCommandError(
+                    prefix,
+                    args(command, "--jdbc-url", "jdbc:postgresql://localhost:1/x"),
+                    "cannot connect to PostgreSQL at jdbc:postgresql://localhost:1/x");
+        }
+    }
+
+    @Test
+    void publishProfile() throws IOException {
+        String prefix = "driftwatch publish-profile";
+        Path profile = file("p.json", "{\"format_version\": 1}");
+        assertCommandError(
+                prefix,
+                args("publish-profile", "--file", profile.toString()),
+                "--bootstrap-servers");
+        assertCommandError(
+                prefix,
+                args(
+                        "publish-profile",
+                        "--file",
+                        "nope.json",
+                        "--bootstrap-servers",
+                        "localhost:1"),
+                "nope.json: file not found");
+        assertCommandError(
+                prefix,
+                args(
+                        "publish-profile",
+                        "--file",
+                        profile.toString(),
+                        "--bootstrap-servers",
+                        "localhost:1"),
+                "model_name is required");
+    }
+
+    /** A dead broker is reported as such, not as a missing topic. */
+    @Test
+    void produce() throws IOException {
+        String prefix = "driftwatch produce";
+        Path events = file("e.jsonl", "{\"prediction_id\": \"a\"}\n");
+        assertCommandError(
+                prefix,
+                args(
+                        "produce",
+                        "--topic",
+                        "t",
+                        "--file",
+                        "nope.jsonl",
+                        "--bootstrap-servers",
+                        "h:1"),
+                "nope.jsonl: file not found");
+        assertCommandError(
+                prefix,
+                args(
+                        "produce",
+                        "--topic",
+                        "",
+                        "--file",
+                        events.toString(),
+                        "--bootstrap-servers",
+                        "h:1"),
+                "--topic must be a non-empty name");
+        assertCommandError(
+                prefix,
+                args(
+                        "produce",
+                        "--topic",
+                        "t",
+                        "--file",
+                        events.toString(),
+                        "--bootstrap-servers",
+                        "localhost:99999"),
+                "--bootstrap-servers must be a comma-separated list of HOST:PORT");
+        assertCommandError(
+                prefix,
+                args(
+                        "produce",
+                        "--topic",
+                        "t",
+                        "--file",
+                        events.toString(),
+                        "--bootstrap-servers",
+                        "h:1",
+                        "--restamp"),
+                "--restamp found no record with a timestamp");
+        assertCommandError(
+                prefix,
+                args(
+                        "produce",
+                        "--topic",
+                        "driftwatch.predictions",
+                        "--file",
+                        events.toString(),
+                        "--bootstrap-servers",
+                        "localhost:1"),
+                "no Kafka broker answers at localhost:1");
+    }
+
+    @Test
+    void registry() {
+        String prefix = "driftwatch registry";
+        assertCommandError(
+                prefix,
+                args("registry", "--port", "99999"),
+                "--port must be between 0 and 65535, was 99999");
+        assertCommandError(
+                prefix,
+                args("registry", "--jdbc-url", "mysql://x"),
+                "--jdbc-url must be a PostgreSQL JDBC URL");
+        assertCommandError(
+                prefix,
+                args("registry", "--jdbc-user", "u"),
+                "--jdbc-user and --jdbc-password need --jdbc-url");
+        assertCommandError(
+                prefix,
+                args("registry", "--bootstrap-servers", "nohost"),
+                "--bootstrap-servers must be a comma-separated list of HOST:PORT");
+        assertCommandError(
+                prefix,
+                args("registry", "--jdbc-url", "jdbc:postgresql://localhost:1/x"),
+                "cannot connect to PostgreSQL at jdbc:postgresql://localhost:1/x");
     }
 }

@@ -2,7 +2,7 @@ package dev.driftwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
+import dev.driftwatch.testsupport.TestPorts;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ class DemoCommandITCase {
                         "--data-dir",
                         dataDir.toString(),
                         "--web-ui-port",
-                        Integer.toString(freePort()),
+                        Integer.toString(TestPorts.free()),
                         "--registry-port",
                         "0",
                         "--shift-after",
@@ -36,21 +36,15 @@ class DemoCommandITCase {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out())
                 .contains(
-                        "phase 2: drift metrics appear",
-                        "phase 4: alert fired",
+                        "phase 1/8 drift metrics: the first window's PSI",
+                        "phase 3/8 alert: alert fired",
                         "\"blocks\"",
                         "\"dedup_key\"",
                         "training -> trained",
                         "validating -> validated",
                         "-> promoted",
-                        "phase 7: the drift job now compares version 2",
-                        "phase 8: the alert resolved",
+                        "phase 7/8 new baseline: the drift job now compares version 2",
+                        "phase 8/8 resolved: the alert resolved",
                         "SELECT");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

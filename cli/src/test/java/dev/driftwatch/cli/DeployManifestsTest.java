@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.driftwatch.jobs.DriftJobArguments;
-import dev.driftwatch.jobs.DriftJobOptions;
+import dev.driftwatch.jobs.shared.JobArguments;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
 import dev.driftwatch.launcher.RunSpec;
+import dev.driftwatch.launcher.TrainerVariable;
 import dev.driftwatch.launcher.TrainingJobs;
 import dev.driftwatch.registry.RegistryConfig;
 import java.io.IOException;
@@ -48,6 +49,12 @@ import picocli.CommandLine.Model.OptionSpec;
 class DeployManifestsTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The command line's jar (the registry image runs it). */
+    private static final String CLI_JAR = "cli/target/driftwatch.jar";
+
+    /** The thin job jar (Flink at provided scope) that the jobs image holds. */
+    private static final String JOB_JAR = "jobs-jar/target/driftwatch-jobs.jar";
 
     /** Keys of Flink 1.x that Flink 2.x removed or renamed (the 2.x name in the comment). */
     private static final Set<String> FLINK_1_KEYS =
@@ -218,11 +225,11 @@ class DeployManifestsTest {
 
     @Test
     void flinkDeploymentsRunTheRealEntryClassesWithRealFlags() throws Exception {
-        String jarPath = copiedJarPath("Dockerfile.jobs");
+        String jarPath = copiedJarPath("Dockerfile.jobs", JOB_JAR);
         Set<String> entryClasses = new TreeSet<>();
         Set<String> knownFlags =
-                DriftJobArguments.allOptions().stream()
-                        .map(DriftJobArguments::flag)
+                JobArguments.allOptions().stream()
+                        .map(JobArguments::flag)
                         .collect(Collectors.toSet());
         for (Doc d : kind("FlinkDeployment")) {
             if (d.isPatch()) {
@@ -252,7 +259,7 @@ class DeployManifestsTest {
                 }
             }
             // the job's own parser accepts them (values included)
-            Configuration parsed = DriftJobArguments.parse(args);
+            Configuration parsed = JobArguments.parse(args);
 
             JsonNode conf = spec.path("flinkConfiguration");
             REQUIRED_FLINK_KEYS.forEach(
@@ -267,7 +274,7 @@ class DeployManifestsTest {
                     TimeUtils.parseDuration(conf.path("execution.checkpointing.interval").asText());
             assertThat(interval)
                     .as(d + ": execution.checkpointing.interval vs --checkpoint-interval")
-                    .isEqualTo(parsed.get(DriftJobOptions.CHECKPOINT_INTERVAL));
+                    .isEqualTo(parsed.get(SharedJobOptions.CHECKPOINT_INTERVAL));
             assertThat(spec.path("jobManager").path("resource").path("memory").asText())
                     .isNotBlank();
             assertThat(spec.path("taskManager").path("resource").path("memory").asText())
@@ -299,7 +306,9 @@ class DeployManifestsTest {
         Matcher from = Pattern.compile("(?m)^FROM\\s+flink:(\\S+)").matcher(dockerfile);
         assertThat(from.find()).as("Dockerfile.jobs FROM flink:...").isTrue();
         assertThat(from.group(1)).startsWith("2.2");
-        assertThat(copiedJarPath("Dockerfile.jobs")).isEqualTo("/opt/driftwatch/driftwatch.jar");
+        assertThat(copiedJarPath("Dockerfile.jobs", JOB_JAR))
+                .as("the thin job jar, not the command line's jar")
+                .isEqualTo("/opt/driftwatch/driftwatch-jobs.jar");
     }
 
     // ---- registry ----
@@ -383,7 +392,7 @@ class DeployManifestsTest {
                         "ENTRYPOINT [\"java\", \"-jar\", \"/opt/driftwatch/driftwatch.jar\","
                                 + " \"registry\"]")
                 .containsPattern("(?m)^EXPOSE 8080$");
-        assertThat(copiedJarPath("Dockerfile.registry"))
+        assertThat(copiedJarPath("Dockerfile.registry", CLI_JAR))
                 .isEqualTo("/opt/driftwatch/driftwatch.jar");
         Matcher cmd = Pattern.compile("(?m)^CMD \\[(.*)]").matcher(dockerfile);
         assertThat(cmd.find()).isTrue();
@@ -524,10 +533,10 @@ class DeployManifestsTest {
             trainer.path("env").forEach(e -> env.add(e.path("name").asText()));
             assertThat(env)
                     .contains(
-                            RunSpec.ENV_RUN_ID,
-                            RunSpec.ENV_MODEL_NAME,
-                            RunSpec.ENV_REGISTRY_URL,
-                            RunSpec.ENV_REGISTRY_TOKEN);
+                            TrainerVariable.RUN_ID.envName(),
+                            TrainerVariable.MODEL_NAME.envName(),
+                            TrainerVariable.REGISTRY_URL.envName(),
+                            TrainerVariable.REGISTRY_TOKEN.envName());
         }
     }
 
@@ -683,13 +692,12 @@ class DeployManifestsTest {
         return names;
     }
 
-    /** Where the Dockerfile copies the shaded jar. */
-    private static String copiedJarPath(String dockerfile) throws IOException {
+    /** Where the Dockerfile copies a jar the build writes ({@link #CLI_JAR}, {@link #JOB_JAR}). */
+    private static String copiedJarPath(String dockerfile, String jar) throws IOException {
         Matcher m =
-                Pattern.compile(
-                                "(?m)^COPY\\s+(?:--\\S+\\s+)*cli/target/driftwatch\\.jar\\s+(\\S+)$")
+                Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*" + Pattern.quote(jar) + "\\s+(\\S+)$")
                         .matcher(Files.readString(deploy.resolve("docker").resolve(dockerfile)));
-        assertThat(m.find()).as(dockerfile + " copies cli/target/driftwatch.jar").isTrue();
+        assertThat(m.find()).as(dockerfile + " copies " + jar).isTrue();
         return m.group(1);
     }
 

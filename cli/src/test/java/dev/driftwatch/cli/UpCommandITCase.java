@@ -1,51 +1,85 @@
 package dev.driftwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.driftwatch.jobs.DriftJobArguments;
+import dev.driftwatch.cli.local.Endpoints;
+import dev.driftwatch.cli.local.LocalStack;
+import dev.driftwatch.testsupport.TestPorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README's run command: {@code up} starts Kafka, PostgreSQL, the registry and the drift job with
- * the web UI, writes endpoints.json; a profile published and events produced with the CLI become
- * rows in drift_metrics.
+ * The quickstart as written: {@code up} with its options starts Kafka, PostgreSQL, the registry and
+ * the jobs with the web UI and writes endpoints.json (owner-only); the documented profile, publish
+ * and produce steps (restamped example events and labels) become drift and performance rows and an
+ * alert; then every query of the SQL cookbook runs on that data, the drift, performance and alert
+ * queries returning rows.
  */
 class UpCommandITCase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Cookbook queries (by their first comment line) that must find the quickstart's data. */
+    private static final Set<String> MUST_RETURN_ROWS =
+            Set.of(
+                    "-- most drifted features today",
+                    "-- one feature's drift over time",
+                    "-- drift over time at a coarser grain",
+                    "-- dataset drift",
+                    "-- performance vs label coverage",
+                    "-- windows whose labels are still arriving",
+                    "-- performance next to dataset drift",
+                    "-- alert history of a model");
+
     @TempDir Path dataDir;
+    @TempDir Path work;
+
+    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void theLocalStackTurnsEventsIntoDriftRows() throws Exception {
-        StringWriter log = new StringWriter();
-        int webUi = freePort();
-        try (UpCommand.Stack stack =
-                UpCommand.start(
-                        DriftJobArguments.parse(
-                                List.of("--window", "1min", "--out-of-orderness", "0s")),
-                        dataDir,
-                        webUi,
-                        0,
-                        new PrintWriter(log, true))) {
-            JsonNode endpoints =
-                    new ObjectMapper()
-                            .readTree(Files.readString(dataDir.resolve("endpoints.json")));
-            assertThat(endpoints.fieldNames())
+    void theQuickstartAndTheSqlCookbookWorkAsWritten() throws Exception {
+        List<String> steps = new ArrayList<>();
+        for (String heading :
+                List.of(
+                        "## 1. Start the stack",
+                        "## 2. Give the model a baseline",
+                        "## 3. Send traffic",
+                        "## 4. Query")) {
+            steps.add(DocSteps.blocks("docs/quickstart.md", heading, "bash").get(0));
+        }
+        awaitNotJustAfterMidnight();
+        try (LocalStack stack = startAsDocumented(steps.get(0))) {
+            Endpoints endpoints = stack.endpoints();
+            Path file = dataDir.resolve("endpoints.json");
+            assertThat(Files.getPosixFilePermissions(file))
+                    .as("endpoints.json holds the admin token and the database password")
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(JSON.readTree(file.toFile()).fieldNames())
                     .toIterable()
                     .containsExactlyInAnyOrder(
                             "kafka_bootstrap_servers",
@@ -55,86 +89,182 @@ class UpCommandITCase {
                             "flink_web_ui",
                             "registry_url",
                             "admin_token");
-            HttpClient http = HttpClient.newHttpClient();
-            assertThat(get(http, endpoints.get("flink_web_ui").asText() + "/jobs/overview"))
+            assertThat(get(endpoints.flinkWebUi() + "/jobs/overview"))
                     .contains("\"name\":\"driftwatch\"", "RUNNING");
-            assertThat(get(http, endpoints.get("registry_url").asText() + "/health")).isNotEmpty();
+            assertThat(get(endpoints.registryUrl() + "/health")).isNotEmpty();
 
-            String servers = endpoints.get("kafka_bootstrap_servers").asText();
-            Path profile = dataDir.resolve("fraud7.json");
-            assertThat(
-                            CliRun.of(
-                                            "profile",
-                                            "--input",
-                                            "../examples/reference.csv",
-                                            "--output",
-                                            profile.toString(),
-                                            "--model",
-                                            "fraud",
-                                            "--version",
-                                            "7")
-                                    .exitCode())
-                    .isZero();
-            CliRun published =
-                    CliRun.of(
-                            "publish-profile",
-                            "--file",
-                            profile.toString(),
-                            "--bootstrap-servers",
-                            servers);
-            assertThat(published.exitCode()).as(published.err()).isZero();
-            Thread.sleep(2000); // the profile reaches the job before the events
-            CliRun produced =
-                    CliRun.of(
-                            "produce",
-                            "--topic",
-                            "driftwatch.predictions",
-                            "--file",
-                            "../examples/events.jsonl",
-                            "--bootstrap-servers",
-                            servers);
-            assertThat(produced.exitCode()).as(produced.err()).isZero();
+            Files.createSymbolicLink(work.resolve("data"), dataDir);
+            Files.createSymbolicLink(work.resolve("examples"), DocSteps.ROOT.resolve("examples"));
+            String baseline = DocSteps.run(withWorkDir(steps.get(1)), work, Map.of());
+            assertThat(baseline).contains("published reference profile fraud/7");
+            awaitProfileRead(endpoints);
+            String kafka =
+                    steps.get(1).lines().filter(l -> l.startsWith("B=")).findFirst().orElseThrow();
+            String sent = DocSteps.run(withWorkDir(kafka + "\n" + steps.get(2)), work, Map.of());
+            assertThat(sent)
+                    .contains(
+                            "sent 1000 messages to driftwatch.predictions",
+                            "sent 1000 messages to driftwatch.labels");
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            int rows = 0;
-            while (System.nanoTime() < deadline && rows < 2) {
-                rows = countPsiRows(endpoints);
-                Thread.sleep(1000);
+            try (Connection db =
+                    DriverManager.getConnection(
+                            endpoints.jdbcUrl(), endpoints.jdbcUser(), endpoints.jdbcPassword())) {
+                await("drift rows of the closed windows, performance rows and the alert")
+                        .atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .ignoreExceptions()
+                        .until(
+                                () ->
+                                        count(
+                                                                db,
+                                                                "SELECT count(*) FROM drift_metrics WHERE"
+                                                                        + " model_name = 'fraud' AND feature ="
+                                                                        + " 'amount' AND metric = 'psi'")
+                                                        >= 2
+                                                && count(
+                                                                db,
+                                                                "SELECT count(*) FROM performance_metrics"
+                                                                        + " WHERE model_name = 'fraud' AND metric"
+                                                                        + " = 'roc_auc'")
+                                                        >= 1
+                                                && count(
+                                                                db,
+                                                                "SELECT count(*) FROM alerts WHERE"
+                                                                        + " model_name = 'fraud'")
+                                                        >= 1);
+                assertThat(rows(db, quickstartQuery(steps.get(3)))).isPositive();
+                runTheCookbook(db);
             }
-            assertThat(rows).as("psi rows of amount for the two closed windows").isEqualTo(2);
         }
     }
 
-    private static int countPsiRows(JsonNode endpoints) throws Exception {
-        try (Connection c =
-                        DriverManager.getConnection(
-                                endpoints.get("jdbc_url").asText(),
-                                endpoints.get("jdbc_user").asText(),
-                                endpoints.get("jdbc_password").asText());
-                ResultSet rs =
-                        c.createStatement()
-                                .executeQuery(
-                                        "SELECT count(*) FROM drift_metrics WHERE model_name = 'fraud'"
-                                                + " AND feature = 'amount' AND metric = 'psi'")) {
+    /**
+     * Starts the stack with the options of the quickstart's {@code up} line, in a test directory.
+     */
+    private LocalStack startAsDocumented(String upStep) throws Exception {
+        List<String> args = new ArrayList<>(Arrays.asList(upStep.strip().split("\\s+")));
+        assertThat(args.subList(0, 2)).containsExactly("bin/driftwatch", "up");
+        args = new ArrayList<>(args.subList(1, args.size()));
+        args.addAll(
+                List.of(
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--web-ui-port",
+                        Integer.toString(TestPorts.free()),
+                        "--registry-port",
+                        "0"));
+        UpCommand up =
+                (UpCommand)
+                        Driftwatch.commandLine()
+                                .parseArgs(args.toArray(String[]::new))
+                                .subcommand()
+                                .commandSpec()
+                                .userObject();
+        up.stack.validate();
+        return LocalStack.start(
+                up.stack.settings(JobOptions.parse(up.jobArgs)),
+                new PrintWriter(new StringWriter(), true));
+    }
+
+    /** The documented paths, with /tmp/ in this test's directory. */
+    private String withWorkDir(String step) {
+        return step.replace("/tmp/", work + "/");
+    }
+
+    /** The quickstart's SQL (the psql -c argument), run here over JDBC. */
+    private static String quickstartQuery(String step) {
+        Matcher m = Pattern.compile("(?s)-c \"(SELECT .*?)\"").matcher(step);
+        assertThat(m.find()).as(step).isTrue();
+        return m.group(1);
+    }
+
+    private static void runTheCookbook(Connection db) throws Exception {
+        List<String> run = new ArrayList<>();
+        for (String heading :
+                List.of("## Drift", "## Performance", "## Alerts", "## Retraining and lineage")) {
+            for (String block : DocSteps.blocks("docs/sql-cookbook.md", heading, "sql")) {
+                for (String statement : block.split(";\\s*\\n")) {
+                    if (statement.isBlank()) {
+                        continue;
+                    }
+                    String title = statement.strip().lines().findFirst().orElse("");
+                    int n = rows(db, statement);
+                    if (MUST_RETURN_ROWS.stream().anyMatch(title::startsWith)) {
+                        assertThat(n).as("rows of%n%s", statement).isPositive();
+                        run.add(title);
+                    }
+                }
+            }
+        }
+        assertThat(run).as("every query that must find rows ran").hasSize(MUST_RETURN_ROWS.size());
+    }
+
+    private static int rows(Connection db, String sql) throws Exception {
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            int n = 0;
+            while (rs.next()) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private static long count(Connection db, String sql) throws Exception {
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            return rs.getInt(1);
-        } catch (java.sql.SQLException e) {
-            return 0; // the table appears when the job has migrated it
+            return rs.getLong(1);
         }
     }
 
-    private static String get(HttpClient http, String url) throws Exception {
+    /** The drift job has read the published profile (its source sent it on), per the web UI. */
+    private void awaitProfileRead(Endpoints endpoints) {
+        await("the drift job read the reference profile")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            String jid =
+                                    JSON.readTree(get(endpoints.flinkWebUi() + "/jobs/overview"))
+                                            .path("jobs")
+                                            .get(0)
+                                            .path("jid")
+                                            .asText();
+                            JsonNode job =
+                                    JSON.readTree(get(endpoints.flinkWebUi() + "/jobs/" + jid));
+                            boolean any = false;
+                            for (JsonNode v : job.path("vertices")) {
+                                if (v.path("name").asText().contains("reference profiles")) {
+                                    any = true;
+                                    if (v.path("metrics").path("write-records").asLong() < 1) {
+                                        return false;
+                                    }
+                                }
+                            }
+                            return any;
+                        });
+    }
+
+    /**
+     * "Today" starts at midnight UTC: the restamped events span the last 2.5 minutes, so right
+     * after midnight some of them would be yesterday's. Waits that out (only in the first 3 minutes
+     * of a day).
+     */
+    private static void awaitNotJustAfterMidnight() {
+        await("3 minutes past midnight UTC")
+                .atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(5))
+                .until(() -> LocalTime.now(ZoneOffset.UTC).isAfter(LocalTime.of(0, 3)));
+    }
+
+    private String get(String url) throws Exception {
         HttpResponse<String> r =
                 http.send(
                         HttpRequest.newBuilder(URI.create(url)).build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url).isEqualTo(200);
         return r.body();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

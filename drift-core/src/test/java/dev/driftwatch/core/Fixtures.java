@@ -7,10 +7,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
-/** Loads the numpy/scipy fixtures written by tools/make_fixtures.py. */
+/**
+ * Loads the numpy/scipy fixtures written by tools/make_fixtures.py and the numpy/scikit-learn ones
+ * of tools/make_cbpe_fixtures.py.
+ */
 public final class Fixtures {
     private static JsonNode root;
+    private static JsonNode cbpe;
 
     private Fixtures() {}
 
@@ -23,6 +29,28 @@ public final class Fixtures {
             }
         }
         return root;
+    }
+
+    /** Estimated performance and calibration fixtures (fixtures/cbpe.json). */
+    public static synchronized JsonNode cbpe() {
+        if (cbpe == null) {
+            try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/cbpe.json")) {
+                cbpe = new ObjectMapper().readTree(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return cbpe;
+    }
+
+    /** (name, index) of each case of one kind in fixtures/cbpe.json, for parameterized tests. */
+    public static Stream<Arguments> cbpeCases(String kind) {
+        List<Arguments> out = new ArrayList<>();
+        JsonNode list = cbpe().get(kind);
+        for (int i = 0; i < list.size(); i++) {
+            out.add(Arguments.of(list.get(i).get("name").asText(), i));
+        }
+        return out.stream();
     }
 
     public static List<JsonNode> cases(String kind) {

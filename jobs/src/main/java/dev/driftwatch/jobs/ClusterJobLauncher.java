@@ -1,5 +1,8 @@
 package dev.driftwatch.jobs;
 
+import dev.driftwatch.jobs.shared.JobArguments;
+import dev.driftwatch.jobs.shared.MetricTables;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
 import java.util.Arrays;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -21,20 +24,20 @@ final class ClusterJobLauncher {
     static void run(String[] args, String jobName, Pipeline pipeline) throws Exception {
         Configuration config;
         try {
-            config = DriftJobArguments.parse(Arrays.asList(args));
+            config = JobArguments.parse(Arrays.asList(args));
         } catch (IllegalArgumentException e) {
             System.err.println(jobName + ": " + e.getMessage());
-            System.err.print(DriftJobArguments.usage());
+            System.err.print(JobArguments.usage());
             System.exit(2);
             return;
         }
-        DriftSchema.migrate(
-                config.get(DriftJobOptions.JDBC_URL),
-                config.get(DriftJobOptions.JDBC_USER),
-                config.get(DriftJobOptions.JDBC_PASSWORD));
+        MetricTables.migrate(
+                config.get(SharedJobOptions.JDBC_URL),
+                config.get(SharedJobOptions.JDBC_USER),
+                config.get(SharedJobOptions.JDBC_PASSWORD));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(
-                config.get(DriftJobOptions.CHECKPOINT_INTERVAL).toMillis(),
+                config.get(SharedJobOptions.CHECKPOINT_INTERVAL).toMillis(),
                 CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().enableObjectReuse();
         pipeline.build(config, env);

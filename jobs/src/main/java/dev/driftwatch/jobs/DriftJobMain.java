@@ -1,5 +1,9 @@
 package dev.driftwatch.jobs;
 
+import dev.driftwatch.jobs.drift.DriftJob;
+import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.shared.JobEndpoints;
+
 /**
  * Entry point for a Flink cluster: {@code flink run -c dev.driftwatch.jobs.DriftJobMain
  * driftwatch.jar --bootstrap-servers kafka:9092 --jdbc-url jdbc:postgresql://db/driftwatch ...},
@@ -13,6 +17,7 @@ public final class DriftJobMain {
                 args,
                 "driftwatch-drift-job",
                 (config, env) ->
-                        DriftJob.withKafka(config, DriftJob.profilesFromFiles(config)).build(env));
+                        DriftJob.withKafka(config, JobEndpoints.referenceProfileFiles(config))
+                                .build(env));
     }
 }

@@ -1,5 +1,9 @@
 package dev.driftwatch.jobs;
 
+import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.performance.PerformanceJob;
+import dev.driftwatch.jobs.performance.PerformanceJobOptions;
+import dev.driftwatch.jobs.shared.JobEndpoints;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 /**
@@ -17,7 +21,7 @@ public final class PerformanceJobMain {
                 (config, env) ->
                         PerformanceJob.withKafka(
                                         config,
-                                        DriftJob.profilesFromFiles(config),
+                                        JobEndpoints.referenceProfileFiles(config),
                                         OffsetsInitializer.earliest(),
                                         false)
                                 .build(env));

@@ -9,6 +9,8 @@ public enum ErrorCode {
     PERMISSION_DENIED(403),
     RESOURCE_DOES_NOT_EXIST(404),
     ENDPOINT_NOT_FOUND(404),
+    /** The resource's state does not allow the request (a run that is not awaiting approval). */
+    INVALID_STATE(409),
     REQUEST_TOO_LARGE(413),
     INTERNAL_ERROR(500),
     TEMPORARILY_UNAVAILABLE(503);

@@ -3,6 +3,7 @@ package dev.driftwatch.registry;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.registry.api.Responses;
+import dev.driftwatch.registry.retrain.RunStateConflict;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the registry's HTTP server from its route groups: {@code /health} (no auth), {@code
- * /metrics} (Prometheus), and each API's routes. Errors are answered in MLflow's shape.
+ * /metrics} (Prometheus), and each API's routes. Errors are answered in MLflow's shape; a domain
+ * {@link RunStateConflict} is {@code 409 INVALID_STATE}.
  *
  * <pre>{@code
  * Javalin app = RegistryApp.create(List.of(mlflowApi::register, profileApi::register), meters, 1 << 20);
@@ -54,6 +56,10 @@ public final class RegistryApp {
                     routes.exception(
                             RegistryException.class,
                             (e, ctx) -> Responses.error(ctx, e.errorCode(), e.getMessage()));
+                    routes.exception(
+                            RunStateConflict.class,
+                            (e, ctx) ->
+                                    Responses.error(ctx, ErrorCode.INVALID_STATE, e.getMessage()));
                     routes.exception(
                             io.javalin.http.HttpResponseException.class,
                             (e, ctx) ->

@@ -1,12 +1,17 @@
 package dev.driftwatch.registry;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The registry's settings. Start from {@link #defaults()} and change what you need.
  *
  * <pre>{@code
- * RegistryConfig config = RegistryConfig.defaults().withPort(8080).withAdminToken(System.getenv("DRIFTWATCH_ADMIN_TOKEN"));
+ * RegistryConfig config = RegistryConfig.defaults()
+ *         .withPort(8080)
+ *         .withAdminToken(adminToken)
+ *         .withKafka("kafka:9092")
+ *         .withTopics("driftwatch.alerts", "driftwatch.reference-profiles");
  * }</pre>
  *
  * @param host interface to listen on
@@ -17,11 +22,13 @@ import java.time.Duration;
  * @param maxProfileBytes the largest reference profile accepted
  * @param kafkaBootstrapServers Kafka, or null to run without it (no profile publishing, no alert
  *     consumer)
- * @param profilesTopic where champion profiles are published
- * @param alertsTopic where alerts are consumed from
+ * @param profilesTopic where the champions' reference profiles are published (compacted, key {@code
+ *     <model>/<version>}); the drift job reads it
+ * @param alertsTopic where alerts are consumed from; the jobs write it
  * @param notificationRetryBase first retry delay of a failed notification (doubles each attempt)
  * @param notificationMaxAttempts attempts before a delivery is marked failed
- * @param slackMinInterval the least time between two messages to one Slack webhook
+ * @param slackMinInterval the least time between two messages to one rate-limited receiver URL
+ *     (Slack webhooks)
  */
 public record RegistryConfig(
         String host,
@@ -36,6 +43,21 @@ public record RegistryConfig(
         int notificationMaxAttempts,
         Duration slackMinInterval) {
 
+    /** The default topic the registry consumes alerts from. */
+    public static final String DEFAULT_ALERTS_TOPIC = "driftwatch.alerts";
+
+    /** The default topic the registry publishes champions' reference profiles to. */
+    public static final String DEFAULT_PROFILES_TOPIC = "driftwatch.reference-profiles";
+
+    public RegistryConfig {
+        if (profilesTopic == null || profilesTopic.isBlank()) {
+            throw new IllegalArgumentException("the reference profiles topic must not be empty");
+        }
+        if (alertsTopic == null || alertsTopic.isBlank()) {
+            throw new IllegalArgumentException("the alerts topic must not be empty");
+        }
+    }
+
     public static RegistryConfig defaults() {
         return new RegistryConfig(
                 "0.0.0.0",
@@ -44,101 +66,99 @@ public record RegistryConfig(
                 1024 * 1024,
                 16 * 1024 * 1024,
                 null,
-                "driftwatch.reference-profiles",
-                "driftwatch.alerts",
+                DEFAULT_PROFILES_TOPIC,
+                DEFAULT_ALERTS_TOPIC,
                 Duration.ofSeconds(1),
                 8,
                 Duration.ofSeconds(1));
     }
 
     public RegistryConfig withHost(String host) {
-        return new RegistryConfig(
-                host,
-                port,
-                adminToken,
-                maxBodyBytes,
-                maxProfileBytes,
-                kafkaBootstrapServers,
-                profilesTopic,
-                alertsTopic,
-                notificationRetryBase,
-                notificationMaxAttempts,
-                slackMinInterval);
+        return with(d -> d.host = host);
     }
 
     public RegistryConfig withPort(int port) {
-        return new RegistryConfig(
-                host,
-                port,
-                adminToken,
-                maxBodyBytes,
-                maxProfileBytes,
-                kafkaBootstrapServers,
-                profilesTopic,
-                alertsTopic,
-                notificationRetryBase,
-                notificationMaxAttempts,
-                slackMinInterval);
+        return with(d -> d.port = port);
     }
 
     public RegistryConfig withAdminToken(String adminToken) {
-        return new RegistryConfig(
-                host,
-                port,
-                adminToken,
-                maxBodyBytes,
-                maxProfileBytes,
-                kafkaBootstrapServers,
-                profilesTopic,
-                alertsTopic,
-                notificationRetryBase,
-                notificationMaxAttempts,
-                slackMinInterval);
+        return with(d -> d.adminToken = adminToken);
     }
 
     public RegistryConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new RegistryConfig(
-                host,
-                port,
-                adminToken,
-                maxBodyBytes,
-                maxProfileBytes,
-                kafkaBootstrapServers,
-                profilesTopic,
-                alertsTopic,
-                notificationRetryBase,
-                notificationMaxAttempts,
-                slackMinInterval);
+        return with(d -> d.maxBodyBytes = maxBodyBytes);
     }
 
     public RegistryConfig withKafka(String kafkaBootstrapServers) {
-        return new RegistryConfig(
-                host,
-                port,
-                adminToken,
-                maxBodyBytes,
-                maxProfileBytes,
-                kafkaBootstrapServers,
-                profilesTopic,
-                alertsTopic,
-                notificationRetryBase,
-                notificationMaxAttempts,
-                slackMinInterval);
+        return with(d -> d.kafkaBootstrapServers = kafkaBootstrapServers);
+    }
+
+    /** The topics: alerts consumed from {@code alertsTopic}, profiles published to the other. */
+    public RegistryConfig withTopics(String alertsTopic, String profilesTopic) {
+        return with(
+                d -> {
+                    d.alertsTopic = alertsTopic;
+                    d.profilesTopic = profilesTopic;
+                });
     }
 
     public RegistryConfig withNotificationRetries(
             Duration retryBase, int maxAttempts, Duration slackMinInterval) {
-        return new RegistryConfig(
-                host,
-                port,
-                adminToken,
-                maxBodyBytes,
-                maxProfileBytes,
-                kafkaBootstrapServers,
-                profilesTopic,
-                alertsTopic,
-                retryBase,
-                maxAttempts,
-                slackMinInterval);
+        return with(
+                d -> {
+                    d.notificationRetryBase = retryBase;
+                    d.notificationMaxAttempts = maxAttempts;
+                    d.slackMinInterval = slackMinInterval;
+                });
+    }
+
+    private RegistryConfig with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /** A config being changed by one of the {@code with} methods. */
+    private static final class Draft {
+        String host;
+        int port;
+        String adminToken;
+        int maxBodyBytes;
+        int maxProfileBytes;
+        String kafkaBootstrapServers;
+        String profilesTopic;
+        String alertsTopic;
+        Duration notificationRetryBase;
+        int notificationMaxAttempts;
+        Duration slackMinInterval;
+
+        Draft(RegistryConfig c) {
+            host = c.host;
+            port = c.port;
+            adminToken = c.adminToken;
+            maxBodyBytes = c.maxBodyBytes;
+            maxProfileBytes = c.maxProfileBytes;
+            kafkaBootstrapServers = c.kafkaBootstrapServers;
+            profilesTopic = c.profilesTopic;
+            alertsTopic = c.alertsTopic;
+            notificationRetryBase = c.notificationRetryBase;
+            notificationMaxAttempts = c.notificationMaxAttempts;
+            slackMinInterval = c.slackMinInterval;
+        }
+
+        RegistryConfig build() {
+            return new RegistryConfig(
+                    host,
+                    port,
+                    adminToken,
+                    maxBodyBytes,
+                    maxProfileBytes,
+                    kafkaBootstrapServers,
+                    profilesTopic,
+                    alertsTopic,
+                    notificationRetryBase,
+                    notificationMaxAttempts,
+                    slackMinInterval);
+        }
     }
 }

@@ -12,11 +12,12 @@ import dev.driftwatch.registry.auth.TokenStore;
 import dev.driftwatch.registry.db.Database;
 import dev.driftwatch.registry.model.ModelRegistry;
 import dev.driftwatch.registry.notify.NotificationDispatcher;
+import dev.driftwatch.registry.notify.NotificationRoutes;
 import dev.driftwatch.registry.profile.KafkaReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfiles;
-import dev.driftwatch.registry.retrain.RetrainOrchestrator;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.registry.retrain.Retraining;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -51,7 +52,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Jdbi jdbi;
     private final String url;
     private final Optional<String> generatedAdminToken;
-    private final RetrainOrchestrator orchestrator;
+    private final Retraining retraining;
     private final List<AutoCloseable> resources;
 
     private RegistryServer(
@@ -59,13 +60,13 @@ public final class RegistryServer implements AutoCloseable {
             Jdbi jdbi,
             String url,
             Optional<String> generatedAdminToken,
-            RetrainOrchestrator orchestrator,
+            Retraining retraining,
             List<AutoCloseable> resources) {
         this.app = app;
         this.jdbi = jdbi;
         this.url = url;
         this.generatedAdminToken = generatedAdminToken;
-        this.orchestrator = orchestrator;
+        this.retraining = retraining;
         this.resources = resources;
     }
 
@@ -130,20 +131,22 @@ public final class RegistryServer implements AutoCloseable {
                             config.notificationMaxAttempts(),
                             config.slackMinInterval());
             resources.add(dispatcher);
-            RetrainOrchestrator orchestrator =
-                    new RetrainOrchestrator(
-                            jdbi, clock, registry, tokens, retrain, dispatcher::wakeUp);
-            resources.add(orchestrator);
-            AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp, orchestrator);
+            Retraining retraining =
+                    new Retraining(jdbi, clock, registry, tokens, retrain, dispatcher::wakeUp);
+            resources.add(retraining);
+            AlertIntake intake =
+                    new AlertIntake(jdbi, clock, dispatcher::wakeUp, retraining.requests());
+            NotificationRoutes notificationRoutes = new NotificationRoutes(jdbi, clock);
 
             List<Consumer<RoutesConfig>> routes = new ArrayList<>();
             routes.add(new MlflowApi(registry, access, config.maxBodyBytes())::register);
             routes.add(new ProfileApi(profiles, access, config.maxProfileBytes())::register);
             routes.add(new TokenApi(tokens, access, config.maxBodyBytes())::register);
-            routes.add(new AlertApi(intake, jdbi, access, config.maxBodyBytes())::register);
             routes.add(
-                    new RetrainApi(orchestrator, registry, access, config.maxBodyBytes())
+                    new AlertApi(intake, notificationRoutes, jdbi, access, config.maxBodyBytes())
                             ::register);
+            routes.add(
+                    new RetrainApi(retraining, registry, access, config.maxBodyBytes())::register);
 
             Javalin app =
                     RegistryApp.create(
@@ -165,9 +168,9 @@ public final class RegistryServer implements AutoCloseable {
                             ? "localhost"
                             : config.host();
             String url = "http://" + host + ":" + app.port();
-            orchestrator.start(url);
+            retraining.start(url);
             LOG.info("registry listening on {}", url);
-            return new RegistryServer(app, jdbi, url, generated, orchestrator, resources);
+            return new RegistryServer(app, jdbi, url, generated, retraining, resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -197,8 +200,8 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     /** The retraining loop (for embedding callers and tests). */
-    public RetrainOrchestrator retrain() {
-        return orchestrator;
+    public Retraining retraining() {
+        return retraining;
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -31,7 +33,7 @@ class AlertKafkaITCase {
                                 .withPort(0)
                                 .withAdminToken(ADMIN)
                                 .withKafka(TestKafka.bootstrapServers()),
-                        TestDatabase.freshDatabase());
+                        TestPostgres.freshDatabase());
         api = new ApiClient(server.url(), ADMIN);
     }
 

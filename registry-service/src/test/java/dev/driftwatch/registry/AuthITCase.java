@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -93,7 +94,7 @@ class AuthITCase {
                                 .withHost("127.0.0.1")
                                 .withPort(0)
                                 .withAdminToken(ADMIN),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         ReferenceProfilePublisher.NONE,
                         Clock.systemUTC());
         admin = new ApiClient(server.url(), ADMIN);
@@ -217,7 +218,7 @@ class AuthITCase {
 
     @Test
     void withoutAConfiguredAdminTokenOneIsGeneratedOnceAndWorks() {
-        DataSource ds = TestDatabase.freshDatabase();
+        DataSource ds = TestPostgres.freshDatabase();
         RegistryConfig config = RegistryConfig.defaults().withHost("127.0.0.1").withPort(0);
         Optional<String> generated;
         try (RegistryServer first =

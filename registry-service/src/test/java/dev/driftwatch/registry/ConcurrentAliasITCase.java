@@ -3,6 +3,8 @@ package dev.driftwatch.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
+import dev.driftwatch.testsupport.TestPostgres;
+import dev.driftwatch.testsupport.TestProfiles;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +45,7 @@ class ConcurrentAliasITCase {
                                 .withHost("127.0.0.1")
                                 .withPort(0)
                                 .withAdminToken(ADMIN),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         new RecordingPublisher(),
                         Clock.systemUTC());
         api = new ApiClient(server.url(), ADMIN);

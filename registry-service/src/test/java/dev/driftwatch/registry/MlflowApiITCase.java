@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ class MlflowApiITCase {
                                 .withPort(0)
                                 .withAdminToken(ADMIN)
                                 .withMaxBodyBytes(64 * 1024),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         ReferenceProfilePublisher.NONE,
                         Clock.systemUTC());
         api = new ApiClient(server.url(), ADMIN);

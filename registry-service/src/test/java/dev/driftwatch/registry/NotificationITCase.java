@@ -8,8 +8,9 @@ import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.TestReceiver.Received;
 import dev.driftwatch.registry.TestReceiver.Reply;
-import dev.driftwatch.registry.notify.NotificationDispatcher;
+import dev.driftwatch.registry.notify.WebhookReceiver;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
+import dev.driftwatch.testsupport.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,7 @@ class NotificationITCase {
                                 .withAdminToken(ADMIN)
                                 .withNotificationRetries(
                                         Duration.ofMillis(200), 5, Duration.ofSeconds(1)),
-                        TestDatabase.freshDatabase(),
+                        TestPostgres.freshDatabase(),
                         ReferenceProfilePublisher.NONE,
                         Clock.systemUTC());
         api = new ApiClient(server.url(), ADMIN);
@@ -179,8 +180,8 @@ class NotificationITCase {
 
         // generic webhook: JSON + HMAC-SHA256 signature
         Received hook = receivers.received("/hook").get(2);
-        assertThat(hook.header(NotificationDispatcher.SIGNATURE_HEADER))
-                .isEqualTo("sha256=" + NotificationDispatcher.hmacSha256("s3cret", hook.body()));
+        assertThat(hook.header(WebhookReceiver.SIGNATURE_HEADER))
+                .isEqualTo("sha256=" + WebhookReceiver.hmacSha256("s3cret", hook.body()));
         JsonNode hookBody = ApiClient.JSON.readTree(hook.body());
         assertThat(hookBody.get("event").asText()).isEqualTo("trigger");
         assertThat(Alert.fromJsonNode(hookBody.get("alert")).fingerprint())
@@ -226,11 +227,18 @@ class NotificationITCase {
                 Alert.firing(
                         labels("fraud"), annotations(), Instant.parse("2026-11-26T12:05:00Z"), "");
         api.post("/api/v1/alerts", again2.toJson());
-        Thread.sleep(1500);
-        assertThat(receivers.received("/pd")).hasSize(4);
         JsonNode latest = api.get("/api/v1/alerts?model_name=fraud").json().at("/alerts/0");
         assertThat(latest.get("startsAt").asText()).isEqualTo("2026-11-26T12:05:00Z");
         assertThat(latest.get("delivery_state").asText()).isEqualTo("suppressed");
+        // recorded as suppressed when it arrived: nothing is pending, so nothing more is sent
+        assertThat(
+                        api.get("/api/v1/alerts/" + latest.get("id").asLong() + "/deliveries")
+                                .json()
+                                .get("deliveries")
+                                .findValuesAsText("status"))
+                .hasSize(3)
+                .containsOnly("suppressed");
+        assertThat(receivers.received("/pd")).hasSize(4);
 
         // routes never show their secrets
         Answer routes = api.get("/api/v1/routes");
@@ -240,6 +248,53 @@ class NotificationITCase {
                 .doesNotContain("/slack")
                 .doesNotContain("/pd");
         assertThat(routes.json().get("routes")).hasSize(3);
+    }
+
+    @Test
+    void anAlertWhoseRouteIsDeletedIsCancelledNotPendingForever() {
+        // the receiver asks to be retried in an hour: the delivery stays pending
+        receivers.script("/gone", new Reply(429, "3600"));
+        route(
+                "{\"name\": \"gone-hook\", \"receiver\": \"webhook\", \"url\": \""
+                        + receivers.url("/gone")
+                        + "\", \"match\": {\"model_name\": \"gone\"}}");
+        Alert a =
+                Alert.firing(
+                        labels("gone"), annotations(), Instant.parse("2026-11-26T08:00:00Z"), "");
+        assertThat(api.post("/api/v1/alerts", a.toJson()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receivers.received("/gone").size() == 1);
+        JsonNode pending = api.get("/api/v1/alerts?model_name=gone").json().at("/alerts/0");
+        assertThat(pending.get("delivery_state").asText()).isEqualTo("pending");
+
+        Answer deleted = api.send("DELETE", "/api/v1/routes/gone-hook", null);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        JsonNode after = api.get("/api/v1/alerts?model_name=gone").json().at("/alerts/0");
+        assertThat(after.get("delivery_state").asText()).isEqualTo("cancelled");
+        JsonNode log =
+                api.get("/api/v1/alerts/" + after.get("id").asLong() + "/deliveries")
+                        .json()
+                        .get("deliveries");
+        assertThat(log).hasSize(1);
+        assertThat(log.get(0).get("status").asText()).isEqualTo("cancelled");
+        assertThat(log.get(0).get("route").isNull()).isTrue();
+        assertThat(log.get(0).get("last_error").asText())
+                .isEqualTo("route gone-hook was deleted before this was sent");
+        assertThat(api.send("DELETE", "/api/v1/routes/gone-hook", null).status()).isEqualTo(404);
+
+        // an alert no route matches was never to be sent: none
+        Alert unrouted =
+                Alert.firing(
+                        labels("nobody-listens"),
+                        annotations(),
+                        Instant.parse("2026-11-26T08:00:00Z"),
+                        "");
+        api.post("/api/v1/alerts", unrouted.toJson());
+        assertThat(
+                        api.get("/api/v1/alerts?model_name=nobody-listens")
+                                .json()
+                                .at("/alerts/0/delivery_state")
+                                .asText())
+                .isEqualTo("none");
     }
 
     @Test

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.registry.ApiClient.Answer;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
+import dev.driftwatch.testsupport.TestProfiles;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +29,7 @@ class ReferenceProfileKafkaITCase {
                                 .withPort(0)
                                 .withAdminToken(ADMIN)
                                 .withKafka(TestKafka.bootstrapServers()),
-                        TestDatabase.freshDatabase());
+                        TestPostgres.freshDatabase());
         api = new ApiClient(server.url(), ADMIN);
     }
 

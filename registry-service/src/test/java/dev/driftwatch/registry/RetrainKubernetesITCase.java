@@ -7,16 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.launcher.KubernetesJobBackend;
 import dev.driftwatch.launcher.RegistryToken;
+import dev.driftwatch.launcher.TrainerVariable;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.testsupport.TestPostgres;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Clock;
@@ -32,22 +36,44 @@ import org.junit.jupiter.api.Test;
 /**
  * The retraining loop on the Kubernetes backend: the registry (real PostgreSQL and HTTP) creates
  * Jobs in the fabric8 mock server (CRUD mode, no controllers), the test writes Job status as the
- * Job controller would and acts as the trainer over HTTP; the run's state follows.
+ * Job controller would and acts as the trainer over HTTP; the run's state follows, and the run is
+ * charged the GPU-hours its Jobs' start and end times say.
+ *
+ * <p>Built to hold on a loaded machine: the clients wait up to a minute for the mock server (its
+ * event loop can stall for seconds under load; the default is 10 s), every wait is for a condition,
+ * and the backend reads a failed pod's log with one plain GET (no watch that the CRUD mock server
+ * would keep open).
  */
 @EnableKubernetesMockClient(crud = true)
 class RetrainKubernetesITCase {
     static final String ADMIN = "admin-token-for-retrain-k8s";
     static final String NS = "ml-training";
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final int CLIENT_TIMEOUT_MS = 60_000;
 
     KubernetesMockServer server;
+
+    /** The mock server's client, as injected; only its configuration is used. */
+    KubernetesClient mockClient;
+
+    /** A client of the mock server that tolerates a slow server; the test and registry use it. */
     KubernetesClient client;
+
     DataSource db;
     RegistryServer registry;
     ApiClient api;
 
     @BeforeEach
     void start() {
-        db = TestDatabase.freshDatabase();
+        client =
+                new KubernetesClientBuilder()
+                        .withConfig(
+                                new ConfigBuilder(mockClient.getConfiguration())
+                                        .withRequestTimeout(CLIENT_TIMEOUT_MS)
+                                        .withConnectionTimeout(CLIENT_TIMEOUT_MS)
+                                        .build())
+                        .build();
+        db = TestPostgres.freshDatabase();
         startRegistry();
         api.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"fraud\"}");
         api.post("/api/2.0/mlflow/model-versions/create", "{\"name\": \"fraud\"}");
@@ -94,7 +120,10 @@ class RetrainKubernetesITCase {
 
     @AfterEach
     void stop() {
-        registry.close();
+        if (registry != null) {
+            registry.close();
+        }
+        client.close();
     }
 
     long fireAlert() {
@@ -114,7 +143,7 @@ class RetrainKubernetesITCase {
     }
 
     Job awaitJob(String name) {
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(WAIT)
                 .until(
                         () ->
                                 client.batch().v1().jobs().inNamespace(NS).withName(name).get()
@@ -123,7 +152,7 @@ class RetrainKubernetesITCase {
     }
 
     JsonNode awaitState(long id, String state) {
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(WAIT)
                 .pollInterval(Duration.ofMillis(50))
                 .until(
                         () -> api.get("/api/v1/retrain-runs/" + id).json().get("state").asText(),
@@ -131,7 +160,8 @@ class RetrainKubernetesITCase {
         return api.get("/api/v1/retrain-runs/" + id).json();
     }
 
-    void running(String job) {
+    /** The Job's pod runs since {@code start}. */
+    void running(String job, Instant start) {
         client.batch()
                 .v1()
                 .jobs()
@@ -140,14 +170,23 @@ class RetrainKubernetesITCase {
                 .editStatus(
                         j -> {
                             j.setStatus(new JobStatus());
-                            j.getStatus().setStartTime(Instant.now().toString());
+                            j.getStatus().setStartTime(start.toString());
                             j.getStatus().setActive(1);
                             return j;
                         });
     }
 
+    void running(String job) {
+        running(job, Instant.now());
+    }
+
     void complete(String job) {
-        String now = Instant.now().toString();
+        complete(job, Instant.now());
+    }
+
+    /** The Job completed at {@code end}. */
+    void complete(String job, Instant end) {
+        String now = end.toString();
         client.batch()
                 .v1()
                 .jobs()
@@ -216,23 +255,60 @@ class RetrainKubernetesITCase {
                 .containsEntry("nvidia.com/gpu", new Quantity("1"));
         Map<String, EnvVar> env = new java.util.HashMap<>();
         container.getEnv().forEach(e -> env.put(e.getName(), e));
-        assertThat(env.get("DRIFTWATCH_REGISTRY_URL").getValue())
+        assertThat(env.get(TrainerVariable.REGISTRY_URL.envName()).getValue())
                 .isEqualTo("http://registry.driftwatch:8080");
-        assertThat(env.get("DRIFTWATCH_REGISTRY_TOKEN").getValueFrom().getSecretKeyRef().getName())
+        assertThat(
+                        env.get(TrainerVariable.REGISTRY_TOKEN.envName())
+                                .getValueFrom()
+                                .getSecretKeyRef()
+                                .getName())
                 .isEqualTo("driftwatch-trainer");
-        assertThat(env.get("DRIFTWATCH_RETRAIN_RUN").getValue()).isEqualTo(String.valueOf(id));
-        assertThat(env.get("DRIFTWATCH_DATA_WINDOW_START").getValue()).isNotEmpty();
+        assertThat(env.get(TrainerVariable.RETRAIN_RUN.envName()).getValue())
+                .isEqualTo(String.valueOf(id));
+        assertThat(env.get(TrainerVariable.DATA_WINDOW_START.envName()).getValue()).isNotEmpty();
 
-        running(trainingJob);
+        // the Job ran one hour on its one GPU: the training part is charged 1.0 of its 2.0
+        Instant t0 = Instant.parse("2026-11-26T10:00:00Z");
+        running(trainingJob, t0);
         awaitState(id, "training");
         trainerReports(id, "rr-" + id + "-training");
-        complete(trainingJob);
+        complete(trainingJob, t0.plus(Duration.ofHours(1)));
 
         String validationJob = "dw-rr-" + id + "-validation";
         Job v = awaitJob(validationJob);
         assertThat(v.getMetadata().getLabels())
                 .containsEntry("driftwatch.dev/run-kind", "validation");
-        awaitState(id, "validating");
+        JsonNode validating = awaitState(id, "validating");
+        assertThat(validating.get("training_gpu_hours").asDouble()).isEqualTo(1.0);
+        assertThat(validating.get("gpu_hours").asDouble()).isEqualTo(1.0);
+
+        // a report with the champion's value in the wrong place is refused, naming the field
+        Answer misplaced =
+                api.post(
+                        "/api/v1/retrain-runs/" + id + "/validation-metrics",
+                        "{\"candidate\": {\"roc_auc\": 0.94}, \"metrics\": {\"champion\":"
+                                + " {\"roc_auc\": 0.91}}}");
+        assertThat(misplaced.status()).isEqualTo(400);
+        assertThat(misplaced.json().get("message").asText()).contains("unknown field 'metrics'");
+        Answer nested =
+                api.post(
+                        "/api/v1/retrain-runs/" + id + "/validation-metrics",
+                        "{\"candidate\": {\"roc_auc\": 0.94, \"champion\": {\"roc_auc\":"
+                                + " 0.91}}}");
+        assertThat(nested.status()).isEqualTo(400);
+        assertThat(nested.json().get("message").asText())
+                .contains("'candidate.champion' must be a number");
+        // the run has a champion and a min_vs_champion gate: the champion's value is required
+        Answer noChampion =
+                api.post(
+                        "/api/v1/retrain-runs/" + id + "/validation-metrics",
+                        "{\"candidate\": {\"roc_auc\": 0.94}}");
+        assertThat(noChampion.status()).isEqualTo(400);
+        assertThat(noChampion.json().get("message").asText())
+                .contains("'champion.roc_auc' is missing");
+        assertThat(api.get("/api/v1/retrain-runs/" + id).json().get("validation_metrics").isNull())
+                .as("nothing refused was stored")
+                .isTrue();
         Answer m =
                 api.post(
                         "/api/v1/retrain-runs/" + id + "/validation-metrics",
@@ -241,6 +317,8 @@ class RetrainKubernetesITCase {
         complete(validationJob);
 
         JsonNode promoted = awaitState(id, "promoted");
+        assertThat(promoted.get("gpu_hours").asDouble()).isEqualTo(1.0);
+        assertThat(promoted.get("validation_gpu_hours").asDouble()).isZero();
         assertThat(promoted.get("transitions").findValuesAsText("to"))
                 .containsExactly(
                         "requested",
@@ -263,7 +341,8 @@ class RetrainKubernetesITCase {
         long id = fireAlert();
         String trainingJob = "dw-rr-" + id + "-training";
         awaitJob(trainingJob);
-        running(trainingJob);
+        Instant started = Instant.parse("2026-11-26T10:00:00Z");
+        running(trainingJob, started);
         awaitState(id, "training");
         String pod = trainingJob + "-abcde";
         client.pods()
@@ -287,7 +366,8 @@ class RetrainKubernetesITCase {
                                 + "/log?pretty=false&container=trainer&tailLines=50")
                 .andReturn(200, "epoch 41\nstill training when the deadline hit\n")
                 .always();
-        String now = Instant.now().toString();
+        // it failed 30 minutes after it started
+        String now = started.plus(Duration.ofMinutes(30)).toString();
         client.batch()
                 .v1()
                 .jobs()
@@ -312,6 +392,11 @@ class RetrainKubernetesITCase {
                 .startsWith("training failed: DeadlineExceeded");
         assertThat(failed.get("log_tail").asText())
                 .contains("still training when the deadline hit");
+        // charged what ran (1 GPU x 30 min), not the reservation (1 GPU x 2 h); validation never
+        // ran
+        assertThat(failed.get("gpu_hours").asDouble()).isEqualTo(0.5);
+        assertThat(failed.get("training_gpu_hours").asDouble()).isEqualTo(0.5);
+        assertThat(failed.get("validation_gpu_hours").asDouble()).isZero();
     }
 
     @Test
@@ -343,6 +428,10 @@ class RetrainKubernetesITCase {
         Answer c = api.post("/api/v1/retrain-runs/" + id + "/cancel", "");
         assertThat(c.status()).as(c.body()).isEqualTo(200);
         assertThat(c.json().get("state").asText()).isEqualTo("cancelled");
+        // the Job never started: nothing is charged, the reservation is released
+        assertThat(c.json().get("gpu_hours").asDouble()).isZero();
+        List<String> causes = c.json().get("transitions").findValuesAsText("cause");
+        assertThat(causes.get(causes.size() - 1)).startsWith("token:");
         assertThat(client.batch().v1().jobs().inNamespace(NS).withName(trainingJob).get()).isNull();
     }
 }

@@ -10,6 +10,9 @@ import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.launcher.LocalProcessBackend;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.retrain.RetrainSettings;
+import dev.driftwatch.testsupport.TestKafka;
+import dev.driftwatch.testsupport.TestPostgres;
+import dev.driftwatch.testsupport.TestProfiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,32 +48,16 @@ class RetrainLoopITCase {
         runDir = Files.createTempDirectory("retrain-runs");
         server =
                 RegistryServer.start(
-                        withProfilesTopic(
-                                RegistryConfig.defaults()
-                                        .withHost("127.0.0.1")
-                                        .withPort(0)
-                                        .withAdminToken(ADMIN)
-                                        .withKafka(TestKafka.bootstrapServers()),
-                                TOPIC),
-                        TestDatabase.freshDatabase(),
+                        RegistryConfig.defaults()
+                                .withHost("127.0.0.1")
+                                .withPort(0)
+                                .withAdminToken(ADMIN)
+                                .withKafka(TestKafka.bootstrapServers())
+                                .withTopics(RegistryConfig.DEFAULT_ALERTS_TOPIC, TOPIC),
+                        TestPostgres.freshDatabase(),
                         RetrainSettings.with(new LocalProcessBackend(runDir))
                                 .withPollInterval(Duration.ofMillis(100)));
         api = new ApiClient(server.url(), ADMIN);
-    }
-
-    static RegistryConfig withProfilesTopic(RegistryConfig c, String topic) {
-        return new RegistryConfig(
-                c.host(),
-                c.port(),
-                c.adminToken(),
-                c.maxBodyBytes(),
-                c.maxProfileBytes(),
-                c.kafkaBootstrapServers(),
-                topic,
-                c.alertsTopic(),
-                c.notificationRetryBase(),
-                c.notificationMaxAttempts(),
-                c.slackMinInterval());
     }
 
     /**
@@ -370,6 +357,11 @@ class RetrainLoopITCase {
         String approver = issue("ltv-approver", "approver");
         Answer denied = api.as(operator).post("/api/v1/retrain-runs/" + id + "/approve", "");
         assertThat(denied.status()).isEqualTo(403);
+        Answer misplaced =
+                api.as(approver)
+                        .post("/api/v1/retrain-runs/" + id + "/approve", "{\"reason\": \"ok\"}");
+        assertThat(misplaced.status()).isEqualTo(400);
+        assertThat(misplaced.json().get("message").asText()).contains("unknown field 'reason'");
         Answer ok = api.as(approver).post("/api/v1/retrain-runs/" + id + "/approve", "");
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().get("state").asText()).isEqualTo("promoted");
@@ -381,12 +373,30 @@ class RetrainLoopITCase {
                                 .get("detail")
                                 .asText())
                 .startsWith("approved by ltv-approver");
+        // the approval's recorded cause is the approver; the run's own steps keep the alert
+        List<String> causes = ok.json().get("transitions").findValuesAsText("cause");
+        assertThat(causes.get(causes.size() - 1)).isEqualTo("token:ltv-approver");
+        assertThat(causes.subList(0, causes.size() - 1)).containsOnly(run.get("cause").asText());
+        Integer approvalCauses =
+                server.jdbi()
+                        .withHandle(
+                                h ->
+                                        h.createQuery(
+                                                        "SELECT count(*) FROM retrain_transitions"
+                                                                + " WHERE run_id = :id AND to_state"
+                                                                + " = 'promoted' AND cause ="
+                                                                + " 'token:ltv-approver'")
+                                                .bind("id", id)
+                                                .mapTo(Integer.class)
+                                                .one());
+        assertThat(approvalCauses).isEqualTo(1);
         assertThat(champion("ltv")).isEqualTo("2");
 
         Answer again =
                 api.as(approver)
                         .post("/api/v1/retrain-runs/" + id + "/reject", "{\"reason\": \"late\"}");
-        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.errorCode()).isEqualTo("INVALID_STATE");
         assertThat(again.json().get("message").asText()).contains("is promoted");
     }
 
@@ -410,6 +420,31 @@ class RetrainLoopITCase {
         JsonNode run = awaitState("credit", "promoted");
         assertThat(run.get("waiting_reason").isNull()).isTrue();
         assertThat(run.get("gpu_hours").asDouble()).isLessThan(0.1);
+    }
+
+    @Test
+    void fastFailuresAreChargedWhatTheyRanSoTheyDoNotExhaustTheBudget() {
+        modelWithChampion("fastfail");
+        ObjectNode p = policy("FeatureDrift", "automatic", Map.of("TRAINER_FAIL", "1"), Map.of());
+        // each run may use 2 GPUs x 1 h = 2.0 GPU-hours of an 8-hour day: four reservations
+        // would exhaust it, four fast failures must not
+        ((ObjectNode) p.get("training")).put("gpus", 2).put("deadline", "1h");
+        p.put("gpu_hours_per_day", 8);
+        putPolicy("fastfail", p);
+        String operator = issue("fastfail-operator", "operator");
+        for (int i = 1; i <= 5; i++) {
+            Answer created =
+                    api.as(operator).post("/api/v1/retrain-runs", "{\"model_name\": \"fastfail\"}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            JsonNode failed = awaitState("fastfail", "failed");
+            assertThat(failed.get("id").asLong()).isEqualTo(created.json().get("id").asLong());
+            assertThat(failed.get("failure_reason").asText()).startsWith("training failed:");
+            // charged 2 GPUs x the seconds the trainer ran, not the 2.0 reserved at launch
+            assertThat(failed.get("gpu_hours").asDouble()).as("run %d", i).isLessThan(0.05);
+            assertThat(failed.get("training_gpu_hours").asDouble())
+                    .isEqualTo(failed.get("gpu_hours").asDouble());
+            assertThat(failed.get("validation_gpu_hours").asDouble()).isZero();
+        }
     }
 
     @Test
@@ -437,7 +472,7 @@ class RetrainLoopITCase {
         long id = created.json().get("id").asLong();
         assertThat(created.json().get("cause").asText()).isEqualTo("manual:eta-operator");
         Answer second = api.as(operator).post("/api/v1/retrain-runs", "{\"model_name\": \"eta\"}");
-        assertThat(second.status()).isEqualTo(400);
+        assertThat(second.status()).isEqualTo(409);
         assertThat(second.json().get("message").asText())
                 .contains("already has an active retrain run " + id);
 
@@ -471,16 +506,7 @@ class RetrainLoopITCase {
                                 .toString());
         assertThat(badDuration.json().get("message").asText())
                 .contains("'cooldown' must be a duration");
-        Answer badGate =
-                api.send(
-                        "PUT",
-                        "/api/v1/models/bad/retrain-policy",
-                        policy("X", "automatic", Map.of(), Map.of())
-                                .set(
-                                        "gates",
-                                        ApiClient.JSON.readTree(
-                                                "[{\"type\": \"vibes\", \"metric\": \"auc\"}]"))
-                                .toString());
+        Answer badGate = putBadPolicy("gates", "[{\"type\": \"vibes\", \"metric\": \"auc\"}]");
         assertThat(badGate.json().get("message").asText()).contains("gate type must be");
         assertThat(
                         api.send(
@@ -501,6 +527,60 @@ class RetrainLoopITCase {
                 .isEqualTo(403);
         assertThat(api.as(null).get("/api/v1/retrain-runs").status()).isEqualTo(401);
 
+        // every retraining body is read strictly: unknown or misplaced fields name themselves
+        Answer nestedTypo = putBadPolicy("training", "{\"command\": [\"t\"], \"gpu\": 1}");
+        assertThat(nestedTypo.status()).isEqualTo(400);
+        assertThat(nestedTypo.json().get("message").asText())
+                .contains("unknown field 'training.gpu'");
+        Answer misplacedMax =
+                putBadPolicy(
+                        "gates",
+                        "[{\"type\": \"min_vs_champion\", \"metric\": \"auc\", \"max\": 0.9}]");
+        assertThat(misplacedMax.json().get("message").asText())
+                .contains("unknown field 'gates[0].max'");
+        assertThat(
+                        api.post("/api/v1/retrain-runs", "{\"model\": \"bad\"}")
+                                .json()
+                                .get("message")
+                                .asText())
+                .contains("unknown field 'model'");
+        Answer candidateTypo =
+                api.post(
+                        "/api/v1/retrain-runs/999999/candidate",
+                        "{\"version\": \"2\", \"metrics\": {\"roc_auc\": 0.9}, \"run_id\": \"x\"}");
+        assertThat(candidateTypo.status()).isEqualTo(400);
+        assertThat(candidateTypo.json().get("message").asText()).contains("unknown field 'run_id'");
+        Answer metricText =
+                api.post(
+                        "/api/v1/retrain-runs/999999/candidate",
+                        "{\"version\": \"2\", \"metrics\": {\"roc_auc\": \"high\"}}");
+        assertThat(metricText.json().get("message").asText())
+                .contains("'metrics.roc_auc' must be a number");
+        Answer validationTypo =
+                api.post(
+                        "/api/v1/retrain-runs/999999/validation-metrics",
+                        "{\"candidate\": {\"roc_auc\": 0.93, \"champion\": {\"roc_auc\": 0.9}}}");
+        assertThat(validationTypo.status()).isEqualTo(400);
+        assertThat(validationTypo.json().get("message").asText())
+                .contains("'candidate.champion' must be a number");
+        assertThat(
+                        api.post("/api/v1/retrain-runs/999999/reject", "{\"reasons\": \"late\"}")
+                                .json()
+                                .get("message")
+                                .asText())
+                .contains("unknown field 'reasons'");
+        assertThat(
+                        api.post("/api/v1/retrain-runs/999999/cancel", "{\"force\": true}")
+                                .json()
+                                .get("message")
+                                .asText())
+                .contains("unknown field 'force'");
+        assertThat(
+                        api.post("/api/v1/retrain-runs/999999/candidate", "{\"version\": \"2\"}")
+                                .status())
+                .as("a well-formed report of an unknown run")
+                .isEqualTo(404);
+
         Answer noPolicy = api.post("/api/v1/retrain-runs", "{\"model_name\": \"bad\"}");
         assertThat(noPolicy.status()).isEqualTo(400);
         assertThat(noPolicy.json().get("message").asText()).contains("has no retrain policy");
@@ -511,6 +591,16 @@ class RetrainLoopITCase {
         assertThat(api.post("/api/v1/retrain-runs/999999/approve", "").status()).isEqualTo(404);
         assertThat(api.post("/api/v1/models/bad/rollback", "").json().get("message").asText())
                 .contains("no 'previous' version");
+    }
+
+    /** PUTs a valid policy for model {@code bad} with {@code field} replaced by {@code json}. */
+    static Answer putBadPolicy(String field, String json) throws Exception {
+        return api.send(
+                "PUT",
+                "/api/v1/models/bad/retrain-policy",
+                policy("X", "automatic", Map.of(), Map.of())
+                        .set(field, ApiClient.JSON.readTree(json))
+                        .toString());
     }
 
     static String issue(String name, String role) {

@@ -1,5 +1,7 @@
 package dev.driftwatch.registry;
 
+import dev.driftwatch.launcher.TrainerVariable;
+import dev.driftwatch.testsupport.TestProfiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,10 +24,10 @@ public final class TestTrainer {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        String url = env.get("DRIFTWATCH_REGISTRY_URL");
-        String token = env.get("DRIFTWATCH_REGISTRY_TOKEN");
-        String model = env.get("DRIFTWATCH_MODEL_NAME");
-        String run = env.get("DRIFTWATCH_RETRAIN_RUN");
+        String url = TrainerVariable.REGISTRY_URL.in(env);
+        String token = TrainerVariable.REGISTRY_TOKEN.in(env);
+        String model = TrainerVariable.MODEL_NAME.in(env);
+        String run = TrainerVariable.RETRAIN_RUN.in(env);
         System.out.println("trainer " + args[0] + " of " + model + " for run " + run);
         long sleep = Long.parseLong(env.getOrDefault("TRAINER_SLEEP_MS", "0"));
         if (sleep > 0) {
@@ -37,9 +39,9 @@ public final class TestTrainer {
         }
         if (args[0].equals("train")) {
             String dataset =
-                    env.get("DRIFTWATCH_DATA_WINDOW_START")
+                    TrainerVariable.DATA_WINDOW_START.in(env)
                             + "/"
-                            + env.get("DRIFTWATCH_DATA_WINDOW_END");
+                            + TrainerVariable.DATA_WINDOW_END.in(env);
             String created =
                     send(
                             url,
@@ -53,11 +55,11 @@ public final class TestTrainer {
                                     + "/"
                                     + run
                                     + "\", \"run_id\": \""
-                                    + env.get("DRIFTWATCH_RUN_ID")
+                                    + TrainerVariable.RUN_ID.in(env)
                                     + "\", \"tags\": [{\"key\": \"run_id\", \"value\": \""
-                                    + env.get("DRIFTWATCH_RUN_ID")
+                                    + TrainerVariable.RUN_ID.in(env)
                                     + "\"}, {\"key\": \"trigger_alert\", \"value\": \""
-                                    + env.get("DRIFTWATCH_TRIGGER_ALERT")
+                                    + TrainerVariable.TRIGGER_ALERT.in(env)
                                     + "\"}, {\"key\": \"dataset\", \"value\": \""
                                     + dataset
                                     + "\"}]}");

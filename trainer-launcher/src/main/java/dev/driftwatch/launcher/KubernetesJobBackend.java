@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs each run as a batch/v1 Job (see {@link TrainingJobs#job}) in one namespace. Status comes
  * from an informer on the Jobs carrying the Driftwatch labels, so it is current without polling the
- * API server and a restarted registry finds the Jobs it launched before. When a Job fails, the tail
- * of its newest pod's log is read once and kept (pods go away with the Job's TTL).
+ * API server and a restarted registry finds the Jobs it launched before. The first time a failed
+ * Job's status is asked for, the tail of its newest pod's log is read with one plain GET (no watch,
+ * no waiting for the pod; bounded by the client's request timeout) and kept: pods go away with the
+ * Job's TTL. The informer's event thread never does I/O.
  *
  * <pre>{@code
  * KubernetesClient client = new KubernetesClientBuilder().build();
@@ -48,17 +52,15 @@ public final class KubernetesJobBackend implements TrainingBackend {
                         .inform(
                                 new ResourceEventHandler<>() {
                                     @Override
-                                    public void onAdd(Job job) {
-                                        keepLogTailIfFailed(job);
-                                    }
+                                    public void onAdd(Job job) {}
 
                                     @Override
-                                    public void onUpdate(Job before, Job job) {
-                                        keepLogTailIfFailed(job);
-                                    }
+                                    public void onUpdate(Job before, Job job) {}
 
                                     @Override
-                                    public void onDelete(Job job, boolean unknownFinalState) {}
+                                    public void onDelete(Job job, boolean unknownFinalState) {
+                                        logTails.remove(TrainingJobs.status(job).runId());
+                                    }
                                 },
                                 0);
     }
@@ -113,6 +115,7 @@ public final class KubernetesJobBackend implements TrainingBackend {
                             .withPropagationPolicy(DeletionPropagation.BACKGROUND)
                             .delete()
                             .isEmpty();
+            logTails.remove(runId);
             if (deleted) {
                 LOG.info("deleted Job {}/{} (run {} cancelled)", namespace, name, runId);
             }
@@ -148,19 +151,20 @@ public final class KubernetesJobBackend implements TrainingBackend {
         return client.batch().v1().jobs().inNamespace(namespace);
     }
 
+    /**
+     * A failed run's status with its log tail, read at the first ask and kept; no lock is held
+     * while reading (two threads asking at once may both read; the first answer is kept).
+     */
     private RunStatus withLogTail(RunStatus s) {
         if (s.phase() != RunPhase.FAILED) {
             return s;
         }
-        return s.withLogTail(
-                logTails.computeIfAbsent(s.runId(), id -> readLogTail(TrainingJobs.jobName(id))));
-    }
-
-    private void keepLogTailIfFailed(Job job) {
-        RunStatus s = TrainingJobs.status(job);
-        if (s.phase() == RunPhase.FAILED) {
-            withLogTail(s);
+        String tail = logTails.get(s.runId());
+        if (tail == null) {
+            logTails.putIfAbsent(s.runId(), readLogTail(TrainingJobs.jobName(s.runId())));
+            tail = logTails.get(s.runId());
         }
+        return s.withLogTail(tail);
     }
 
     /** The last lines of the newest pod of the Job, or a note saying why there are none. */
@@ -192,16 +196,25 @@ public final class KubernetesJobBackend implements TrainingBackend {
             if (newest.isEmpty()) {
                 return "(no pod of Job " + jobName + " was found to read its log)";
             }
-            String log =
-                    client.pods()
-                            .inNamespace(namespace)
-                            .withName(newest.get().getMetadata().getName())
-                            .inContainer(TrainingJobs.CONTAINER_NAME)
-                            .tailingLines(LogTail.LINES)
-                            .getLog();
+            // a plain GET of the log: the DSL's getLog() first waits for the pod with an informer
+            // (a list and possibly a watch per call), which a finished or mocked pod never
+            // satisfies
+            String log = client.raw(logPath(newest.get().getMetadata().getName()));
             return LogTail.of(log);
         } catch (KubernetesClientException e) {
             return "(could not read the log of Job " + jobName + ": " + e.getMessage() + ")";
         }
+    }
+
+    /** The API path of the trainer container's last {@link LogTail#LINES} log lines. */
+    private String logPath(String pod) {
+        return "/api/v1/namespaces/"
+                + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
+                + "/pods/"
+                + URLEncoder.encode(pod, StandardCharsets.UTF_8)
+                + "/log?pretty=false&container="
+                + TrainingJobs.CONTAINER_NAME
+                + "&tailLines="
+                + LogTail.LINES;
     }
 }

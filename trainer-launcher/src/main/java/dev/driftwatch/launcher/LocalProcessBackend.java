@@ -212,7 +212,8 @@ public final class LocalProcessBackend implements TrainingBackend {
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(spec.environment());
         if (spec.registryToken() != null) {
-            pb.environment().put(RunSpec.ENV_REGISTRY_TOKEN, spec.registryToken().value());
+            pb.environment()
+                    .put(TrainerVariable.REGISTRY_TOKEN.envName(), spec.registryToken().value());
         }
         return pb.start();
     }
@@ -242,6 +243,7 @@ public final class LocalProcessBackend implements TrainingBackend {
                 spec.runId(),
                 spec.modelName(),
                 spec.kind(),
+                spec.gpus(),
                 phase,
                 reason,
                 message,

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * @param kind training or validation
  * @param image container image (ignored by the local backend)
  * @param command the command and its arguments
- * @param env extra environment variables
+ * @param env extra environment variables (the registry adds its {@link TrainerVariable}s here)
  * @param registryUrl where the trainer reports back
  * @param registryToken the trainer's registry token, or null
  * @param dataWindowStart start of the data window (inclusive), or null
@@ -70,15 +70,6 @@ public record RunSpec(
      */
     public static final int NON_RETRYABLE_EXIT_CODE = 42;
 
-    public static final String ENV_RUN_ID = "DRIFTWATCH_RUN_ID";
-    public static final String ENV_RUN_KIND = "DRIFTWATCH_RUN_KIND";
-    public static final String ENV_MODEL_NAME = "DRIFTWATCH_MODEL_NAME";
-    public static final String ENV_MODEL_VERSION = "DRIFTWATCH_MODEL_VERSION";
-    public static final String ENV_REGISTRY_URL = "DRIFTWATCH_REGISTRY_URL";
-    public static final String ENV_REGISTRY_TOKEN = "DRIFTWATCH_REGISTRY_TOKEN";
-    public static final String ENV_DATA_WINDOW_START = "DRIFTWATCH_DATA_WINDOW_START";
-    public static final String ENV_DATA_WINDOW_END = "DRIFTWATCH_DATA_WINDOW_END";
-
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     public RunSpec {
@@ -111,23 +102,23 @@ public record RunSpec(
     }
 
     /**
-     * The environment of the run without the token: the Driftwatch variables (run id, kind, model,
-     * registry URL, data window) followed by {@link #env()}.
+     * The environment of the run without the token: the {@link TrainerVariable}s the launcher sets
+     * (run id, kind, model, registry URL, data window) followed by {@link #env()}.
      */
     public Map<String, String> environment() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put(ENV_RUN_ID, runId);
-        out.put(ENV_RUN_KIND, kind.wireName());
-        out.put(ENV_MODEL_NAME, modelName);
-        out.put(ENV_MODEL_VERSION, modelVersion);
+        out.put(TrainerVariable.RUN_ID.envName(), runId);
+        out.put(TrainerVariable.RUN_KIND.envName(), kind.wireName());
+        out.put(TrainerVariable.MODEL_NAME.envName(), modelName);
+        out.put(TrainerVariable.MODEL_VERSION.envName(), modelVersion);
         if (registryUrl != null) {
-            out.put(ENV_REGISTRY_URL, registryUrl);
+            out.put(TrainerVariable.REGISTRY_URL.envName(), registryUrl);
         }
         if (dataWindowStart != null) {
-            out.put(ENV_DATA_WINDOW_START, dataWindowStart.toString());
+            out.put(TrainerVariable.DATA_WINDOW_START.envName(), dataWindowStart.toString());
         }
         if (dataWindowEnd != null) {
-            out.put(ENV_DATA_WINDOW_END, dataWindowEnd.toString());
+            out.put(TrainerVariable.DATA_WINDOW_END.envName(), dataWindowEnd.toString());
         }
         out.putAll(env);
         return out;

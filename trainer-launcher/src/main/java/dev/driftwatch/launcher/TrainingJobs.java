@@ -91,7 +91,7 @@ public final class TrainingJobs {
             env.add(
                     spec.registryToken().isSecretReference()
                             ? new EnvVarBuilder()
-                                    .withName(RunSpec.ENV_REGISTRY_TOKEN)
+                                    .withName(TrainerVariable.REGISTRY_TOKEN.envName())
                                     .withNewValueFrom()
                                     .withNewSecretKeyRef()
                                     .withName(spec.registryToken().secretName())
@@ -100,7 +100,7 @@ public final class TrainingJobs {
                                     .endValueFrom()
                                     .build()
                             : new EnvVar(
-                                    RunSpec.ENV_REGISTRY_TOKEN,
+                                    TrainerVariable.REGISTRY_TOKEN.envName(),
                                     spec.registryToken().value(),
                                     null));
         }
@@ -198,9 +198,11 @@ public final class TrainingJobs {
                 RunKind.VALIDATION.wireName().equals(labels.get(KIND_LABEL))
                         ? RunKind.VALIDATION
                         : RunKind.TRAINING;
+        int gpus = gpus(job);
         JobStatus s = job.getStatus();
         if (s == null) {
-            return new RunStatus(runId, model, kind, RunPhase.PENDING, "", "", null, null, "");
+            return new RunStatus(
+                    runId, model, kind, gpus, RunPhase.PENDING, "", "", null, null, "");
         }
         Instant started = time(s.getStartTime());
         for (JobCondition c :
@@ -214,6 +216,7 @@ public final class TrainingJobs {
                         runId,
                         model,
                         kind,
+                        gpus,
                         RunPhase.SUCCEEDED,
                         "",
                         "",
@@ -226,6 +229,7 @@ public final class TrainingJobs {
                         runId,
                         model,
                         kind,
+                        gpus,
                         RunPhase.FAILED,
                         c.getReason() == null ? "Failed" : c.getReason(),
                         c.getMessage() == null ? "" : c.getMessage(),
@@ -239,12 +243,29 @@ public final class TrainingJobs {
                 runId,
                 model,
                 kind,
+                gpus,
                 running ? RunPhase.RUNNING : RunPhase.PENDING,
                 "",
                 "",
                 started,
                 null,
                 "");
+    }
+
+    /** The {@value #GPU_RESOURCE} limit of the Job's trainer container; 0 without one. */
+    static int gpus(Job job) {
+        if (job.getSpec() == null
+                || job.getSpec().getTemplate() == null
+                || job.getSpec().getTemplate().getSpec() == null) {
+            return 0;
+        }
+        return job.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> CONTAINER_NAME.equals(c.getName()))
+                .findFirst()
+                .map(c -> c.getResources() == null ? null : c.getResources().getLimits())
+                .map(limits -> limits.get(GPU_RESOURCE))
+                .map(q -> q.getNumericalAmount().intValue())
+                .orElse(0);
     }
 
     private static Instant time(String s) {

@@ -241,16 +241,16 @@ class KubernetesJobBackendITCase extends TrainingBackendContractTest {
                 .doesNotContainKey("nvidia.com/gpu");
         Map<String, EnvVar> env =
                 c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, Function.identity()));
-        assertThat(env.get("DRIFTWATCH_RUN_ID").getValue()).isEqualTo(id);
-        assertThat(env.get("DRIFTWATCH_RUN_KIND").getValue()).isEqualTo("training");
-        assertThat(env.get("DRIFTWATCH_MODEL_NAME").getValue()).isEqualTo("fraud");
-        assertThat(env.get("DRIFTWATCH_REGISTRY_URL").getValue())
+        assertThat(env.get(TrainerVariable.RUN_ID.envName()).getValue()).isEqualTo(id);
+        assertThat(env.get(TrainerVariable.RUN_KIND.envName()).getValue()).isEqualTo("training");
+        assertThat(env.get(TrainerVariable.MODEL_NAME.envName()).getValue()).isEqualTo("fraud");
+        assertThat(env.get(TrainerVariable.REGISTRY_URL.envName()).getValue())
                 .isEqualTo("http://registry.driftwatch:8080");
-        assertThat(env.get("DRIFTWATCH_DATA_WINDOW_START").getValue())
+        assertThat(env.get(TrainerVariable.DATA_WINDOW_START.envName()).getValue())
                 .isEqualTo("2026-11-19T00:00:00Z");
-        assertThat(env.get("DRIFTWATCH_DATA_WINDOW_END").getValue())
+        assertThat(env.get(TrainerVariable.DATA_WINDOW_END.envName()).getValue())
                 .isEqualTo("2026-11-26T00:00:00Z");
-        EnvVar token = env.get("DRIFTWATCH_REGISTRY_TOKEN");
+        EnvVar token = env.get(TrainerVariable.REGISTRY_TOKEN.envName());
         assertThat(token.getValue()).isNull();
         assertThat(token.getValueFrom().getSecretKeyRef().getName())
                 .isEqualTo("driftwatch-trainer");

@@ -136,6 +136,25 @@ abstract class TrainingBackendContractTest {
     }
 
     @Test
+    void aFinishedRunSaysWhenItRanAndWithHowManyGpus() {
+        String id = newRunId();
+        backend.launch(controlledSpec(id).gpus(2).build());
+        driver.start(id);
+        RunStatus running = awaitPhase(id, RunPhase.RUNNING);
+        assertThat(running.gpus()).isEqualTo(2);
+        assertThat(running.startedAt()).isNotNull();
+        driver.fail(id, 3, "fails fast");
+        RunStatus failed = awaitPhase(id, RunPhase.FAILED);
+        assertThat(failed.startedAt()).isEqualTo(running.startedAt());
+        assertThat(failed.finishedAt()).isAfterOrEqualTo(failed.startedAt());
+        double ran =
+                Duration.between(failed.startedAt(), failed.finishedAt()).toMillis() / 3_600_000.0;
+        // a finished run's charge is what it ran, whatever the clock says later
+        assertThat(failed.gpuHours(failed.finishedAt().plus(Duration.ofDays(1))))
+                .isEqualTo(2 * ran);
+    }
+
+    @Test
     void theReservedExitCodeFailsAtOnceWithoutRetries() {
         String id = newRunId();
         backend.launch(controlledSpec(id).backoffLimit(3).build());

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.driftwatch.core.event.EventParser;
 import dev.driftwatch.core.event.InvalidEventException;
+import dev.driftwatch.core.event.JsonEventDecoder;
 import dev.driftwatch.core.event.LabelEvent;
 import dev.driftwatch.core.event.LabelParser;
 import dev.driftwatch.core.event.PredictionEvent;
@@ -249,7 +249,7 @@ public final class DemoTrainer {
         long since = System.currentTimeMillis() - window.toMillis();
         Map<String, PredictionEvent> predictions = new HashMap<>();
         Map<String, Boolean> labels = new HashMap<>();
-        EventParser events = new EventParser(List.of(), 1 << 20);
+        JsonEventDecoder events = new JsonEventDecoder(List.of(), 1 << 20);
         LabelParser labelParser = new LabelParser(1 << 16);
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(

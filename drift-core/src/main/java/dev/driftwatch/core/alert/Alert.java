@@ -50,7 +50,7 @@ public record Alert(
         if (!FIRING.equals(status) && !RESOLVED.equals(status)) {
             throw new DriftCoreException("alert: status must be firing or resolved, was " + status);
         }
-        if (labels == null || !labels.containsKey("alertname")) {
+        if (labels == null || !labels.containsKey(AlertLabels.ALERTNAME)) {
             throw new DriftCoreException("alert: labels.alertname is required");
         }
         if (startsAt == null) {

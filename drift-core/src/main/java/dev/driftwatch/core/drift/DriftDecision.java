@@ -21,7 +21,7 @@ public record DriftDecision(
         String severity,
         Double noiseFloor,
         String note) {
-    public static final String CRITICAL = "critical";
-    public static final String WARNING = "warning";
+    public static final String CRITICAL = dev.driftwatch.core.alert.Severity.CRITICAL.label();
+    public static final String WARNING = dev.driftwatch.core.alert.Severity.WARNING.label();
     public static final String NONE = "none";
 }

@@ -14,7 +14,7 @@ public class InvalidEventException extends Exception {
         this.timestamp = timestamp;
     }
 
-    /** The model name, when it could be read before the error (else null). */
+    /** The model name, when it could be read before the error and is valid (else null). */
     public String modelName() {
         return modelName;
     }
@@ -23,8 +23,13 @@ public class InvalidEventException extends Exception {
         return modelVersion;
     }
 
-    /** The event time, when it could be read (else Long.MIN_VALUE). */
+    /** The event time, when it could be read and is valid (else {@link Rejection#NO_TIME}). */
     public long timestamp() {
         return timestamp;
+    }
+
+    /** This error as a typed rejection. */
+    public Rejection rejection() {
+        return new Rejection(getMessage(), modelName, modelVersion, timestamp);
     }
 }

@@ -5,16 +5,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 /**
- * Parses and validates the label contract (DESIGN.md): {@code prediction_id}, {@code model_name},
- * {@code timestamp} (RFC 3339 or epoch ms) and exactly one of {@code label} (string, number or
- * boolean) or {@code value} (number, for regression).
+ * Parses and validates the label contract: {@code prediction_id}, {@code model_name}, {@code
+ * timestamp} (RFC 3339 or epoch ms) and exactly one of {@code label} (string, number or boolean) or
+ * {@code value} (number, for regression); names, the label, the value and the timestamp within the
+ * {@link EventLimits}.
  *
  * <pre>{@code
- * LabelEvent label = new LabelParser(1 << 16).parse(bytes); // throws InvalidEventException
+ * LabelEvent label = new LabelParser(1 << 16, EventLimits.defaults()).parse(bytes, now);
  * }</pre>
  */
 public final class LabelParser {
@@ -22,12 +23,29 @@ public final class LabelParser {
             JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     private final int maxBytes;
+    private final EventLimits limits;
 
     public LabelParser(int maxBytes) {
-        this.maxBytes = maxBytes;
+        this(maxBytes, EventLimits.defaults());
     }
 
+    public LabelParser(int maxBytes, EventLimits limits) {
+        this.maxBytes = maxBytes;
+        this.limits = limits;
+    }
+
+    /** Parses a label at the processing time of the system clock. */
     public LabelEvent parse(byte[] bytes) throws InvalidEventException {
+        return parse(bytes, System.currentTimeMillis());
+    }
+
+    /**
+     * Parses and validates a label.
+     *
+     * @param now the processing time (epoch ms) that bounds the label's timestamp
+     * @throws InvalidEventException with the reason
+     */
+    public LabelEvent parse(byte[] bytes, long now) throws InvalidEventException {
         LabelEvent e = new LabelEvent();
         boolean hasTimestamp = false;
         boolean hasValue = false;
@@ -59,15 +77,23 @@ public final class LabelParser {
                                         OffsetDateTime.parse(json.getText())
                                                 .toInstant()
                                                 .toEpochMilli();
-                            } catch (DateTimeParseException ex) {
+                            } catch (DateTimeException | ArithmeticException ex) {
                                 throw invalid(
-                                        "unparseable timestamp '" + json.getText() + "'", e, false);
+                                        "unparseable timestamp '"
+                                                + JsonEventDecoder.truncate(json.getText())
+                                                + "'",
+                                        e,
+                                        false);
                             }
                         } else {
                             throw invalid(
                                     "field 'timestamp' must be an RFC 3339 string or epoch milliseconds",
                                     e,
                                     false);
+                        }
+                        String problem = limits.timestampProblem(e.timestamp, now);
+                        if (problem != null) {
+                            throw invalid(problem, e, false);
                         }
                         hasTimestamp = true;
                     }
@@ -78,6 +104,12 @@ public final class LabelParser {
                                 || t == JsonToken.VALUE_TRUE
                                 || t == JsonToken.VALUE_FALSE) {
                             e.label = json.getText();
+                            if (!EventLimits.isName(e.label)) {
+                                throw invalid(
+                                        EventLimits.nameProblem("field 'label'", e.label),
+                                        e,
+                                        hasTimestamp);
+                            }
                         } else {
                             throw invalid(
                                     "field 'label' must be a string, number or boolean",
@@ -135,12 +167,16 @@ public final class LabelParser {
         if (t != JsonToken.VALUE_STRING) {
             throw invalid("field '" + field + "' must be a string", e, ts);
         }
-        return json.getText();
+        String value = json.getText();
+        if (!EventLimits.isName(value)) {
+            throw invalid(EventLimits.nameProblem("field '" + field + "'", value), e, ts);
+        }
+        return value;
     }
 
     private static InvalidEventException invalid(
             String reason, LabelEvent e, boolean hasTimestamp) {
         return new InvalidEventException(
-                reason, e.modelName, null, hasTimestamp ? e.timestamp : Long.MIN_VALUE);
+                reason, e.modelName, null, hasTimestamp ? e.timestamp : Rejection.NO_TIME);
     }
 }

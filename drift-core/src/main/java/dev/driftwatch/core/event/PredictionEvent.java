@@ -9,6 +9,10 @@ package dev.driftwatch.core.event;
  * when it was null. {@code prediction.score} and {@code prediction.label}, when present, appear as
  * the pseudo-features {@value #SCORE_FEATURE} and {@value #LABEL_FEATURE}.
  *
+ * <p>An event with {@link #invalidRecord} set stands in for a record that broke the contract but
+ * named its model, version and time ({@link Rejection#attributable()}): it carries no features, and
+ * the drift job counts it in its window's invalid events.
+ *
  * <p>Public mutable fields keep it a Flink POJO (serialised without Kryo).
  */
 public final class PredictionEvent {
@@ -30,7 +34,30 @@ public final class PredictionEvent {
     public double[] numbers;
     public String[] strings;
 
+    /** True for the stand-in of an invalid record (see the class comment). */
+    public boolean invalidRecord;
+
     public PredictionEvent() {}
+
+    /** The stand-in of an attributable rejected record. */
+    public static PredictionEvent invalidRecord(Rejection rejection) {
+        if (!rejection.attributable()) {
+            throw new IllegalArgumentException("rejection without model, version and time");
+        }
+        PredictionEvent e = new PredictionEvent();
+        e.predictionId = "";
+        e.modelName = rejection.modelName();
+        e.modelVersion = rejection.modelVersion();
+        e.timestamp = rejection.timestamp();
+        e.featureNames = NO_NAMES;
+        e.numbers = NO_NUMBERS;
+        e.strings = NO_NAMES;
+        e.invalidRecord = true;
+        return e;
+    }
+
+    private static final String[] NO_NAMES = new String[0];
+    private static final double[] NO_NUMBERS = new double[0];
 
     public int featureCount() {
         return featureNames.length;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.calibration.Calibration;
 import dev.driftwatch.core.stats.EmpiricalDistribution;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 
@@ -31,7 +33,8 @@ import org.apache.datasketches.memory.Memory;
  * The baseline a model version's traffic is compared with: one {@link FeatureReference} per
  * feature, in a fixed order. Serialised as JSON ({@link #toJson()}, {@link #fromJson(String)}),
  * format version {@value #FORMAT_VERSION}; version 1 (a numeric feature's distribution as a KLL
- * sketch) is still read, its sketch becoming a summary with the sketch's error terms.
+ * sketch) is still read, its sketch becoming a summary with the sketch's error terms. Both versions
+ * carry the optional reference performance and calibration sections.
  *
  * <pre>{@code
  * ReferenceProfile profile = new ReferenceProfile("fraud", "7", Instant.now(), features);
@@ -52,6 +55,7 @@ public final class ReferenceProfile {
     private final Instant createdAt;
     private final Map<String, FeatureReference> features;
     private final Map<String, Double> performance;
+    private final Calibration calibration;
 
     public ReferenceProfile(
             String modelName,
@@ -71,6 +75,22 @@ public final class ReferenceProfile {
             Instant createdAt,
             Map<String, FeatureReference> features,
             Map<String, Double> performance) {
+        this(modelName, modelVersion, createdAt, features, performance, null);
+    }
+
+    /**
+     * A profile that also carries the calibration of the model's scores, fitted on the reference
+     * labels, from which performance is estimated before labels arrive.
+     *
+     * @param calibration the calibration, or null when there is none
+     */
+    public ReferenceProfile(
+            String modelName,
+            String modelVersion,
+            Instant createdAt,
+            Map<String, FeatureReference> features,
+            Map<String, Double> performance,
+            Calibration calibration) {
         if (modelName == null || modelName.isBlank()) {
             throw new DriftCoreException("reference profile: model_name is required");
         }
@@ -93,6 +113,7 @@ public final class ReferenceProfile {
             }
         }
         this.performance = Collections.unmodifiableMap(new LinkedHashMap<>(performance));
+        this.calibration = calibration;
     }
 
     public String modelName() {
@@ -120,6 +141,11 @@ public final class ReferenceProfile {
     /** Reference performance values by metric name (empty when none were recorded). */
     public Map<String, Double> performance() {
         return performance;
+    }
+
+    /** The calibration of the model's scores, when the reference had labels. */
+    public Optional<Calibration> calibration() {
+        return Optional.ofNullable(calibration);
     }
 
     public FeatureReference feature(String name) {
@@ -159,6 +185,9 @@ public final class ReferenceProfile {
         if (!performance.isEmpty()) {
             ObjectNode perf = root.putObject("performance");
             performance.forEach(perf::put);
+        }
+        if (calibration != null) {
+            root.set("calibration", calibration.toJsonNode());
         }
         return root;
     }
@@ -304,7 +333,16 @@ public final class ReferenceProfile {
                 performance.put(e.getKey(), number(e.getValue(), "performance." + e.getKey()));
             }
         }
-        return new ReferenceProfile(model, modelVersion, created, features, performance);
+        Calibration calibration = null;
+        if (root.has("calibration")) {
+            try {
+                calibration = Calibration.fromJsonNode(root.get("calibration"));
+            } catch (DriftCoreException e) {
+                throw new DriftCoreException("reference profile: " + e.getMessage());
+            }
+        }
+        return new ReferenceProfile(
+                model, modelVersion, created, features, performance, calibration);
     }
 
     private static FeatureReference readFeature(JsonNode f, String where, int version) {
@@ -531,7 +569,8 @@ public final class ReferenceProfile {
                 && modelVersion.equals(p.modelVersion)
                 && createdAt.equals(p.createdAt)
                 && features.equals(p.features)
-                && performance.equals(p.performance);
+                && performance.equals(p.performance)
+                && java.util.Objects.equals(calibration, p.calibration);
     }
 
     @Override

@@ -75,4 +75,36 @@ class LabelParserTest {
                                 .performance())
                 .isEmpty();
     }
+
+    @Test
+    void rejectsLabelsOutsideTheContractsLimits() {
+        long now = java.time.Instant.parse("2026-11-29T12:00:00Z").toEpochMilli();
+        LabelParser limited = new LabelParser(1 << 16, EventLimits.defaults());
+        String base = "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": 5, ";
+        java.util.Map<String, String> cases =
+                java.util.Map.of(
+                        base + "\"label\": \"1\\u0000\"}",
+                        "field 'label' contains a control character (U+0000)",
+                        base + "\"label\": \"" + "x".repeat(300) + "\"}",
+                        "field 'label' is longer than 256 characters",
+                        "{\"prediction_id\": \"a\", \"model_name\": \""
+                                + "m".repeat(3000)
+                                + "\", \"timestamp\": 5, \"label\": \"1\"}",
+                        "field 'model_name' is longer than 256 characters",
+                        "{\"prediction_id\": \"a\\u0000\", \"model_name\": \"m\", \"timestamp\": 5, \"label\": \"1\"}",
+                        "field 'prediction_id' contains a control character",
+                        "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": \"2999-01-01T00:00:00Z\", \"label\": \"1\"}",
+                        "ahead of the processing clock",
+                        base + "\"value\": 1e999}",
+                        "field 'value' must be finite");
+        cases.forEach(
+                (json, reason) ->
+                        assertThatThrownBy(
+                                        () ->
+                                                limited.parse(
+                                                        json.getBytes(StandardCharsets.UTF_8), now))
+                                .as(reason)
+                                .isInstanceOf(InvalidEventException.class)
+                                .hasMessageContaining(reason));
+    }
 }

@@ -131,20 +131,23 @@ public final class AlertIntake {
         Double threshold = number(a.annotations().get("threshold"));
         var inserted =
                 alerts.insert(
-                        a.fingerprint(),
-                        startsAt,
-                        a.status(),
-                        a.label("alertname"),
-                        a.label("severity"),
-                        a.label("model_name"),
-                        a.label("model_version"),
-                        json(a.labels()),
-                        json(a.annotations()),
-                        endsAt,
-                        value,
-                        threshold,
-                        a.generatorUrl(),
-                        via,
+                        new StoredAlert(
+                                0,
+                                a.fingerprint(),
+                                startsAt,
+                                a.status(),
+                                a.label("alertname"),
+                                a.label("severity"),
+                                a.label("model_name"),
+                                a.label("model_version"),
+                                json(a.labels()),
+                                json(a.annotations()),
+                                endsAt,
+                                value,
+                                threshold,
+                                a.generatorUrl(),
+                                via,
+                                "none"),
                         now);
         if (inserted.isPresent()) {
             long id = inserted.get();
@@ -176,7 +179,11 @@ public final class AlertIntake {
                             a.fingerprint(),
                             now.minusNanos(r.repeatIntervalMs() * 1_000_000));
             deliveries.insert(
-                    alertId, r.id(), Delivery.TRIGGER, repeat ? "suppressed" : "pending", now);
+                    alertId,
+                    r.id(),
+                    Delivery.TRIGGER,
+                    repeat ? Delivery.SUPPRESSED : Delivery.PENDING,
+                    now);
         }
     }
 
@@ -185,7 +192,7 @@ public final class AlertIntake {
         for (Route r : matchingRoutes(h, a)) {
             String trigger = deliveries.triggerStatus(alertId, r.id()).orElse("");
             if (r.sendResolved() && (trigger.equals("pending") || trigger.equals("delivered"))) {
-                deliveries.insert(alertId, r.id(), Delivery.RESOLVE, "pending", now);
+                deliveries.insert(alertId, r.id(), Delivery.RESOLVE, Delivery.PENDING, now);
             }
         }
     }

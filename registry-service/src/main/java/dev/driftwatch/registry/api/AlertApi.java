@@ -11,9 +11,9 @@ import dev.driftwatch.registry.auth.AccessControl;
 import dev.driftwatch.registry.auth.Role;
 import dev.driftwatch.registry.notify.Delivery;
 import dev.driftwatch.registry.notify.DeliveryDao;
+import dev.driftwatch.registry.notify.NotificationRoutes;
 import dev.driftwatch.registry.notify.Route;
 import dev.driftwatch.registry.notify.RouteDao;
-import dev.driftwatch.registry.notify.RouteSpec;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -26,12 +26,19 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class AlertApi {
     private final AlertIntake intake;
+    private final NotificationRoutes routes;
     private final Jdbi jdbi;
     private final AccessControl access;
     private final int maxBodyBytes;
 
-    public AlertApi(AlertIntake intake, Jdbi jdbi, AccessControl access, int maxBodyBytes) {
+    public AlertApi(
+            AlertIntake intake,
+            NotificationRoutes routes,
+            Jdbi jdbi,
+            AccessControl access,
+            int maxBodyBytes) {
         this.intake = intake;
+        this.routes = routes;
         this.jdbi = jdbi;
         this.access = access;
         this.maxBodyBytes = maxBodyBytes;
@@ -119,9 +126,11 @@ public final class AlertApi {
             n.put("id", d.id());
             n.put(
                     "route",
-                    jdbi.withExtension(RouteDao.class, r -> r.find(d.routeId()))
-                            .map(Route::name)
-                            .orElse(""));
+                    d.routeId() == null
+                            ? null
+                            : jdbi.withExtension(RouteDao.class, r -> r.find(d.routeId()))
+                                    .map(Route::name)
+                                    .orElse(null));
             n.put("event", d.event());
             n.put("status", d.status());
             n.put("attempts", d.attempts());
@@ -137,29 +146,21 @@ public final class AlertApi {
 
     private void putRoute(Context ctx) {
         access.require(ctx, Role.ADMIN);
-        Route r = RouteSpec.parse(JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes)));
-        jdbi.useExtension(RouteDao.class, d -> d.upsert(r, System.currentTimeMillis()));
-        Responses.json(
-                ctx,
-                200,
-                routeView(
-                        jdbi.withExtension(RouteDao.class, d -> d.byName(r.name())).orElseThrow()));
+        Route r = routes.put(JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes)));
+        Responses.json(ctx, 200, routeView(r));
     }
 
     private void listRoutes(Context ctx) {
         access.require(ctx, Role.READER);
         ObjectNode out = JsonViews.object();
         ArrayNode arr = out.putArray("routes");
-        jdbi.withExtension(RouteDao.class, RouteDao::all).forEach(r -> arr.add(routeView(r)));
+        routes.list().forEach(r -> arr.add(routeView(r)));
         Responses.json(ctx, 200, out);
     }
 
     private void deleteRoute(Context ctx) {
         access.require(ctx, Role.ADMIN);
-        String name = ctx.pathParam("name");
-        if (jdbi.withExtension(RouteDao.class, d -> d.delete(name)) == 0) {
-            throw RegistryException.notFound("No route named " + name);
-        }
+        routes.delete(ctx.pathParam("name"));
         Responses.json(ctx, 200, JsonViews.object());
     }
 

@@ -60,6 +60,14 @@ public final class JsonRequest {
         }
     }
 
+    /**
+     * The body as JSON, or null when it is empty (a POST that needs no body may still send one).
+     */
+    public static JsonNode optionalBody(Context ctx, int maxBytes) {
+        byte[] bytes = readBody(ctx, maxBytes);
+        return bytes.length == 0 || isBlank(bytes) ? null : parse(bytes);
+    }
+
     public static JsonNode parse(byte[] bytes) {
         try {
             JsonNode node = MAPPER.readTree(bytes);

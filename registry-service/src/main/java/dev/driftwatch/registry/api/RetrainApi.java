@@ -3,19 +3,21 @@ package dev.driftwatch.registry.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.registry.JsonFields;
 import dev.driftwatch.registry.RegistryException;
 import dev.driftwatch.registry.auth.AccessControl;
 import dev.driftwatch.registry.auth.AccessToken;
 import dev.driftwatch.registry.auth.Role;
 import dev.driftwatch.registry.model.ModelRegistry;
 import dev.driftwatch.registry.retrain.GateResult;
-import dev.driftwatch.registry.retrain.RetrainOrchestrator;
 import dev.driftwatch.registry.retrain.RetrainRun;
+import dev.driftwatch.registry.retrain.Retraining;
 import dev.driftwatch.registry.retrain.Transition;
 import dev.driftwatch.registry.retrain.TriggerDecision;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
+import java.util.Set;
 
 /**
  * Retraining over HTTP: policies ({@code /api/v1/models/{name}/retrain-policy}), runs ({@code
@@ -23,17 +25,16 @@ import java.time.OffsetDateTime;
  * the trainers' reports (candidate, validation metrics), trigger decisions and rollback.
  */
 public final class RetrainApi {
-    private final RetrainOrchestrator orchestrator;
+    private static final Set<String> REQUEST_FIELDS = Set.of("model_name");
+
+    private final Retraining retraining;
     private final ModelRegistry registry;
     private final AccessControl access;
     private final int maxBodyBytes;
 
     public RetrainApi(
-            RetrainOrchestrator orchestrator,
-            ModelRegistry registry,
-            AccessControl access,
-            int maxBodyBytes) {
-        this.orchestrator = orchestrator;
+            Retraining retraining, ModelRegistry registry, AccessControl access, int maxBodyBytes) {
+        this.retraining = retraining;
         this.registry = registry;
         this.access = access;
         this.maxBodyBytes = maxBodyBytes;
@@ -58,18 +59,18 @@ public final class RetrainApi {
     private void putPolicy(Context ctx) {
         access.require(ctx, Role.APPROVER);
         JsonNode body = JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes));
-        orchestrator.putPolicy(ctx.pathParam("name"), body);
-        Responses.json(ctx, 200, orchestrator.policyJson(ctx.pathParam("name")));
+        retraining.policies().put(ctx.pathParam("name"), body);
+        Responses.json(ctx, 200, retraining.policies().json(ctx.pathParam("name")));
     }
 
     private void getPolicy(Context ctx) {
         access.require(ctx, Role.READER);
-        Responses.json(ctx, 200, orchestrator.policyJson(ctx.pathParam("name")));
+        Responses.json(ctx, 200, retraining.policies().json(ctx.pathParam("name")));
     }
 
     private void deletePolicy(Context ctx) {
         access.require(ctx, Role.APPROVER);
-        orchestrator.deletePolicy(ctx.pathParam("name"));
+        retraining.policies().delete(ctx.pathParam("name"));
         Responses.json(ctx, 200, JsonViews.object());
     }
 
@@ -84,8 +85,12 @@ public final class RetrainApi {
 
     private void request(Context ctx) {
         AccessToken by = access.require(ctx, Role.OPERATOR);
-        JsonRequest req = JsonRequest.of(ctx, maxBodyBytes);
-        RetrainRun run = orchestrator.request(req.string("model_name"), by);
+        JsonFields body =
+                JsonFields.of(
+                        JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes)),
+                        "",
+                        REQUEST_FIELDS);
+        RetrainRun run = retraining.requests().request(body.text("model_name"), by);
         Responses.json(ctx, 201, view(run, false));
     }
 
@@ -94,64 +99,59 @@ public final class RetrainApi {
         int limit = limit(ctx);
         ObjectNode out = JsonViews.object();
         ArrayNode arr = out.putArray("runs");
-        orchestrator
-                .runs(ctx.queryParam("model_name"), ctx.queryParam("state"), limit)
+        retraining
+                .runs()
+                .list(ctx.queryParam("model_name"), ctx.queryParam("state"), limit)
                 .forEach(r -> arr.add(view(r, false)));
         Responses.json(ctx, 200, out);
     }
 
     private void get(Context ctx) {
         access.require(ctx, Role.READER);
-        Responses.json(ctx, 200, view(orchestrator.run(id(ctx)), true));
+        Responses.json(ctx, 200, view(retraining.runs().get(id(ctx)), true));
     }
 
     private void cancel(Context ctx) {
         AccessToken by = access.require(ctx, Role.OPERATOR);
-        Responses.json(ctx, 200, view(orchestrator.cancel(id(ctx), by), true));
+        long id = id(ctx);
+        JsonNode body = JsonRequest.optionalBody(ctx, maxBodyBytes);
+        Responses.json(ctx, 200, view(retraining.decisions().cancel(id, by, body), true));
     }
 
     private void approve(Context ctx) {
         AccessToken by = access.require(ctx, Role.APPROVER);
-        Responses.json(ctx, 200, view(orchestrator.approve(id(ctx), by), true));
+        long id = id(ctx);
+        JsonNode body = JsonRequest.optionalBody(ctx, maxBodyBytes);
+        Responses.json(ctx, 200, view(retraining.decisions().approve(id, by, body), true));
     }
 
     private void reject(Context ctx) {
         AccessToken by = access.require(ctx, Role.APPROVER);
         long id = id(ctx);
-        JsonRequest req = JsonRequest.of(ctx, maxBodyBytes);
-        Responses.json(
-                ctx, 200, view(orchestrator.reject(id, by, req.optionalString("reason")), true));
+        JsonNode body = JsonRequest.optionalBody(ctx, maxBodyBytes);
+        Responses.json(ctx, 200, view(retraining.decisions().reject(id, by, body), true));
     }
 
     private void candidate(Context ctx) {
         access.require(ctx, Role.OPERATOR);
         long id = id(ctx);
         JsonNode body = JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes));
-        if (!body.isObject() || !body.path("version").isTextual()) {
-            throw RegistryException.invalid(
-                    "expected {\"version\": \"<registered version>\", \"metrics\": {...}}");
-        }
-        Responses.json(
-                ctx,
-                200,
-                view(
-                        orchestrator.reportCandidate(
-                                id, body.get("version").asText(), body.get("metrics")),
-                        true));
+        Responses.json(ctx, 200, view(retraining.reports().candidate(id, body), true));
     }
 
     private void validationMetrics(Context ctx) {
         access.require(ctx, Role.OPERATOR);
         long id = id(ctx);
         JsonNode body = JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes));
-        Responses.json(ctx, 200, view(orchestrator.reportValidation(id, body), true));
+        Responses.json(ctx, 200, view(retraining.reports().validation(id, body), true));
     }
 
     private void triggers(Context ctx) {
         access.require(ctx, Role.READER);
         ObjectNode out = JsonViews.object();
         ArrayNode arr = out.putArray("triggers");
-        for (TriggerDecision t : orchestrator.triggers(ctx.queryParam("model_name"), limit(ctx))) {
+        for (TriggerDecision t :
+                retraining.runs().triggers(ctx.queryParam("model_name"), limit(ctx))) {
             ObjectNode n = arr.addObject();
             n.put("alert_id", t.alertId());
             n.put("fingerprint", t.fingerprint());
@@ -213,6 +213,8 @@ public final class RetrainApi {
         n.put("training_run_id", r.trainingRunId());
         n.put("validation_run_id", r.validationRunId());
         n.put("gpu_hours", r.gpuHours());
+        n.put("training_gpu_hours", r.trainingGpuHours());
+        n.put("validation_gpu_hours", r.validationGpuHours());
         n.put("waiting_reason", r.waitingReason());
         n.put("failure_reason", r.failureReason());
         n.put("created_at", time(r.createdAt()));
@@ -238,7 +240,7 @@ public final class RetrainApi {
                                 r.validationMetrics()
                                         .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         ArrayNode ts = n.putArray("transitions");
-        for (Transition t : orchestrator.transitions(r.id())) {
+        for (Transition t : retraining.runs().transitions(r.id())) {
             ObjectNode x = ts.addObject();
             x.put("from", t.fromState());
             x.put("to", t.toState());
@@ -247,7 +249,7 @@ public final class RetrainApi {
             x.put("detail", t.detail());
         }
         ArrayNode gs = n.putArray("gates");
-        for (GateResult g : orchestrator.gates(r.id())) {
+        for (GateResult g : retraining.runs().gates(r.id())) {
             ObjectNode x = gs.addObject();
             x.put("gate", g.gate());
             x.put("metric", g.metric());

@@ -3,7 +3,6 @@ package dev.driftwatch.registry.auth;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -12,27 +11,23 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(AccessToken.class)
 public interface TokenDao {
     @SqlUpdate(
-            "INSERT INTO api_tokens (name, role, token_sha256, created_at)"
-                    + " VALUES (:name, :role, :hash, :now)")
+            """
+            INSERT INTO api_tokens (name, role, token_sha256, created_at) VALUES (:name, :role,
+                :hash, :now)
+            """)
     @GetGeneratedKeys("id")
-    long insert(
-            @Bind("name") String name,
-            @Bind("role") String role,
-            @Bind("hash") String hash,
-            @Bind("now") long now);
+    long insert(String name, String role, String hash, long now);
 
     @SqlUpdate(
-            "INSERT INTO api_tokens (name, role, token_sha256, created_at)"
-                    + " VALUES (:name, :role, :hash, :now) ON CONFLICT (name) DO UPDATE"
-                    + " SET role = EXCLUDED.role, token_sha256 = EXCLUDED.token_sha256")
-    void upsert(
-            @Bind("name") String name,
-            @Bind("role") String role,
-            @Bind("hash") String hash,
-            @Bind("now") long now);
+            """
+            INSERT INTO api_tokens (name, role, token_sha256, created_at) VALUES (:name, :role,
+                :hash, :now) ON CONFLICT (name) DO UPDATE SET role = EXCLUDED.role, token_sha256 =
+                EXCLUDED.token_sha256
+            """)
+    void upsert(String name, String role, String hash, long now);
 
     @SqlQuery("SELECT id, name, role, created_at FROM api_tokens WHERE token_sha256 = :hash")
-    Optional<AccessToken> byHash(@Bind("hash") String hash);
+    Optional<AccessToken> byHash(String hash);
 
     @SqlQuery("SELECT id, name, role, created_at FROM api_tokens ORDER BY id")
     List<AccessToken> list();
@@ -41,5 +36,5 @@ public interface TokenDao {
     int adminCount();
 
     @SqlUpdate("DELETE FROM api_tokens WHERE id = :id")
-    int delete(@Bind("id") long id);
+    int delete(long id);
 }

@@ -7,13 +7,15 @@ import java.time.OffsetDateTime;
  * alertId}; events {@code trigger}, {@code resolve}) or a retraining run's event ({@code
  * retrainRunId} and {@code payload}, a {@link RunEvent} as JSON; events {@code launched}, {@code
  * failed}, {@code rejected}, {@code promoted}, and {@code resolve} for a failed run's page).
- * Exactly one of {@code alertId} and {@code retrainRunId} is set.
+ * Exactly one of {@code alertId} and {@code retrainRunId} is set. {@code routeId} is null once the
+ * route was deleted (the delivery was then {@code cancelled} if it was still pending). {@code
+ * status}: see {@link DeliveryDao}.
  */
 public record Delivery(
         long id,
         Long alertId,
         Long retrainRunId,
-        long routeId,
+        Long routeId,
         String event,
         String status,
         int attempts,
@@ -25,6 +27,9 @@ public record Delivery(
         String payload) {
     public static final String TRIGGER = "trigger";
     public static final String RESOLVE = "resolve";
+
+    public static final String PENDING = "pending";
+    public static final String SUPPRESSED = "suppressed";
 
     /** Whether this delivery notifies a retraining run's event rather than an alert. */
     public boolean isRunEvent() {

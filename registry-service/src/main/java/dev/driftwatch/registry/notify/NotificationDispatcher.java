@@ -1,18 +1,13 @@
 package dev.driftwatch.registry.notify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.alert.AlertDao;
 import dev.driftwatch.registry.alert.StoredAlert;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,26 +16,25 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends queued deliveries to Slack, PagerDuty and webhooks, one thread, from the delivery log:
- * claims due rows (alert occurrences and retraining run events), sends, and records the outcome.
- * Retries on 429, 5xx and network errors with exponential backoff (base × 2^(attempt-1), at most 10
- * min) or the receiver's Retry-After when longer; other 4xx answers fail at once. Slack webhooks
- * get at most one message per {@code slackMinInterval}. Receiver URLs and keys are never logged.
+ * Sends queued deliveries, one thread, from the delivery log: claims due rows (alert occurrences
+ * and retraining run events), has the route's {@link Receiver} build the request, sends it, and
+ * records the outcome. Retries on 429, 5xx and network errors with exponential backoff (base ×
+ * 2^(attempt-1), at most 10 min) or the receiver's Retry-After when longer; other 4xx answers fail
+ * at once. A rate-limited receiver (Slack) gets at most one message per URL per {@code
+ * minInterval}. A delivery whose route was deleted is {@code cancelled}. Receiver URLs and keys are
+ * never logged.
  *
  * <pre>{@code
  * NotificationDispatcher d = new NotificationDispatcher(jdbi, clock, HttpClient.newHttpClient(),
@@ -49,21 +43,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class NotificationDispatcher implements AutoCloseable {
-    /** The signature header of generic webhooks: {@code sha256=<hex HMAC-SHA256 of the body>}. */
-    public static final String SIGNATURE_HEADER = "X-Driftwatch-Signature";
-
     private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
     private static final Duration LEASE = Duration.ofMinutes(2);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final HttpClient http;
     private final Duration retryBase;
     private final int maxAttempts;
-    private final Duration slackMinInterval;
-    private final Map<String, Instant> slackNextAllowed = new HashMap<>();
+    private final Duration minInterval;
+    private final Map<String, Instant> nextAllowed = new HashMap<>();
     private final ScheduledExecutorService worker =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
@@ -78,13 +68,13 @@ public final class NotificationDispatcher implements AutoCloseable {
             HttpClient http,
             Duration retryBase,
             int maxAttempts,
-            Duration slackMinInterval) {
+            Duration minInterval) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.http = http;
         this.retryBase = retryBase;
         this.maxAttempts = maxAttempts;
-        this.slackMinInterval = slackMinInterval;
+        this.minInterval = minInterval;
     }
 
     public void start() {
@@ -120,43 +110,63 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
-    /** What one delivery sends: the body, the webhook event name, and a log-safe subject. */
-    private record Outgoing(
-            String subject, String event, String slack, String pagerDuty, String webhook) {}
-
     private void deliver(Delivery d) {
-        Optional<Route> route = jdbi.withExtension(RouteDao.class, r -> r.find(d.routeId()));
+        Optional<Route> route =
+                d.routeId() == null
+                        ? Optional.empty()
+                        : jdbi.withExtension(RouteDao.class, r -> r.find(d.routeId()));
         if (route.isEmpty()) {
+            cancel(d, "its route was deleted before it was sent");
             return;
         }
         Route r = route.get();
+        Optional<Receiver> found = Receivers.find(r.receiver());
+        if (found.isEmpty()) {
+            finish(d, null, "unknown receiver " + r.receiver(), false);
+            return;
+        }
+        Receiver receiver = found.get();
         if (d.isRunEvent() && Delivery.RESOLVE.equals(d.event()) && pageStillPending(d)) {
-            // resolve only after the page it resolves went out, or PagerDuty keeps the incident
+            // resolve only after the notification it resolves went out, or it stays open
             jdbi.useExtension(
                     DeliveryDao.class, dao -> dao.postpone(d.id(), now().plus(retryBase)));
             return;
         }
-        Optional<Outgoing> outgoing = d.isRunEvent() ? runEvent(d, r) : alert(d, r);
-        if (outgoing.isEmpty()) {
-            return;
+        String subject;
+        HttpRequest request;
+        if (d.isRunEvent()) {
+            subject = "retrain run " + d.retrainRunId();
+            request =
+                    receiver.runEventRequest(
+                            r,
+                            RunEvent.fromJson(d.payload()),
+                            d.retrainRunId(),
+                            Delivery.RESOLVE.equals(d.event()));
+        } else {
+            Optional<StoredAlert> stored =
+                    jdbi.withExtension(AlertDao.class, a -> a.find(d.alertId()));
+            if (stored.isEmpty()) {
+                return;
+            }
+            Alert alert = toAlert(stored.get(), d.event());
+            subject = alert.fingerprint();
+            request = receiver.alertRequest(r, alert, d.event());
         }
-        Outgoing out = outgoing.get();
-        if (r.receiver().equals(Route.SLACK)) {
-            Instant allowed = slackNextAllowed.getOrDefault(r.url(), Instant.MIN);
+        if (receiver.rateLimited()) {
+            Instant allowed = nextAllowed.getOrDefault(r.url(), Instant.MIN);
             if (clock.instant().isBefore(allowed)) {
                 jdbi.useExtension(
                         DeliveryDao.class,
                         dao -> dao.postpone(d.id(), allowed.atOffset(ZoneOffset.UTC)));
                 return;
             }
-            slackNextAllowed.put(r.url(), clock.instant().plus(slackMinInterval));
+            nextAllowed.put(r.url(), clock.instant().plus(minInterval));
         }
         Integer status = null;
         String error;
         Duration retryAfter = Duration.ZERO;
         try {
-            HttpResponse<String> resp =
-                    http.send(request(r, out), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resp = http.send(request, HttpResponse.BodyHandlers.ofString());
             status = resp.statusCode();
             if (status >= 200 && status < 300) {
                 jdbi.useTransaction(
@@ -168,7 +178,7 @@ public final class NotificationDispatcher implements AutoCloseable {
                         "delivery {} ({} {} via route {}) delivered",
                         d.id(),
                         d.event(),
-                        out.subject(),
+                        subject,
                         r.name());
                 return;
             }
@@ -185,6 +195,10 @@ public final class NotificationDispatcher implements AutoCloseable {
                             + (e.getMessage() == null ? "" : ": " + clip(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (IllegalArgumentException e) {
+            // the HTTP client refuses the address (a port out of range): retrying cannot help
+            finish(d, null, "invalid request: " + clip(String.valueOf(e.getMessage())), false);
             return;
         }
         finish(d, status, error, d.attempts() + 1 < maxAttempts);
@@ -208,65 +222,22 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
-    /** Whether the page a run-event resolve closes is still waiting to be sent. */
+    /** Whether the notification a run-event resolve closes is still waiting to be sent. */
     private boolean pageStillPending(Delivery d) {
         return jdbi.withExtension(
                         DeliveryDao.class,
                         dao -> dao.runEventStatus(d.retrainRunId(), d.routeId(), RunEvent.FAILED))
-                .map("pending"::equals)
+                .map(Delivery.PENDING::equals)
                 .orElse(false);
     }
 
-    private Optional<Outgoing> alert(Delivery d, Route r) {
-        Optional<StoredAlert> stored = jdbi.withExtension(AlertDao.class, a -> a.find(d.alertId()));
-        if (stored.isEmpty()) {
-            return Optional.empty();
-        }
-        Alert alert = toAlert(stored.get(), d.event());
-        try {
-            return Optional.of(
-                    new Outgoing(
-                            alert.fingerprint(),
-                            d.event(),
-                            r.receiver().equals(Route.SLACK)
-                                    ? json(NotificationMessages.slack(alert))
-                                    : null,
-                            r.receiver().equals(Route.PAGERDUTY)
-                                    ? json(NotificationMessages.pagerDuty(alert, r.routingKey()))
-                                    : null,
-                            json(NotificationMessages.webhook(alert, d.event()))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Optional<Outgoing> runEvent(Delivery d, Route r) {
-        RunEvent e = RunEvent.fromJson(d.payload());
-        boolean resolve = Delivery.RESOLVE.equals(d.event());
-        String event = NotificationMessages.webhookEvent(resolve ? "resolve" : d.event());
-        try {
-            return Optional.of(
-                    new Outgoing(
-                            "retrain run " + d.retrainRunId(),
-                            event,
-                            r.receiver().equals(Route.SLACK)
-                                    ? json(NotificationMessages.slack(e))
-                                    : null,
-                            r.receiver().equals(Route.PAGERDUTY)
-                                    ? json(
-                                            NotificationMessages.pagerDuty(
-                                                    e, d.retrainRunId(), resolve, r.routingKey()))
-                                    : null,
-                            json(
-                                    NotificationMessages.webhook(
-                                            e, resolve ? "resolve" : d.event()))));
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static String json(Object node) throws JsonProcessingException {
-        return NotificationMessages.MAPPER.writeValueAsString(node);
+    private void cancel(Delivery d, String reason) {
+        jdbi.useTransaction(
+                h -> {
+                    h.attach(DeliveryDao.class).cancel(d.id(), reason);
+                    refreshAlert(h, d);
+                });
+        LOG.info("delivery {} cancelled: {}", d.id(), reason);
     }
 
     private static void refreshAlert(Handle h, Delivery d) {
@@ -289,38 +260,6 @@ public final class NotificationDispatcher implements AutoCloseable {
                 d.id(),
                 d.attempts() + 1,
                 error);
-    }
-
-    private HttpRequest request(Route r, Outgoing out) {
-        String body;
-        HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create(r.url()))
-                        .timeout(REQUEST_TIMEOUT)
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "driftwatch-registry");
-        switch (r.receiver()) {
-            case Route.SLACK -> body = out.slack();
-            case Route.PAGERDUTY -> body = out.pagerDuty();
-            default -> {
-                body = out.webhook();
-                b.header("X-Driftwatch-Event", out.event());
-                if (r.secret() != null && !r.secret().isEmpty()) {
-                    b.header(SIGNATURE_HEADER, "sha256=" + hmacSha256(r.secret(), body));
-                }
-            }
-        }
-        return b.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-    }
-
-    /** Hex HMAC-SHA256 of {@code body} with {@code secret}. */
-    public static String hmacSha256(String secret, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
     }
 
     /** Retry-After as seconds or an HTTP date; zero when absent or unreadable. */
@@ -359,8 +298,7 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     private static Map<String, String> map(String json) {
         try {
-            return NotificationMessages.MAPPER.readValue(
-                    json, new TypeReference<Map<String, String>>() {});
+            return MessageText.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
         } catch (IOException e) {
             throw new IllegalStateException("stored alert JSON is unreadable", e);
         }

@@ -1,23 +1,32 @@
 package dev.driftwatch.registry.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.driftwatch.registry.JsonFields;
 import dev.driftwatch.registry.RegistryException;
 import java.net.URI;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A route as configured (API body or config file), validated: {@code {"name", "receiver":
- * "slack"|"pagerduty"|"webhook", "url", "routing_key", "secret", "match": {"model_name",
- * "severity", "alertname"}, "repeat_interval_s", "send_resolved"}}.
+ * A route as configured (API body), validated: {@code {"name", "receiver", "url", "routing_key",
+ * "secret", "match": {"model_name", "severity", "alertname"}, "repeat_interval_s",
+ * "send_resolved"}}. The fields common to all routes are checked here; the receiver checks its own
+ * ({@link Receiver#validate}); unknown fields are refused.
  */
 public final class RouteSpec {
-    /** PagerDuty's Events API v2 endpoint, used when a pagerduty route gives no url. */
-    public static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
-
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    private static final Set<String> RECEIVERS =
-            Set.of(Route.SLACK, Route.PAGERDUTY, Route.WEBHOOK);
+    private static final Set<String> FIELDS =
+            Set.of(
+                    "name",
+                    "receiver",
+                    "url",
+                    "routing_key",
+                    "secret",
+                    "match",
+                    "repeat_interval_s",
+                    "send_resolved");
+    private static final Set<String> MATCH_FIELDS = Set.of("model_name", "severity", "alertname");
 
     private RouteSpec() {}
 
@@ -25,25 +34,31 @@ public final class RouteSpec {
         if (n == null || !n.isObject()) {
             throw RegistryException.invalid("a route must be a JSON object");
         }
-        String name = text(n, "name", true);
+        JsonFields f = JsonFields.of(n, "", FIELDS);
+        String name = f.text("name");
         if (!NAME.matcher(name).matches()) {
             throw RegistryException.invalid(
                     "route name must be 1 to 100 letters, digits, '.', '_' or '-'");
         }
-        String receiver = text(n, "receiver", true);
-        if (!RECEIVERS.contains(receiver)) {
-            throw RegistryException.invalid(
-                    "receiver must be slack, pagerduty or webhook; was " + receiver);
-        }
-        String url = text(n, "url", false);
-        if (url == null && receiver.equals(Route.PAGERDUTY)) {
-            url = PAGERDUTY_EVENTS_URL;
-        }
-        if (url == null) {
-            throw RegistryException.invalid("a " + receiver + " route needs 'url'");
-        }
+        Receiver receiver = Receivers.named(f.text("receiver"));
+        Optional<JsonFields> match = f.object("match", MATCH_FIELDS);
+        int repeatS = f.wholeNumber("repeat_interval_s", 3600, 0);
+        Route route =
+                receiver.validate(
+                        new Route(
+                                0,
+                                name,
+                                receiver.name(),
+                                match.map(m -> m.optText("model_name")).orElse(null),
+                                match.map(m -> m.optText("severity")).orElse(null),
+                                match.map(m -> m.optText("alertname")).orElse(null),
+                                f.optText("url"),
+                                f.optText("routing_key"),
+                                f.optText("secret"),
+                                repeatS * 1000L,
+                                f.bool("send_resolved", true)));
         try {
-            URI u = URI.create(url);
+            URI u = URI.create(route.url());
             if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
                     || u.getHost() == null) {
                 throw new IllegalArgumentException();
@@ -51,59 +66,21 @@ public final class RouteSpec {
         } catch (IllegalArgumentException e) {
             throw RegistryException.invalid("'url' must be an http(s) URL with a host");
         }
-        String routingKey = text(n, "routing_key", false);
-        if (receiver.equals(Route.PAGERDUTY) && (routingKey == null || routingKey.isEmpty())) {
-            throw RegistryException.invalid(
-                    "a pagerduty route needs 'routing_key' (the integration key)");
-        }
-        String secret = text(n, "secret", false);
-        JsonNode match = n.path("match");
-        if (!match.isMissingNode() && !match.isNull() && !match.isObject()) {
-            throw RegistryException.invalid("'match' must be an object");
-        }
-        long repeatS = 3600;
-        if (n.has("repeat_interval_s")) {
-            if (!n.get("repeat_interval_s").canConvertToLong()
-                    || !n.get("repeat_interval_s").isIntegralNumber()
-                    || n.get("repeat_interval_s").asLong() < 0) {
-                throw RegistryException.invalid(
-                        "'repeat_interval_s' must be a whole number of seconds >= 0");
-            }
-            repeatS = n.get("repeat_interval_s").asLong();
-        }
-        boolean sendResolved = true;
-        if (n.has("send_resolved")) {
-            if (!n.get("send_resolved").isBoolean()) {
-                throw RegistryException.invalid("'send_resolved' must be true or false");
-            }
-            sendResolved = n.get("send_resolved").asBoolean();
-        }
-        return new Route(
-                0,
-                name,
-                receiver,
-                text(match, "model_name", false),
-                text(match, "severity", false),
-                text(match, "alertname", false),
-                url,
-                routingKey,
-                secret,
-                repeatS * 1000,
-                sendResolved);
+        return route;
     }
 
-    private static String text(JsonNode n, String field, boolean required) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw RegistryException.invalid(
-                        "Missing value for required parameter '" + field + "'.");
-            }
-            return null;
+    /** Refuses a route without {@code url} (for receivers that have no default address). */
+    static void requireUrl(Route route) {
+        if (route.url() == null) {
+            throw RegistryException.invalid("a " + route.receiver() + " route needs 'url'");
         }
-        if (!v.isTextual()) {
-            throw RegistryException.invalid("'" + field + "' must be a string");
+    }
+
+    /** Refuses a field this route's receiver does not use. */
+    static void notTaken(Route route, String field, String value) {
+        if (value != null) {
+            throw RegistryException.invalid(
+                    "'" + field + "' is not used by " + route.receiver() + " routes");
         }
-        return v.asText();
     }
 }

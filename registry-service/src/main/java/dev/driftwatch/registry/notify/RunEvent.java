@@ -117,7 +117,7 @@ public record RunEvent(
 
     /** The event as JSON (the webhook's {@code retrain_run} and the stored payload). */
     public ObjectNode toJsonNode() {
-        ObjectNode n = NotificationMessages.MAPPER.createObjectNode();
+        ObjectNode n = MessageText.MAPPER.createObjectNode();
         n.put("format_version", 1);
         n.put("run_id", runId);
         n.put("model_name", modelName);
@@ -153,7 +153,7 @@ public record RunEvent(
     public static RunEvent fromJson(String json) {
         JsonNode n;
         try {
-            n = NotificationMessages.MAPPER.readTree(json);
+            n = MessageText.MAPPER.readTree(json);
         } catch (IOException e) {
             throw new IllegalStateException("stored run event is unreadable", e);
         }

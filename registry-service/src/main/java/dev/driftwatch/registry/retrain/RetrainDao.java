@@ -4,72 +4,73 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** SQL for the retrain tables. */
+/**
+ * SQL for the retrain tables. Only {@link RetrainRuns} (runs, transitions, gates), {@link
+ * RetrainPolicies} (policies) and {@link RunRequests} (trigger decisions) use it.
+ */
 @RegisterConstructorMapper(RetrainRun.class)
 @RegisterConstructorMapper(Transition.class)
 @RegisterConstructorMapper(GateResult.class)
 @RegisterConstructorMapper(TriggerDecision.class)
-public interface RetrainDao {
+interface RetrainDao {
     String RUN_COLUMNS =
-            "id, model_name, state, trigger_alert_id, trigger_fingerprint, requested_by,"
-                    + " champion_version, candidate_version, data_window_start, data_window_end,"
-                    + " backend, training_run_id, validation_run_id, gpu_hours, waiting_reason,"
-                    + " failure_reason, log_tail, training_metrics::text AS training_metrics,"
-                    + " validation_metrics::text AS validation_metrics, created_at, updated_at,"
-                    + " launched_at, finished_at";
+            """
+            id, model_name, state, trigger_alert_id, trigger_fingerprint, requested_by,
+            champion_version, candidate_version, data_window_start, data_window_end, backend,
+            training_run_id, validation_run_id, gpu_hours, training_gpu_hours,
+            validation_gpu_hours, waiting_reason, failure_reason, log_tail,
+            training_metrics::text AS training_metrics,
+            validation_metrics::text AS validation_metrics, created_at, updated_at, launched_at,
+            finished_at
+            """;
 
+    /** The final states ({@link RunState#isFinal()}; a test keeps the two equal). */
     String FINAL = "('rejected', 'promoted', 'failed', 'cancelled')";
 
     // ---- policies ----
 
     @SqlUpdate(
-            "INSERT INTO retrain_policies (model_name, spec, updated_at) VALUES (:model,"
-                    + " CAST(:spec AS jsonb), :now) ON CONFLICT (model_name) DO UPDATE SET spec ="
-                    + " EXCLUDED.spec, updated_at = EXCLUDED.updated_at")
-    void upsertPolicy(
-            @Bind("model") String model,
-            @Bind("spec") String spec,
-            @Bind("now") OffsetDateTime now);
+            """
+            INSERT INTO retrain_policies (model_name, spec, updated_at)
+            VALUES (:model, CAST(:spec AS jsonb), :now)
+            ON CONFLICT (model_name) DO UPDATE SET spec = EXCLUDED.spec,
+                updated_at = EXCLUDED.updated_at
+            """)
+    void upsertPolicy(String model, String spec, OffsetDateTime now);
 
     @SqlQuery("SELECT spec::text FROM retrain_policies WHERE model_name = :model")
-    Optional<String> policy(@Bind("model") String model);
+    Optional<String> policy(String model);
 
     /** Locks the policy row: serialises run requests of one model. */
     @SqlQuery("SELECT spec::text FROM retrain_policies WHERE model_name = :model FOR UPDATE")
-    Optional<String> lockPolicy(@Bind("model") String model);
+    Optional<String> lockPolicy(String model);
 
     @SqlUpdate("DELETE FROM retrain_policies WHERE model_name = :model")
-    int deletePolicy(@Bind("model") String model);
+    int deletePolicy(String model);
 
     // ---- runs ----
 
     @SqlUpdate(
-            "INSERT INTO retrain_runs (model_name, state, trigger_alert_id, trigger_fingerprint,"
-                    + " requested_by, champion_version, data_window_start, data_window_end,"
-                    + " created_at, updated_at) VALUES (:model, 'requested', :alertId,"
-                    + " :fingerprint, :requestedBy, :champion, :windowStart, :windowEnd, :now,"
-                    + " :now)")
+            """
+            INSERT INTO retrain_runs (model_name, state, trigger_alert_id, trigger_fingerprint,
+                requested_by, champion_version, data_window_start, data_window_end, created_at,
+                updated_at)
+            VALUES (:modelName, 'requested', :triggerAlertId, :triggerFingerprint, :requestedBy,
+                :championVersion, :dataWindowStart, :dataWindowEnd, :createdAt, :createdAt)
+            """)
     @GetGeneratedKeys("id")
-    long insertRun(
-            @Bind("model") String model,
-            @Bind("alertId") Long alertId,
-            @Bind("fingerprint") String fingerprint,
-            @Bind("requestedBy") String requestedBy,
-            @Bind("champion") Integer championVersion,
-            @Bind("windowStart") OffsetDateTime windowStart,
-            @Bind("windowEnd") OffsetDateTime windowEnd,
-            @Bind("now") OffsetDateTime now);
+    long insertRun(@BindMethods RetrainRun run);
 
     @SqlQuery("SELECT " + RUN_COLUMNS + " FROM retrain_runs WHERE id = :id")
-    Optional<RetrainRun> run(@Bind("id") long id);
+    Optional<RetrainRun> run(long id);
 
     @SqlQuery("SELECT " + RUN_COLUMNS + " FROM retrain_runs WHERE id = :id FOR UPDATE")
-    Optional<RetrainRun> lockRun(@Bind("id") long id);
+    Optional<RetrainRun> lockRun(long id);
 
     @SqlQuery(
             "SELECT "
@@ -84,149 +85,190 @@ public interface RetrainDao {
                     + RUN_COLUMNS
                     + " FROM retrain_runs WHERE model_name = :model AND state NOT IN "
                     + FINAL)
-    Optional<RetrainRun> activeFor(@Bind("model") String model);
+    Optional<RetrainRun> activeFor(String model);
 
     @SqlQuery("SELECT max(created_at) FROM retrain_runs WHERE model_name = :model")
-    Optional<OffsetDateTime> lastRequestedAt(@Bind("model") String model);
+    Optional<OffsetDateTime> lastRequestedAt(String model);
 
     @SqlQuery(
             "SELECT "
                     + RUN_COLUMNS
-                    + " FROM retrain_runs WHERE (:model = '' OR model_name = :model) AND (:state ="
-                    + " '' OR state = :state) ORDER BY id DESC LIMIT :limit")
-    List<RetrainRun> list(
-            @Bind("model") String model, @Bind("state") String state, @Bind("limit") int limit);
+                    + """
+                     FROM retrain_runs
+                    WHERE (:model = '' OR model_name = :model) AND (:state = '' OR state = :state)
+                    ORDER BY id DESC LIMIT :limit
+                    """)
+    List<RetrainRun> list(String model, String state, int limit);
 
-    /** Moves the run only if it is still in {@code from}; returns 0 when it was not. */
+    /**
+     * Moves the run only if it is still in {@code from}; returns 0 when it was not. Entering a
+     * final state releases what was reserved for a part that never launched.
+     */
     @SqlUpdate(
             "UPDATE retrain_runs SET state = :to, updated_at = :now, waiting_reason = NULL,"
                     + " finished_at = CASE WHEN :to IN "
                     + FINAL
-                    + " THEN :now ELSE finished_at END WHERE id = :id AND state = :from")
-    int moveState(
-            @Bind("id") long id,
-            @Bind("from") String from,
-            @Bind("to") String to,
-            @Bind("now") OffsetDateTime now);
+                    + " THEN :now ELSE finished_at END,"
+                    + " training_gpu_hours = CASE WHEN :to IN "
+                    + FINAL
+                    + " AND training_run_id IS NULL THEN 0 ELSE training_gpu_hours END,"
+                    + " validation_gpu_hours = CASE WHEN :to IN "
+                    + FINAL
+                    + " AND validation_run_id IS NULL THEN 0 ELSE validation_gpu_hours END,"
+                    + " gpu_hours = CASE WHEN :to IN "
+                    + FINAL
+                    + """
+                     THEN (CASE WHEN training_run_id IS NULL THEN 0
+                               ELSE coalesce(training_gpu_hours, 0) END)
+                          + (CASE WHEN validation_run_id IS NULL THEN 0
+                                  ELSE coalesce(validation_gpu_hours, 0) END)
+                     ELSE gpu_hours END
+                    WHERE id = :id AND state = :from
+                    """)
+    int moveState(long id, String from, String to, OffsetDateTime now);
 
     @SqlUpdate(
-            "UPDATE retrain_runs SET waiting_reason = :reason, updated_at = :now WHERE id = :id"
-                    + " AND waiting_reason IS DISTINCT FROM :reason")
-    int setWaitingReason(
-            @Bind("id") long id, @Bind("reason") String reason, @Bind("now") OffsetDateTime now);
+            """
+            UPDATE retrain_runs SET waiting_reason = :reason, updated_at = :now
+            WHERE id = :id AND waiting_reason IS DISTINCT FROM :reason
+            """)
+    int setWaitingReason(long id, String reason, OffsetDateTime now);
 
+    /**
+     * Records the training launch and reserves both parts: the most each may use ({@code gpus ×
+     * deadline}).
+     */
     @SqlUpdate(
-            "UPDATE retrain_runs SET backend = :backend, training_run_id = :runId, gpu_hours ="
-                    + " :gpuHours, launched_at = :now WHERE id = :id")
+            """
+            UPDATE retrain_runs SET backend = :backend, training_run_id = :runId,
+                training_gpu_hours = :trainingReserve, validation_gpu_hours = :validationReserve,
+                gpu_hours = :trainingReserve + :validationReserve, launched_at = :now
+            WHERE id = :id
+            """)
     void setTrainingLaunched(
-            @Bind("id") long id,
-            @Bind("backend") String backend,
-            @Bind("runId") String runId,
-            @Bind("gpuHours") double gpuHours,
-            @Bind("now") OffsetDateTime now);
+            long id,
+            String backend,
+            String runId,
+            double trainingReserve,
+            double validationReserve,
+            OffsetDateTime now);
 
-    @SqlUpdate("UPDATE retrain_runs SET validation_run_id = :runId WHERE id = :id")
-    void setValidationRunId(@Bind("id") long id, @Bind("runId") String runId);
+    /** Records the validation launch and reserves its part anew (the policy may have changed). */
+    @SqlUpdate(
+            """
+            UPDATE retrain_runs SET validation_run_id = :runId,
+                validation_gpu_hours = :validationReserve,
+                gpu_hours = coalesce(training_gpu_hours, 0) + :validationReserve
+            WHERE id = :id
+            """)
+    void setValidationLaunched(long id, String runId, double validationReserve);
+
+    /** Replaces the training part's reservation with what it used. */
+    @SqlUpdate(
+            """
+            UPDATE retrain_runs SET training_gpu_hours = :used,
+                gpu_hours = :used + coalesce(validation_gpu_hours, 0)
+            WHERE id = :id
+            """)
+    void chargeTraining(long id, double used);
+
+    /** Replaces the validation part's reservation with what it used. */
+    @SqlUpdate(
+            """
+            UPDATE retrain_runs SET validation_gpu_hours = :used,
+                gpu_hours = coalesce(training_gpu_hours, 0) + :used
+            WHERE id = :id
+            """)
+    void chargeValidation(long id, double used);
 
     @SqlUpdate(
-            "UPDATE retrain_runs SET candidate_version = :version, training_metrics ="
-                    + " CAST(:metrics AS jsonb), updated_at = :now WHERE id = :id")
-    void setCandidate(
-            @Bind("id") long id,
-            @Bind("version") int version,
-            @Bind("metrics") String metrics,
-            @Bind("now") OffsetDateTime now);
+            """
+            UPDATE retrain_runs SET candidate_version = :version,
+                training_metrics = CAST(:metrics AS jsonb), updated_at = :now
+            WHERE id = :id
+            """)
+    void setCandidate(long id, int version, String metrics, OffsetDateTime now);
 
     @SqlUpdate(
-            "UPDATE retrain_runs SET validation_metrics = CAST(:metrics AS jsonb), updated_at ="
-                    + " :now WHERE id = :id")
-    void setValidationMetrics(
-            @Bind("id") long id, @Bind("metrics") String metrics, @Bind("now") OffsetDateTime now);
+            """
+            UPDATE retrain_runs SET validation_metrics = CAST(:metrics AS jsonb), updated_at = :now
+            WHERE id = :id
+            """)
+    void setValidationMetrics(long id, String metrics, OffsetDateTime now);
 
     @SqlUpdate(
             "UPDATE retrain_runs SET failure_reason = :reason, log_tail = :logTail WHERE id = :id")
-    void setFailure(
-            @Bind("id") long id, @Bind("reason") String reason, @Bind("logTail") String logTail);
-
-    @SqlUpdate("UPDATE retrain_runs SET gpu_hours = :gpuHours WHERE id = :id")
-    void setGpuHours(@Bind("id") long id, @Bind("gpuHours") double gpuHours);
+    void setFailure(long id, String reason, String logTail);
 
     /** GPU-hours charged to runs of the model launched since {@code since}. */
     @SqlQuery(
-            "SELECT coalesce(sum(gpu_hours), 0) FROM retrain_runs WHERE model_name = :model AND"
-                    + " launched_at >= :since")
-    double gpuHoursSince(@Bind("model") String model, @Bind("since") OffsetDateTime since);
+            """
+            SELECT coalesce(sum(gpu_hours), 0) FROM retrain_runs
+            WHERE model_name = :model AND launched_at >= :since
+            """)
+    double gpuHoursSince(String model, OffsetDateTime since);
 
     // ---- transitions ----
 
     @SqlUpdate(
-            "INSERT INTO retrain_transitions (run_id, from_state, to_state, at, cause, detail)"
-                    + " VALUES (:runId, :from, :to, :at, :cause, :detail)")
-    void insertTransition(
-            @Bind("runId") long runId,
-            @Bind("from") String from,
-            @Bind("to") String to,
-            @Bind("at") OffsetDateTime at,
-            @Bind("cause") String cause,
-            @Bind("detail") String detail);
+            """
+            INSERT INTO retrain_transitions (run_id, from_state, to_state, at, cause, detail)
+            VALUES (:runId, :fromState, :toState, :at, :cause, :detail)
+            """)
+    void insertTransition(@BindMethods Transition transition);
 
     @SqlQuery(
-            "SELECT id, run_id, from_state, to_state, at, cause, detail FROM retrain_transitions"
-                    + " WHERE run_id = :runId ORDER BY id")
-    List<Transition> transitions(@Bind("runId") long runId);
+            """
+            SELECT id, run_id, from_state, to_state, at, cause, detail FROM retrain_transitions
+            WHERE run_id = :runId ORDER BY id
+            """)
+    List<Transition> transitions(long runId);
 
     // ---- gates ----
 
     @SqlUpdate(
-            "INSERT INTO retrain_gate_results (run_id, gate, metric, passed, observed, threshold,"
-                    + " champion_value, detail, evaluated_at) VALUES (:runId, :gate, :metric,"
-                    + " :passed, :observed, :threshold, :champion, :detail, :at) ON CONFLICT"
-                    + " (run_id, gate, metric) DO UPDATE SET passed = EXCLUDED.passed, observed ="
-                    + " EXCLUDED.observed, threshold = EXCLUDED.threshold, champion_value ="
-                    + " EXCLUDED.champion_value, detail = EXCLUDED.detail, evaluated_at ="
-                    + " EXCLUDED.evaluated_at")
-    void upsertGate(
-            @Bind("runId") long runId,
-            @Bind("gate") String gate,
-            @Bind("metric") String metric,
-            @Bind("passed") boolean passed,
-            @Bind("observed") Double observed,
-            @Bind("threshold") Double threshold,
-            @Bind("champion") Double champion,
-            @Bind("detail") String detail,
-            @Bind("at") OffsetDateTime at);
+            """
+            INSERT INTO retrain_gate_results (run_id, gate, metric, passed, observed, threshold,
+                champion_value, detail, evaluated_at)
+            VALUES (:runId, :gate, :metric, :passed, :observed, :threshold, :championValue,
+                :detail, :at)
+            ON CONFLICT (run_id, gate, metric) DO UPDATE SET passed = EXCLUDED.passed,
+                observed = EXCLUDED.observed, threshold = EXCLUDED.threshold,
+                champion_value = EXCLUDED.champion_value, detail = EXCLUDED.detail,
+                evaluated_at = EXCLUDED.evaluated_at
+            """)
+    void upsertGate(long runId, @BindMethods GateResult result, OffsetDateTime at);
 
     @SqlQuery(
-            "SELECT gate, metric, passed, observed, threshold, champion_value, detail FROM"
-                    + " retrain_gate_results WHERE run_id = :runId ORDER BY gate, metric")
-    List<GateResult> gates(@Bind("runId") long runId);
+            """
+            SELECT gate, metric, passed, observed, threshold, champion_value, detail
+            FROM retrain_gate_results WHERE run_id = :runId ORDER BY gate, metric
+            """)
+    List<GateResult> gates(long runId);
 
     // ---- trigger decisions ----
 
     @SqlUpdate(
-            "INSERT INTO retrain_triggers (alert_id, fingerprint, model_name, decision, run_id,"
-                    + " decided_at) VALUES (:alertId, :fingerprint, :model, :decision, :runId,"
-                    + " :now)")
-    void insertTrigger(
-            @Bind("alertId") long alertId,
-            @Bind("fingerprint") String fingerprint,
-            @Bind("model") String model,
-            @Bind("decision") String decision,
-            @Bind("runId") Long runId,
-            @Bind("now") OffsetDateTime now);
+            """
+            INSERT INTO retrain_triggers (alert_id, fingerprint, model_name, decision, run_id,
+                decided_at)
+            VALUES (:alertId, :fingerprint, :modelName, :decision, :runId, :decidedAt)
+            """)
+    void insertTrigger(@BindMethods TriggerDecision decision);
 
-    /** Whether this fingerprint requested a run of the model since {@code since}. */
+    /** When this fingerprint last requested a run of the model, if it ever did. */
     @SqlQuery(
-            "SELECT EXISTS (SELECT 1 FROM retrain_triggers WHERE fingerprint = :fingerprint AND"
-                    + " model_name = :model AND decision = 'requested' AND decided_at >= :since)")
-    boolean requestedSince(
-            @Bind("fingerprint") String fingerprint,
-            @Bind("model") String model,
-            @Bind("since") OffsetDateTime since);
+            """
+            SELECT max(decided_at) FROM retrain_triggers
+            WHERE fingerprint = :fingerprint AND model_name = :model AND decision = 'requested'
+            """)
+    Optional<OffsetDateTime> lastRequestedBy(String fingerprint, String model);
 
     @SqlQuery(
-            "SELECT id, alert_id, fingerprint, model_name, decision, run_id, decided_at FROM"
-                    + " retrain_triggers WHERE (:model = '' OR model_name = :model) ORDER BY id"
-                    + " DESC LIMIT :limit")
-    List<TriggerDecision> triggers(@Bind("model") String model, @Bind("limit") int limit);
+            """
+            SELECT id, alert_id, fingerprint, model_name, decision, run_id, decided_at
+            FROM retrain_triggers WHERE (:model = '' OR model_name = :model)
+            ORDER BY id DESC LIMIT :limit
+            """)
+    List<TriggerDecision> triggers(String model, int limit);
 }

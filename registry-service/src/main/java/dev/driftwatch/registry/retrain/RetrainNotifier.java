@@ -1,6 +1,8 @@
 package dev.driftwatch.registry.retrain;
 
 import dev.driftwatch.registry.notify.DeliveryDao;
+import dev.driftwatch.registry.notify.Receiver;
+import dev.driftwatch.registry.notify.Receivers;
 import dev.driftwatch.registry.notify.Route;
 import dev.driftwatch.registry.notify.RouteDao;
 import dev.driftwatch.registry.notify.RunEvent;
@@ -15,10 +17,10 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Who gets what: a route matches a run event like an alert with labels {@code alertname =
  * RetrainRun}, {@code model_name} = the run's model and {@code severity} = {@link
- * RunEvent#severityOf(String)}. Slack and webhook routes get {@code launched}, {@code failed},
- * {@code rejected} and {@code promoted}; PagerDuty routes only page {@code failed} (dedup key
- * {@code retrain-run-<id>}), and a later promotion of the same model resolves those pages on routes
- * with {@code send_resolved}.
+ * RunEvent#severityOf(String)}, and gets the events its {@link Receiver#runEvents()} names (Slack
+ * and webhooks: {@code launched}, {@code failed}, {@code rejected}, {@code promoted}; PagerDuty:
+ * {@code failed}). A later promotion of the same model resolves the failed-run notifications of
+ * receivers that {@link Receiver#resolvesFailedRuns()} on routes with {@code send_resolved}.
  *
  * <pre>{@code
  * new RetrainNotifier(dispatcher::wakeUp).queue(handle, lockedRun, RunState.FAILED, reason, now);
@@ -52,13 +54,18 @@ final class RetrainNotifier {
         DeliveryDao deliveries = h.attach(DeliveryDao.class);
         int n = 0;
         for (Route r : matching(h, e)) {
-            if (r.receiver().equals(Route.PAGERDUTY) && !to.equals(RunState.FAILED)) {
-                continue;
+            boolean wanted =
+                    Receivers.find(r.receiver())
+                            .map(receiver -> receiver.runEvents().contains(e.event()))
+                            .orElse(false);
+            if (wanted) {
+                n += deliveries.insertRunEvent(run.id(), r.id(), e.event(), payload, now);
             }
-            n += deliveries.insertRunEvent(run.id(), r.id(), e.event(), payload, now);
         }
         if (to == RunState.PROMOTED) {
-            n += deliveries.insertRunResolves(run.modelName(), payload, now);
+            n +=
+                    deliveries.insertRunResolves(
+                            run.modelName(), payload, now, Receivers.resolvingFailedRuns());
         }
         if (n > 0) {
             h.afterCommit(queued::run);

@@ -2,13 +2,15 @@ package dev.driftwatch.registry.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.launcher.RunKind;
+import dev.driftwatch.registry.JsonFields;
 import dev.driftwatch.registry.RegistryException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A model's retraining configuration: which firing alerts request a run, how often (cooldown, dedup
@@ -45,6 +47,19 @@ public record RetrainPolicy(
                     "training",
                     "validation",
                     "gates");
+    private static final Set<String> TRIGGER_FIELDS = Set.of("alertname", "metric", "severities");
+    private static final Set<String> TEMPLATE_FIELDS =
+            Set.of(
+                    "image",
+                    "command",
+                    "env",
+                    "gpus",
+                    "cpu",
+                    "memory",
+                    "deadline",
+                    "backoff_limit",
+                    "node_selector",
+                    "queue");
 
     /** Which alerts request a run; an absent field matches anything. */
     public record AlertMatch(String alertname, String metric, Set<String> severities) {
@@ -84,178 +99,104 @@ public record RetrainPolicy(
         return training.maxGpuHours() + validation.maxGpuHours();
     }
 
-    /** Reads and checks a policy; the message of a refusal names the field. */
+    /** The template of a training or a validation run. */
+    public RunTemplate template(RunKind kind) {
+        return kind == RunKind.TRAINING ? training : validation;
+    }
+
+    /**
+     * Reads and checks a policy; unknown or misplaced fields are refused, and the message of a
+     * refusal names the field by its path ({@code training.gpus}, {@code gates[1].max}).
+     */
     public static RetrainPolicy parse(JsonNode n) {
         if (n == null || !n.isObject()) {
             throw RegistryException.invalid("the retrain policy must be a JSON object");
         }
-        n.fieldNames()
-                .forEachRemaining(
-                        f -> {
-                            if (!FIELDS.contains(f)) {
-                                throw RegistryException.invalid(
-                                        "unknown field '"
-                                                + f
-                                                + "' in the retrain policy; known: "
-                                                + String.join(
-                                                        ", ", FIELDS.stream().sorted().toList()));
-                            }
-                        });
-        List<AlertMatch> triggers = new ArrayList<>();
-        JsonNode t = n.get("triggers");
-        if (t == null || !t.isArray() || t.isEmpty()) {
+        JsonFields p = JsonFields.of(n, "", FIELDS);
+        List<JsonNode> t = p.array("triggers");
+        if (t.isEmpty()) {
             throw RegistryException.invalid(
                     "'triggers' must be a non-empty array of {alertname, metric, severities}");
         }
-        for (JsonNode m : t) {
-            if (!m.isObject()) {
-                throw RegistryException.invalid("each trigger must be an object");
-            }
-            Set<String> sev = new java.util.TreeSet<>();
-            for (String s : strings(m, "severities", "triggers[].severities")) {
+        List<AlertMatch> triggers = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            JsonFields m = JsonFields.of(t.get(i), "triggers[" + i + "]", TRIGGER_FIELDS);
+            Set<String> sev = new TreeSet<>();
+            for (String s : m.strings("severities")) {
                 if (!SEVERITIES.contains(s)) {
                     throw RegistryException.invalid(
-                            "trigger severity must be one of critical, error, warning, info; was "
+                            "'"
+                                    + m.path("severities")
+                                    + "': severity must be one of critical, error, warning,"
+                                    + " info; was "
                                     + s);
                 }
                 sev.add(s);
             }
             triggers.add(
-                    new AlertMatch(
-                            optText(m, "alertname", "triggers[].alertname"),
-                            optText(m, "metric", "triggers[].metric"),
-                            Set.copyOf(sev)));
+                    new AlertMatch(m.optText("alertname"), m.optText("metric"), Set.copyOf(sev)));
         }
-        String approval = optText(n, "approval", "approval");
+        String approval = p.optText("approval");
         if (approval != null && !approval.equals("automatic") && !approval.equals("manual")) {
             throw RegistryException.invalid(
                     "'approval' must be automatic or manual; was " + approval);
         }
-        double budget = number(n, "gpu_hours_per_day", -1);
-        if (n.has("gpu_hours_per_day") && budget < 0) {
+        double budget = p.number("gpu_hours_per_day", Double.POSITIVE_INFINITY);
+        if (budget < 0) {
             throw RegistryException.invalid("'gpu_hours_per_day' must be >= 0");
         }
+        List<JsonNode> g = p.array("gates");
         List<ValidationGate> gates = new ArrayList<>();
-        JsonNode g = n.get("gates");
-        if (g != null && !g.isNull()) {
-            if (!g.isArray()) {
-                throw RegistryException.invalid("'gates' must be an array");
-            }
-            g.forEach(x -> gates.add(ValidationGate.parse(x)));
-        }
-        JsonNode enabled = n.get("enabled");
-        if (enabled != null && !enabled.isBoolean()) {
-            throw RegistryException.invalid("'enabled' must be true or false");
+        for (int i = 0; i < g.size(); i++) {
+            gates.add(ValidationGate.parse(g.get(i), "gates[" + i + "]"));
         }
         return new RetrainPolicy(
-                enabled == null || enabled.asBoolean(),
+                p.bool("enabled", true),
                 List.copyOf(triggers),
-                duration(n, "cooldown", Duration.ofHours(6)),
-                duration(n, "dedup_window", Duration.ofHours(24)),
-                budget < 0 ? Double.POSITIVE_INFINITY : budget,
+                duration(p, "cooldown", Duration.ofHours(6)),
+                duration(p, "dedup_window", Duration.ofHours(24)),
+                budget,
                 "manual".equals(approval),
-                duration(n, "data_window", Duration.ofDays(7)),
-                template(n.get("training"), "training"),
-                template(n.get("validation"), "validation"),
+                duration(p, "data_window", Duration.ofDays(7)),
+                template(p, "training"),
+                template(p, "validation"),
                 List.copyOf(gates));
     }
 
-    private static RunTemplate template(JsonNode n, String field) {
-        if (n == null || !n.isObject()) {
-            throw RegistryException.invalid(
-                    "'" + field + "' must be an object with at least 'command'");
-        }
-        List<String> command = strings(n, "command", field + ".command");
+    private static RunTemplate template(JsonFields policy, String field) {
+        JsonFields t =
+                policy.object(field, TEMPLATE_FIELDS)
+                        .orElseThrow(
+                                () ->
+                                        RegistryException.invalid(
+                                                "'"
+                                                        + field
+                                                        + "' must be an object with at least"
+                                                        + " 'command'"));
+        List<String> command = t.strings("command");
         if (command.isEmpty()) {
-            throw RegistryException.invalid("'" + field + ".command' must not be empty");
+            throw t.invalid("command", "must not be empty");
         }
-        int gpus = (int) number(n, "gpus", 0);
-        int backoff = (int) number(n, "backoff_limit", 0);
-        if (gpus < 0 || backoff < 0) {
-            throw RegistryException.invalid(
-                    "'" + field + ".gpus' and '" + field + ".backoff_limit' must be >= 0");
-        }
-        Duration deadline = duration(n, "deadline", Duration.ofHours(1));
+        Duration deadline = duration(t, "deadline", Duration.ofHours(1));
         if (deadline.isZero()) {
-            throw RegistryException.invalid("'" + field + ".deadline' must be positive");
+            throw t.invalid("deadline", "must be positive");
         }
-        String image = optText(n, "image", field + ".image");
+        String image = t.optText("image");
         return new RunTemplate(
                 image == null ? "" : image,
                 command,
-                stringMap(n, "env", field + ".env"),
-                gpus,
-                optText(n, "cpu", field + ".cpu"),
-                optText(n, "memory", field + ".memory"),
+                t.stringMap("env"),
+                t.wholeNumber("gpus", 0, 0),
+                t.optText("cpu"),
+                t.optText("memory"),
                 deadline,
-                backoff,
-                stringMap(n, "node_selector", field + ".node_selector"),
-                optText(n, "queue", field + ".queue"));
+                t.wholeNumber("backoff_limit", 0, 0),
+                t.stringMap("node_selector"),
+                t.optText("queue"));
     }
 
-    static String optText(JsonNode n, String name, String path) {
-        JsonNode v = n.get(name);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw RegistryException.invalid("'" + path + "' must be a string; was " + v);
-        }
-        return v.asText();
-    }
-
-    static double number(JsonNode n, String name, double dflt) {
-        JsonNode v = n.get(name);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw RegistryException.invalid("'" + name + "' must be a number; was " + v);
-        }
-        return v.asDouble();
-    }
-
-    private static Duration duration(JsonNode n, String name, Duration dflt) {
-        String s = optText(n, name, name);
-        return s == null ? dflt : DurationText.parse(name, s);
-    }
-
-    private static List<String> strings(JsonNode n, String name, String path) {
-        JsonNode v = n.get(name);
-        List<String> out = new ArrayList<>();
-        if (v == null || v.isNull()) {
-            return out;
-        }
-        if (!v.isArray()) {
-            throw RegistryException.invalid("'" + path + "' must be an array of strings");
-        }
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw RegistryException.invalid("'" + path + "' must be an array of strings");
-            }
-            out.add(e.asText());
-        }
-        return List.copyOf(out);
-    }
-
-    private static Map<String, String> stringMap(JsonNode n, String name, String path) {
-        JsonNode v = n.get(name);
-        Map<String, String> out = new LinkedHashMap<>();
-        if (v == null || v.isNull()) {
-            return out;
-        }
-        if (!v.isObject()) {
-            throw RegistryException.invalid("'" + path + "' must be an object of strings");
-        }
-        v.fields()
-                .forEachRemaining(
-                        e -> {
-                            if (!e.getValue().isTextual()) {
-                                throw RegistryException.invalid(
-                                        "'" + path + "." + e.getKey() + "' must be a string");
-                            }
-                            out.put(e.getKey(), e.getValue().asText());
-                        });
-        return out;
+    private static Duration duration(JsonFields n, String field, Duration dflt) {
+        String s = n.optText(field);
+        return s == null ? dflt : DurationText.parse(n.path(field), s);
     }
 }

@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param backend where runs execute, or null
  * @param trainerRegistryUrl the registry URL given to trainers; null: the server's own URL
  * @param trainerToken the token given to trainers; null: the registry issues an operator token
- *     named {@value RetrainOrchestrator#TRAINER_TOKEN_NAME} at start (fine for local processes)
+ *     named {@value Retraining#TRAINER_TOKEN_NAME} at start (fine for local processes)
  * @param pollInterval how often active runs are stepped
  */
 public record RetrainSettings(

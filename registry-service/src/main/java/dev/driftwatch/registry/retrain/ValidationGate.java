@@ -1,8 +1,11 @@
 package dev.driftwatch.registry.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.driftwatch.registry.JsonFields;
 import dev.driftwatch.registry.RegistryException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A check a candidate must pass before promotion, on the metrics its validation run reports ({@code
@@ -21,103 +24,117 @@ public record ValidationGate(String type, String metric, double limit) {
     public static final String MAX_VALUE = "max_value";
     public static final String MAX_SEGMENT_GAP = "max_segment_gap";
 
-    static ValidationGate parse(JsonNode n) {
-        if (!n.isObject()) {
-            throw RegistryException.invalid("each gate must be an object");
+    /**
+     * Reads the gate at {@code path} ({@code gates[0]}); a field another gate type uses (a {@code
+     * max} on {@code min_vs_champion}) is refused like an unknown one.
+     */
+    static ValidationGate parse(JsonNode n, String path) {
+        if (n == null || !n.isObject()) {
+            throw RegistryException.invalid("'" + path + "' must be an object");
         }
-        String type = RetrainPolicy.optText(n, "type", "gates[].type");
-        String metric = RetrainPolicy.optText(n, "metric", "gates[].metric");
+        String type = n.path("type").asText("");
+        Set<String> fields =
+                switch (type) {
+                    case MIN_VS_CHAMPION -> Set.of("type", "metric", "tolerance");
+                    case MAX_VALUE, MAX_SEGMENT_GAP -> Set.of("type", "metric", "max");
+                    default ->
+                            throw RegistryException.invalid(
+                                    "'"
+                                            + path
+                                            + ".type': gate type must be min_vs_champion,"
+                                            + " max_value or max_segment_gap; was "
+                                            + n.path("type"));
+                };
+        JsonFields g = JsonFields.of(n, path, fields);
+        String metric = g.optText("metric");
         if (metric == null || metric.isBlank()) {
-            throw RegistryException.invalid("each gate needs a 'metric'");
+            throw RegistryException.invalid("each gate needs a 'metric' (" + path + ")");
         }
-        if (MIN_VS_CHAMPION.equals(type)) {
-            double tol = RetrainPolicy.number(n, "tolerance", 0);
+        if (type.equals(MIN_VS_CHAMPION)) {
+            double tol = g.number("tolerance", 0);
             if (tol < 0) {
-                throw RegistryException.invalid("gate tolerance must be >= 0");
+                throw g.invalid("tolerance", "must be >= 0");
             }
             return new ValidationGate(type, metric, tol);
         }
-        if (MAX_VALUE.equals(type) || MAX_SEGMENT_GAP.equals(type)) {
-            if (!n.has("max")) {
-                throw RegistryException.invalid("gate " + type + " needs 'max'");
-            }
-            return new ValidationGate(type, metric, RetrainPolicy.number(n, "max", 0));
+        if (!g.has("max")) {
+            throw RegistryException.invalid("gate " + type + " needs 'max' (" + path + ")");
         }
-        throw RegistryException.invalid(
-                "gate type must be min_vs_champion, max_value or max_segment_gap; was " + type);
+        return new ValidationGate(type, metric, g.number("max", 0));
+    }
+
+    /** Whether this gate compares the candidate with the champion's value of its metric. */
+    public boolean needsChampion() {
+        return type.equals(MIN_VS_CHAMPION);
     }
 
     /** The verdict on the reported metrics. */
-    public GateResult evaluate(JsonNode metrics) {
-        JsonNode cand = metrics.path("candidate").path(metric);
+    public GateResult evaluate(ValidationReport report) {
+        Double cand = report.candidate().get(metric);
         switch (type) {
             case MIN_VS_CHAMPION -> {
-                if (!cand.isNumber()) {
+                if (cand == null) {
                     return notReported("candidate");
                 }
-                JsonNode champ = metrics.path("champion").path(metric);
-                if (!champ.isNumber()) {
+                Double champ = report.champion().get(metric);
+                if (champ == null) {
                     return new GateResult(
                             type,
                             metric,
                             true,
-                            cand.asDouble(),
+                            cand,
                             null,
                             null,
                             "no champion value to compare with: passes");
                 }
-                double bound = champ.asDouble() - limit;
-                boolean ok = cand.asDouble() >= bound;
+                double bound = champ - limit;
+                boolean ok = cand >= bound;
                 return new GateResult(
                         type,
                         metric,
                         ok,
-                        cand.asDouble(),
+                        cand,
                         bound,
-                        champ.asDouble(),
+                        champ,
                         String.format(
                                 Locale.ROOT,
                                 "candidate %s %.6g %s champion %.6g - tolerance %.6g = %.6g",
                                 metric,
-                                cand.asDouble(),
+                                cand,
                                 ok ? ">=" : "<",
-                                champ.asDouble(),
+                                champ,
                                 limit,
                                 bound));
             }
             case MAX_VALUE -> {
-                if (!cand.isNumber()) {
+                if (cand == null) {
                     return notReported("candidate");
                 }
-                boolean ok = cand.asDouble() <= limit;
+                boolean ok = cand <= limit;
                 return new GateResult(
                         type,
                         metric,
                         ok,
-                        cand.asDouble(),
+                        cand,
                         limit,
                         null,
                         String.format(
                                 Locale.ROOT,
                                 "candidate %s %.6g %s max %.6g",
                                 metric,
-                                cand.asDouble(),
+                                cand,
                                 ok ? "<=" : ">",
                                 limit));
             }
             default -> {
-                JsonNode seg = metrics.path("segments").path(metric);
+                Map<String, Double> seg = report.segments().getOrDefault(metric, Map.of());
                 double min = Double.POSITIVE_INFINITY;
                 double max = Double.NEGATIVE_INFINITY;
                 String minName = "";
                 String maxName = "";
                 int count = 0;
-                for (var it = seg.fields(); it.hasNext(); ) {
-                    var e = it.next();
-                    if (!e.getValue().isNumber()) {
-                        continue;
-                    }
-                    double v = e.getValue().asDouble();
+                for (var e : seg.entrySet()) {
+                    double v = e.getValue();
                     count++;
                     if (v < min) {
                         min = v;

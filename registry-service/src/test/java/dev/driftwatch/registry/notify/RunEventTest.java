@@ -42,17 +42,7 @@ class RunEventTest {
         assertThat(RunEvent.severityOf(RunEvent.FAILED)).isEqualTo("error");
         Route pageFailures =
                 new Route(
-                        1,
-                        "p",
-                        Route.PAGERDUTY,
-                        null,
-                        "error",
-                        "RetrainRun",
-                        "u",
-                        "k",
-                        null,
-                        0,
-                        true);
+                        1, "p", "pagerduty", null, "error", "RetrainRun", "u", "k", null, 0, true);
         assertThat(pageFailures.matches("fraud", REJECTED.severity(), RunEvent.ALERTNAME))
                 .isFalse();
     }
@@ -87,16 +77,16 @@ class RunEventTest {
 
     @Test
     void messagesCarryTheRunAndItsGates() {
-        ObjectNode slack = NotificationMessages.slack(REJECTED);
+        ObjectNode slack = SlackReceiver.message(REJECTED);
         assertThat(slack.get("text").asText())
                 .isEqualTo(
                         "[REJECTED] retrain run 7 of fraud: candidate v4, champion v3 - 1 of 2"
                                 + " gate(s) passed; failed: max_value latency_p99_ms");
         assertThat(slack.toString()).contains(":x: max_value latency_p99_ms: 80.0 > 50.0");
-        ObjectNode hook = NotificationMessages.webhook(REJECTED, RunEvent.REJECTED);
+        ObjectNode hook = WebhookReceiver.body(REJECTED, RunEvent.REJECTED);
         assertThat(hook.get("event").asText()).isEqualTo("retrain.rejected");
         assertThat(hook.at("/retrain_run/severity").asText()).isEqualTo("warning");
-        ObjectNode resolve = NotificationMessages.pagerDuty(REJECTED, 5, true, "KEY");
+        ObjectNode resolve = PagerDutyReceiver.event(REJECTED, 5, true, "KEY");
         assertThat(resolve.toString())
                 .isEqualTo(
                         "{\"routing_key\":\"KEY\",\"event_action\":\"resolve\","

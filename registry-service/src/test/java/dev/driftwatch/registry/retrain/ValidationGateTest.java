@@ -20,45 +20,53 @@ class ValidationGateTest {
         return JSON.readTree(s);
     }
 
+    static ValidationReport report(String s) throws Exception {
+        return ValidationReport.parse(json(s));
+    }
+
     @Test
     void minVsChampionComparesWithTheChampionMinusTheTolerance() throws Exception {
         ValidationGate g = new ValidationGate(ValidationGate.MIN_VS_CHAMPION, "roc_auc", 0.01);
         GateResult pass =
                 g.evaluate(
-                        json(
+                        report(
                                 "{\"candidate\": {\"roc_auc\": 0.895}, \"champion\": {\"roc_auc\": 0.90}}"));
         assertThat(pass.passed()).isTrue();
         assertThat(pass.threshold()).isCloseTo(0.89, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(pass.championValue()).isEqualTo(0.90);
         GateResult fail =
                 g.evaluate(
-                        json(
+                        report(
                                 "{\"candidate\": {\"roc_auc\": 0.88}, \"champion\": {\"roc_auc\": 0.90}}"));
         assertThat(fail.passed()).isFalse();
         assertThat(fail.detail()).contains("0.88", "<", "0.9");
-        assertThat(g.evaluate(json("{\"candidate\": {\"roc_auc\": 0.5}}")).passed())
+        assertThat(g.evaluate(report("{\"candidate\": {\"roc_auc\": 0.5}}")).passed())
                 .as("no champion value: nothing to compare with")
                 .isTrue();
-        assertThat(g.evaluate(json("{\"candidate\": {}}")).passed()).isFalse();
+        assertThat(g.evaluate(report("{\"candidate\": {}}")).passed()).isFalse();
     }
 
     @Test
     void maxValueAndSegmentGap() throws Exception {
         ValidationGate latency = new ValidationGate(ValidationGate.MAX_VALUE, "latency_p99_ms", 50);
-        assertThat(latency.evaluate(json("{\"candidate\": {\"latency_p99_ms\": 50}}")).passed())
+        assertThat(latency.evaluate(report("{\"candidate\": {\"latency_p99_ms\": 50}}")).passed())
                 .isTrue();
-        assertThat(latency.evaluate(json("{\"candidate\": {\"latency_p99_ms\": 50.1}}")).passed())
+        assertThat(latency.evaluate(report("{\"candidate\": {\"latency_p99_ms\": 50.1}}")).passed())
                 .isFalse();
 
         ValidationGate gap = new ValidationGate(ValidationGate.MAX_SEGMENT_GAP, "recall", 0.05);
         GateResult r =
                 gap.evaluate(
-                        json(
+                        report(
                                 "{\"candidate\": {}, \"segments\": {\"recall\": {\"eu\": 0.80, \"us\": 0.86, \"apac\": 0.83}}}"));
         assertThat(r.passed()).isFalse();
         assertThat(r.observed()).isCloseTo(0.06, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(r.detail()).contains("us", "eu");
-        assertThat(gap.evaluate(json("{\"segments\": {\"recall\": {\"eu\": 0.8}}}")).passed())
+        assertThat(
+                        gap.evaluate(
+                                        report(
+                                                "{\"candidate\": {}, \"segments\": {\"recall\": {\"eu\": 0.8}}}"))
+                                .passed())
                 .isFalse();
     }
 

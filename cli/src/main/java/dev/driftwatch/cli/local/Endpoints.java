@@ -1,0 +1,37 @@
+package dev.driftwatch.cli.local;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where the parts of a running local stack answer, as written to {@code DIR/endpoints.json} (it
+ * holds the admin token and the database password, so the file is readable by its owner only).
+ */
+public record Endpoints(
+        @JsonProperty("kafka_bootstrap_servers") String kafkaBootstrapServers,
+        @JsonProperty("jdbc_url") String jdbcUrl,
+        @JsonProperty("jdbc_user") String jdbcUser,
+        @JsonProperty("jdbc_password") String jdbcPassword,
+        @JsonProperty("flink_web_ui") String flinkWebUi,
+        @JsonProperty("registry_url") String registryUrl,
+        @JsonProperty("admin_token") String adminToken) {
+    /** The file name in the data directory. */
+    public static final String FILE = "endpoints.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Writes {@code dir/endpoints.json}, owner-only, replacing an older one atomically. */
+    public Path writeTo(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        PrivateFiles.write(
+                file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n");
+        return file;
+    }
+
+    /** Reads {@code dir/endpoints.json}. */
+    public static Endpoints readFrom(Path dir) throws IOException {
+        return JSON.readValue(dir.resolve(FILE).toFile(), Endpoints.class);
+    }
+}

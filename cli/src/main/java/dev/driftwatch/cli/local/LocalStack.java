@@ -1,0 +1,235 @@
+package dev.driftwatch.cli.local;
+
+import dev.driftwatch.jobs.LocalJobs;
+import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.performance.PerformanceJobOptions;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
+import dev.driftwatch.launcher.LocalProcessBackend;
+import dev.driftwatch.local.LocalKafka;
+import dev.driftwatch.local.LocalPostgres;
+import dev.driftwatch.registry.RegistryConfig;
+import dev.driftwatch.registry.RegistryServer;
+import dev.driftwatch.registry.retrain.RetrainSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The local stack of {@code up} and {@code demo}: a Kafka broker in this process with the
+ * Driftwatch topics, PostgreSQL (embedded, or the server the job options name), the registry with
+ * the local training backend, and the drift and performance jobs on a local Flink MiniCluster with
+ * the web UI. Once everything answers it writes {@code DIR/endpoints.json}; {@link #close()} stops
+ * the parts in reverse order.
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.start(new LocalStack.Settings(dir, 8081, 8080, jobConfig), out)) {
+ *     Endpoints endpoints = stack.endpoints();
+ * }
+ * }</pre>
+ */
+public final class LocalStack implements AutoCloseable {
+    /**
+     * What to start: the data directory, the Flink web UI and registry ports (0: any free one for
+     * the registry), and the jobs' configuration (Kafka and PostgreSQL settings are filled in).
+     */
+    public record Settings(Path dataDir, int webUiPort, int registryPort, Configuration jobs) {}
+
+    private final Path dataDir;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Endpoints endpoints;
+
+    private LocalStack(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    /** Starts every part, printing progress to {@code out}; on failure stops what started. */
+    public static LocalStack start(Settings settings, PrintWriter out) throws Exception {
+        Files.createDirectories(settings.dataDir());
+        LocalStack stack = new LocalStack(settings.dataDir());
+        try {
+            stack.startAll(settings, out);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Settings settings, PrintWriter out) throws Exception {
+        Configuration config = settings.jobs();
+        progress(out, "starting Kafka (in-process)...");
+        LocalKafka kafka = started(LocalKafka.start(dataDir.resolve("kafka")));
+        config.set(SharedJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        LocalKafka.createTopics(
+                kafka.bootstrapServers(),
+                List.of(
+                        config.get(SharedJobOptions.PREDICTIONS_TOPIC),
+                        config.get(DriftJobOptions.FEATURES_TOPIC),
+                        config.get(PerformanceJobOptions.LABELS_TOPIC),
+                        config.get(SharedJobOptions.REFERENCE_PROFILES_TOPIC),
+                        config.get(SharedJobOptions.ALERTS_TOPIC),
+                        config.get(SharedJobOptions.DEAD_LETTERS_TOPIC)),
+                Set.of(config.get(SharedJobOptions.REFERENCE_PROFILES_TOPIC)));
+
+        DataSource database;
+        if (config.contains(SharedJobOptions.JDBC_URL)) {
+            database = externalDatabase(config);
+        } else {
+            Path data = dataDir.resolve("postgres");
+            progress(out, "starting PostgreSQL (embedded, data in " + data + ")...");
+            LocalPostgres postgres = started(LocalPostgres.start(data));
+            config.set(SharedJobOptions.JDBC_URL, postgres.jdbcUrl());
+            config.set(SharedJobOptions.JDBC_USER, postgres.user());
+            config.set(SharedJobOptions.JDBC_PASSWORD, postgres.password());
+            database = postgres.dataSource();
+        }
+
+        progress(out, "starting the registry...");
+        String adminToken = adminToken();
+        RegistryServer registry =
+                started(
+                        RegistryServer.start(
+                                RegistryConfig.defaults()
+                                        .withPort(settings.registryPort())
+                                        .withAdminToken(adminToken)
+                                        .withKafka(kafka.bootstrapServers()),
+                                database,
+                                RetrainSettings.with(
+                                        new LocalProcessBackend(dataDir.resolve("runs")))));
+
+        progress(out, "starting the drift and performance jobs...");
+        JobClient job =
+                LocalJobs.start(config, dataDir, settings.webUiPort(), LocalJobs.Pipelines.BOTH);
+        started(() -> job.cancel().get());
+        String webUi = "http://localhost:" + settings.webUiPort();
+        awaitRunning(webUi);
+
+        endpoints =
+                new Endpoints(
+                        kafka.bootstrapServers(),
+                        config.get(SharedJobOptions.JDBC_URL),
+                        config.get(SharedJobOptions.JDBC_USER),
+                        config.get(SharedJobOptions.JDBC_PASSWORD),
+                        webUi,
+                        registry.url(),
+                        adminToken);
+        Path file = endpoints.writeTo(dataDir);
+        printSummary(out, config, job, file);
+    }
+
+    /** Where each part answers (also in {@code DIR/endpoints.json}). */
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Stops the parts in the reverse order of their start; keeps going past failures. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception ignored) {
+                // stopping anyway: the next part must stop too
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T started(T part) {
+        started.push(part);
+        return part;
+    }
+
+    private static void progress(PrintWriter out, String message) {
+        out.println("driftwatch: " + message);
+        out.flush();
+    }
+
+    private void printSummary(PrintWriter out, Configuration config, JobClient job, Path file) {
+        out.println();
+        out.println("  Kafka:        " + endpoints.kafkaBootstrapServers());
+        out.println(
+                "  PostgreSQL:   " + endpoints.jdbcUrl() + " (user " + endpoints.jdbcUser() + ")");
+        out.println("  Flink web UI: " + endpoints.flinkWebUi() + " (job " + job.getJobID() + ")");
+        out.println(
+                "  Registry:     " + endpoints.registryUrl() + " (admin token in endpoints.json)");
+        out.println("  Endpoints:    " + file.toAbsolutePath());
+        out.println();
+        out.println(
+                "  Send events:  bin/driftwatch produce --topic "
+                        + config.get(SharedJobOptions.PREDICTIONS_TOPIC)
+                        + " --file events.jsonl --bootstrap-servers "
+                        + endpoints.kafkaBootstrapServers());
+        out.println(
+                "  Baseline:     bin/driftwatch publish-profile --file profile.json"
+                        + " --bootstrap-servers "
+                        + endpoints.kafkaBootstrapServers());
+        out.println(
+                "  Metrics SQL:  SELECT * FROM drift_metrics ORDER BY window_start DESC LIMIT 20;");
+        out.flush();
+    }
+
+    /** DRIFTWATCH_ADMIN_TOKEN when set, else a fresh random token for this local stack only. */
+    private static String adminToken() {
+        String fromEnv = System.getenv("DRIFTWATCH_ADMIN_TOKEN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "dw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static DataSource externalDatabase(Configuration config) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(config.get(SharedJobOptions.JDBC_URL));
+        ds.setUser(config.get(SharedJobOptions.JDBC_USER));
+        ds.setPassword(config.get(SharedJobOptions.JDBC_PASSWORD));
+        return ds;
+    }
+
+    /** Waits until the Flink REST API lists the job as RUNNING. */
+    private static void awaitRunning(String webUi) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                HttpResponse<String> r =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(webUi + "/jobs/overview"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("RUNNING")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "the Flink web UI did not answer at " + webUi + " within 60 s");
+            }
+            Thread.sleep(250);
+        }
+    }
+}

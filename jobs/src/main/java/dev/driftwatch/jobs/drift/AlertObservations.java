@@ -1,0 +1,55 @@
+package dev.driftwatch.jobs.drift;
+
+import dev.driftwatch.core.drift.DriftDecision;
+import dev.driftwatch.jobs.records.AlertObservation;
+import dev.driftwatch.jobs.records.DriftMetricRow;
+import java.util.List;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns metric rows into alert observations: every drift decision, and every row a rule watches.
+ */
+public class AlertObservations implements FlatMapFunction<DriftMetricRow, AlertObservation> {
+    private final List<AlertRule> rules;
+
+    public AlertObservations(List<AlertRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    @Override
+    public void flatMap(DriftMetricRow row, Collector<AlertObservation> out) {
+        if (row.decisive && !Double.isNaN(row.value)) {
+            AlertObservation o = base(row, AlertRule.FEATURE_DRIFT);
+            o.breached = row.driftDetected;
+            o.severity =
+                    DriftDecision.NONE.equals(row.severity) ? DriftDecision.WARNING : row.severity;
+            o.threshold = row.threshold;
+            out.collect(o);
+        }
+        for (AlertRule rule : rules) {
+            if (rule.metric().equals(row.metric) && !Double.isNaN(row.value)) {
+                AlertObservation o = base(row, AlertRule.METRIC_THRESHOLD);
+                o.breached = row.value >= rule.threshold();
+                o.severity = rule.severity();
+                o.threshold = rule.threshold();
+                out.collect(o);
+            }
+        }
+    }
+
+    private static AlertObservation base(DriftMetricRow row, String alertname) {
+        AlertObservation o = new AlertObservation();
+        o.alertname = alertname;
+        o.seriesKey = alertname + "/" + row.seriesKey();
+        o.modelName = row.modelName;
+        o.modelVersion = row.modelVersion;
+        o.segment = row.segment;
+        o.feature = row.feature;
+        o.metric = row.metric;
+        o.value = row.value;
+        o.windowStart = row.windowStart;
+        o.windowEnd = row.windowEnd;
+        return o;
+    }
+}

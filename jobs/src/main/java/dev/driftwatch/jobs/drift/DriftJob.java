@@ -1,0 +1,204 @@
+package dev.driftwatch.jobs.drift;
+
+import static dev.driftwatch.jobs.drift.DriftJobOptions.*;
+import static dev.driftwatch.jobs.shared.SharedJobOptions.*;
+
+import dev.driftwatch.core.drift.DriftPolicies;
+import dev.driftwatch.core.event.PredictionEvent;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.records.AlertObservation;
+import dev.driftwatch.jobs.records.DeadLetter;
+import dev.driftwatch.jobs.records.DriftMetricRow;
+import dev.driftwatch.jobs.records.PartialWindow;
+import dev.driftwatch.jobs.records.RawRecord;
+import dev.driftwatch.jobs.records.ReferenceUpdate;
+import dev.driftwatch.jobs.shared.EventDecodeFunction;
+import dev.driftwatch.jobs.shared.JobEndpoints;
+import dev.driftwatch.jobs.shared.JobStages;
+import dev.driftwatch.jobs.shared.JobStages.Ids;
+import dev.driftwatch.jobs.shared.QuietKeyRule;
+import dev.driftwatch.jobs.shared.SharedJobOptions;
+import dev.driftwatch.jobs.shared.SideInputBroadcastOperator;
+import dev.driftwatch.jobs.shared.WindowSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The drift job: prediction and feature events in, windowed drift metrics and alerts out.
+ *
+ * <pre>
+ * events ─ decode (bad ─► dead letters) ─ watermarks ─ pre-aggregate per key and window ─ keyBy(model,
+ *   version, segment) ─ merge, compare with the reference profile when the window closes ─► drift_metrics
+ *                                                                   └─ alert persistence ─► alerts
+ * reference profiles (topic + files) ─► broadcast to pre-aggregate and compare (a side input:
+ *                                        it never moves event time)
+ * </pre>
+ *
+ * Event time comes from the events alone; the windows of a key that stays quiet are closed by the
+ * {@link QuietKeyRule} ({@link SharedJobOptions#QUIET_TIMEOUT}).
+ *
+ * <p>Sources and sinks are parameters, so tests run the same pipeline with their own; {@link
+ * #withKafka} wires the real ones.
+ *
+ * <pre>{@code
+ * DriftJob job = DriftJob.withKafka(config, JobEndpoints.referenceProfileFiles(config));
+ * job.build(env);
+ * env.execute("driftwatch-drift-job");
+ * }</pre>
+ */
+public final class DriftJob {
+    /**
+     * (key, window) slices a pre-aggregator buffers before it flushes regardless of the watermark.
+     */
+    static final int MAX_BUFFERED_SLICES = 10_000;
+
+    private final Configuration config;
+    private final Source<RawRecord, ?, ?> events;
+    private final Source<ReferenceUpdate, ?, ?> referenceProfiles;
+    private final List<ReferenceProfile> initialProfiles;
+    private final Sink<DriftMetricRow> metrics;
+    private final Sink<String> alerts;
+    private final Sink<DeadLetter> deadLetters;
+    private final DriftPolicies policies;
+
+    public DriftJob(
+            Configuration config,
+            Source<RawRecord, ?, ?> events,
+            Source<ReferenceUpdate, ?, ?> referenceProfiles,
+            List<ReferenceProfile> initialProfiles,
+            Sink<DriftMetricRow> metrics,
+            Sink<String> alerts,
+            Sink<DeadLetter> deadLetters,
+            DriftPolicies policies) {
+        this.config = config;
+        this.events = events;
+        this.referenceProfiles = referenceProfiles;
+        this.initialProfiles = List.copyOf(initialProfiles);
+        this.metrics = metrics;
+        this.alerts = alerts;
+        this.deadLetters = deadLetters;
+        this.policies = policies;
+    }
+
+    /** The job on Kafka topics and PostgreSQL as configured. */
+    public static DriftJob withKafka(Configuration config, List<ReferenceProfile> initialProfiles) {
+        return withKafka(config, initialProfiles, OffsetsInitializer.earliest(), false);
+    }
+
+    /**
+     * The job on Kafka; {@code bounded} stops at the offsets current at start (for tests and
+     * replays).
+     */
+    public static DriftJob withKafka(
+            Configuration config,
+            List<ReferenceProfile> initialProfiles,
+            OffsetsInitializer start,
+            boolean bounded) {
+        return new DriftJob(
+                config,
+                JobEndpoints.records(
+                        config,
+                        "",
+                        start,
+                        bounded,
+                        config.get(PREDICTIONS_TOPIC),
+                        config.get(FEATURES_TOPIC)),
+                JobEndpoints.referenceProfiles(config, "", bounded),
+                initialProfiles,
+                DriftMetricsUpsert.sink(JobEndpoints.database(config), config.get(SINK_BATCH_SIZE)),
+                JobEndpoints.alerts(config, ""),
+                JobEndpoints.deadLetters(config, ""),
+                DriftPolicies.defaults());
+    }
+
+    /** This job with another drift_metrics sink (tests wrap the real one). */
+    public DriftJob withMetricsSink(Sink<DriftMetricRow> sink) {
+        return new DriftJob(
+                config,
+                events,
+                referenceProfiles,
+                initialProfiles,
+                sink,
+                alerts,
+                deadLetters,
+                policies);
+    }
+
+    /** The drift_metrics sink. */
+    public Sink<DriftMetricRow> metricsSink() {
+        return metrics;
+    }
+
+    /** Adds the pipeline to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        JobStages stages = new JobStages(env, config);
+        WindowSpec windows = stages.windows();
+        QuietKeyRule quietKeys = stages.quietKeys();
+        List<ReferenceUpdate> initial = JobStages.updates(initialProfiles);
+        List<AlertRule> rules = new ArrayList<>();
+        for (String r : config.get(ALERT_RULES)) {
+            rules.add(AlertRule.parse(r));
+        }
+
+        SingleOutputStreamOperator<PredictionEvent> decoded =
+                stages.events(
+                        events,
+                        new Ids("events-source", "events"),
+                        new Ids("parse", "decode and validate"),
+                        true);
+        DataStream<PredictionEvent> timed =
+                stages.withEventTime(decoded, new Ids("watermarks", "event-time watermarks"));
+        DataStream<ReferenceUpdate> references =
+                stages.referenceProfiles(
+                        referenceProfiles,
+                        new Ids("reference-profiles-source", "reference profiles"));
+
+        SingleOutputStreamOperator<PartialWindow> partials =
+                timed.connect(references.broadcast())
+                        .transform(
+                                "pre-aggregate window profiles",
+                                Types.POJO(PartialWindow.class),
+                                new PreAggregateOperator(
+                                        windows,
+                                        MAX_BUFFERED_SLICES,
+                                        initial,
+                                        quietKeys.timeoutMs() / 2))
+                        .uid("pre-aggregate");
+
+        SingleOutputStreamOperator<DriftMetricRow> rows =
+                partials.keyBy(p -> p.key, Types.STRING)
+                        .connect(references.broadcast())
+                        .transform(
+                                "window drift",
+                                Types.POJO(DriftMetricRow.class),
+                                new SideInputBroadcastOperator<>(
+                                        new WindowDriftFunction(
+                                                windows, policies, initial, quietKeys),
+                                        List.of(WindowDriftFunction.REFERENCES)))
+                        .uid("window-drift");
+
+        rows.sinkTo(metrics).uid("drift-metrics-sink").name("drift_metrics (PostgreSQL)");
+
+        stages.alerts(
+                rows.flatMap(new AlertObservations(rules))
+                        .returns(Types.POJO(AlertObservation.class)),
+                alerts,
+                "driftwatch drift job",
+                new Ids("alerts", "alert rules"),
+                new Ids("alerts-sink", "alerts (Kafka)"));
+
+        stages.deadLetters(
+                decoded.getSideOutput(EventDecodeFunction.DEAD_LETTERS)
+                        .union(partials.getSideOutput(PreAggregateOperator.TOO_LATE)),
+                deadLetters,
+                new Ids("dead-letters-sink", "dead letters (Kafka)"));
+    }
+}

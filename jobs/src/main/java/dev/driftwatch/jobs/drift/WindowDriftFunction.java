@@ -1,0 +1,336 @@
+package dev.driftwatch.jobs.drift;
+
+import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.drift.DriftDecision;
+import dev.driftwatch.core.drift.DriftDetector;
+import dev.driftwatch.core.drift.DriftPolicies;
+import dev.driftwatch.core.drift.DriftReport;
+import dev.driftwatch.core.drift.FeatureMetrics;
+import dev.driftwatch.core.drift.ProfileComparison;
+import dev.driftwatch.core.drift.Statistic;
+import dev.driftwatch.core.profile.WindowProfile;
+import dev.driftwatch.jobs.records.DriftMetricRow;
+import dev.driftwatch.jobs.records.PartialWindow;
+import dev.driftwatch.jobs.records.ReferenceUpdate;
+import dev.driftwatch.jobs.records.WindowState;
+import dev.driftwatch.jobs.shared.QuietKeyRule;
+import dev.driftwatch.jobs.shared.WindowSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Merges pre-aggregated slices into each (model, version, segment) window, and when the watermark
+ * passes the window's end — or the {@link QuietKeyRule} closes the window of a quiet key — compares
+ * it with its reference profile and emits every metric of every feature, plus model-level rows, as
+ * {@link DriftMetricRow}s marked with how the window was closed. A slice arriving after that
+ * (within the allowed lateness) updates the window and re-emits its rows, which the sink upserts.
+ * State is cleared once the watermark passes the end of the allowed lateness.
+ */
+public class WindowDriftFunction
+        extends KeyedBroadcastProcessFunction<
+                String, PartialWindow, ReferenceUpdate, DriftMetricRow> {
+
+    /** Reference profile JSON by reference id (broadcast state). */
+    public static final MapStateDescriptor<String, String> REFERENCES =
+            new MapStateDescriptor<>("reference-profiles-by-id", Types.STRING, Types.STRING);
+
+    /** Model-level metric names (feature ""). */
+    public static final String DRIFT_SHARE = "drift_share";
+
+    public static final String EVENT_COUNT = "event_count";
+    public static final String LATE_EVENTS = "late_events";
+    public static final String INVALID_EVENTS = "invalid_events";
+    public static final String NO_REFERENCE_EVENTS = "no_reference_events";
+    public static final String REFERENCE_MISMATCH_EVENTS = "reference_mismatch_events";
+
+    private final WindowSpec windows;
+    private final DriftPolicies policies;
+    private final Map<String, String> initialReferences;
+    private final QuietKeyRule quietKeys;
+    private transient MapState<Long, WindowState> state;
+    private transient org.apache.flink.metrics.Counter closedByTimeout;
+    private transient ReferenceCache cache;
+    private transient Map<String, double[]> lastMaxPsi;
+    private transient Map<String, org.apache.flink.metrics.Counter[]> modelCounters;
+
+    public WindowDriftFunction(WindowSpec windows, DriftPolicies policies) {
+        this(windows, policies, List.of(), QuietKeyRule.off());
+    }
+
+    /**
+     * @param initialReferences profiles from files, known before any broadcast arrives
+     * @param quietKeys when windows of quiet keys close without the watermark
+     */
+    public WindowDriftFunction(
+            WindowSpec windows,
+            DriftPolicies policies,
+            List<ReferenceUpdate> initialReferences,
+            QuietKeyRule quietKeys) {
+        this.windows = windows;
+        this.policies = policies;
+        this.quietKeys = quietKeys;
+        Map<String, String> byId = new HashMap<>();
+        for (ReferenceUpdate u : initialReferences) {
+            byId.put(u.referenceId, u.json);
+        }
+        this.initialReferences = byId;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "windows", Types.LONG, Types.POJO(WindowState.class)));
+        cache = new ReferenceCache();
+        lastMaxPsi = new HashMap<>();
+        modelCounters = new HashMap<>();
+        closedByTimeout = getRuntimeContext().getMetricGroup().counter("windowsClosedByTimeout");
+    }
+
+    @Override
+    public void processElement(
+            PartialWindow slice, ReadOnlyContext ctx, Collector<DriftMetricRow> out)
+            throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        WindowState ws = state.get(slice.windowStart);
+        if (ws == null) {
+            ws = new WindowState();
+            ws.modelName = slice.modelName;
+            ws.modelVersion = slice.modelVersion;
+            ws.segment = slice.segment;
+            ctx.timerService().registerEventTimeTimer(windows.end(slice.windowStart) - 1);
+            ctx.timerService().registerEventTimeTimer(windows.cleanupTime(slice.windowStart));
+            if (ctx.timerService().currentWatermark() >= windows.end(slice.windowStart) - 1) {
+                // event time is past the window already (another input moved it while the one
+                // this slice came from was idle): its rows are written at once, as a late update
+                ws.fired = true;
+                ws.closedBy = QuietKeyRule.BY_WATERMARK;
+            } else if (quietKeys.enabled()) {
+                ctx.timerService()
+                        .registerProcessingTimeTimer(
+                                quietKeys.checkTime(Math.max(now, windows.end(slice.windowStart))));
+            }
+        }
+        if (quietKeys.enabled() && !ws.fired) {
+            ctx.timerService().registerProcessingTimeTimer(quietKeys.checkTime(now));
+        }
+        ws.lastArrival = now;
+        countPerModel(slice);
+        ws.events += slice.events;
+        // after the rows were written every event is late (for a window closed by timeout, the
+        // watermark has not reached it: the slice does not know)
+        ws.lateEvents += ws.fired ? slice.events : slice.lateEvents;
+        ws.noReferenceEvents += slice.noReferenceEvents;
+        ws.invalidEvents += slice.invalidEvents;
+        if (slice.profile != null) {
+            if (ws.profile == null) {
+                ws.profile = slice.profile;
+                ws.referenceId = slice.referenceId;
+            } else {
+                try {
+                    WindowProfile merged = WindowProfile.heapify(ws.profile);
+                    merged.merge(WindowProfile.heapify(slice.profile));
+                    ws.profile = merged.toByteArray();
+                } catch (DriftCoreException e) {
+                    ws.referenceMismatchEvents += slice.events - slice.noReferenceEvents;
+                }
+            }
+        }
+        state.put(slice.windowStart, ws);
+        if (ws.fired) {
+            emit(slice.windowStart, ws, ctx, out);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(
+            ReferenceUpdate update, Context ctx, Collector<DriftMetricRow> out) throws Exception {
+        BroadcastState<String, String> refs = ctx.getBroadcastState(REFERENCES);
+        refs.put(update.referenceId, update.json);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftMetricRow> out)
+            throws Exception {
+        List<Long> starts = new ArrayList<>();
+        long lastArrival = Long.MIN_VALUE;
+        for (Map.Entry<Long, WindowState> e : state.entries()) {
+            starts.add(e.getKey());
+            lastArrival = Math.max(lastArrival, e.getValue().lastArrival);
+        }
+        boolean processingTime = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
+        for (long start : starts) {
+            WindowState ws = state.get(start);
+            if (processingTime) {
+                if (!ws.fired && quietKeys.closes(windows.end(start), lastArrival, timestamp)) {
+                    close(start, ws, QuietKeyRule.BY_TIMEOUT, ctx, out);
+                    closedByTimeout.inc();
+                }
+                continue;
+            }
+            if (windows.end(start) - 1 == timestamp && !ws.fired) {
+                close(start, ws, QuietKeyRule.BY_WATERMARK, ctx, out);
+            }
+            if (windows.cleanupTime(start) == timestamp) {
+                state.remove(start);
+            }
+        }
+    }
+
+    private void close(
+            long start,
+            WindowState ws,
+            String closedBy,
+            OnTimerContext ctx,
+            Collector<DriftMetricRow> out)
+            throws Exception {
+        ws.fired = true;
+        ws.closedBy = closedBy;
+        state.put(start, ws);
+        emit(start, ws, ctx, out);
+    }
+
+    private void emit(
+            long start, WindowState ws, ReadOnlyContext ctx, Collector<DriftMetricRow> out)
+            throws Exception {
+        long now = ctx.currentProcessingTime();
+        double driftShare = Double.NaN;
+        boolean datasetDrift = false;
+        long sampleCount = ws.events - ws.noReferenceEvents - ws.referenceMismatchEvents;
+        long referenceCount = 0;
+        ReadOnlyBroadcastState<String, String> refs = ctx.getBroadcastState(REFERENCES);
+        String json = null;
+        if (ws.referenceId != null) {
+            json = refs.get(ws.referenceId);
+            if (json == null) {
+                json = initialReferences.get(ws.referenceId);
+            }
+        }
+        if (json != null && ws.profile != null) {
+            ReferenceCache.Entry reference = cache.get(ws.referenceId, json);
+            List<FeatureMetrics> metrics =
+                    ProfileComparison.compare(
+                            reference.profile(), WindowProfile.heapify(ws.profile));
+            DriftReport report = DriftDetector.evaluate(metrics, policies);
+            double maxPsi = Double.NaN;
+            for (DriftReport.FeatureDrift fd : report.features()) {
+                FeatureMetrics m = fd.metrics();
+                referenceCount = Math.max(referenceCount, m.referenceRows());
+                DriftDecision d = fd.decision();
+                for (Statistic s : Statistic.forType(m.type())) {
+                    Double value = m.value(s);
+                    DriftMetricRow row = row(ws, start, m.feature(), s.metric(), now);
+                    row.value = value == null ? Double.NaN : value;
+                    Double p = m.pValue(s); // a test's p-value goes beside its statistic
+                    row.pValue = p == null ? Double.NaN : p;
+                    row.sampleCount = m.currentCount();
+                    row.referenceCount = m.referenceCount();
+                    if (s == d.method().statistic()) {
+                        row.decisive = true;
+                        row.threshold = d.threshold();
+                        row.driftDetected = d.detected();
+                        row.severity = d.severity();
+                    }
+                    if (s == Statistic.PSI && value != null) {
+                        maxPsi = Double.isNaN(maxPsi) ? value : Math.max(maxPsi, value);
+                    }
+                    out.collect(row);
+                }
+            }
+            driftShare = report.driftShare();
+            datasetDrift = report.datasetDrift();
+            recordMaxPsi(ws.modelName + "/" + ws.modelVersion, maxPsi);
+        }
+        DriftMetricRow share = row(ws, start, "", DRIFT_SHARE, now);
+        share.value = driftShare;
+        share.threshold = policies.datasetDriftShare();
+        share.driftDetected = datasetDrift;
+        share.sampleCount = sampleCount;
+        share.referenceCount = referenceCount;
+        out.collect(share);
+        long[] counts = {
+            ws.events,
+            ws.lateEvents,
+            ws.invalidEvents,
+            ws.noReferenceEvents,
+            ws.referenceMismatchEvents
+        };
+        String[] names = {
+            EVENT_COUNT, LATE_EVENTS, INVALID_EVENTS, NO_REFERENCE_EVENTS, REFERENCE_MISMATCH_EVENTS
+        };
+        for (int i = 0; i < counts.length; i++) {
+            DriftMetricRow r = row(ws, start, "", names[i], now);
+            r.value = counts[i];
+            r.sampleCount = sampleCount;
+            out.collect(r);
+        }
+    }
+
+    /** Per-model counters in the web UI: events in, late events, invalid records, no reference. */
+    private void countPerModel(PartialWindow slice) {
+        String modelKey = slice.modelName + "/" + slice.modelVersion;
+        org.apache.flink.metrics.Counter[] c = modelCounters.get(modelKey);
+        if (c == null) {
+            var group = getRuntimeContext().getMetricGroup().addGroup("model", modelKey);
+            c =
+                    new org.apache.flink.metrics.Counter[] {
+                        group.counter("eventsIn"),
+                        group.counter("lateEvents"),
+                        group.counter("invalidEvents"),
+                        group.counter("noReferenceEvents")
+                    };
+            modelCounters.put(modelKey, c);
+        }
+        c[0].inc(slice.events);
+        c[1].inc(slice.lateEvents);
+        c[2].inc(slice.invalidEvents);
+        c[3].inc(slice.noReferenceEvents);
+    }
+
+    private void recordMaxPsi(String modelKey, double maxPsi) {
+        double[] holder = lastMaxPsi.get(modelKey);
+        if (holder == null) {
+            double[] h = new double[] {Double.NaN};
+            lastMaxPsi.put(modelKey, h);
+            getRuntimeContext()
+                    .getMetricGroup()
+                    .addGroup("model", modelKey)
+                    .gauge("lastWindowMaxPsi", () -> h[0]);
+            holder = h;
+        }
+        holder[0] = maxPsi;
+    }
+
+    /** A row of the window with every value undefined. */
+    private DriftMetricRow row(
+            WindowState ws, long start, String feature, String metric, long now) {
+        DriftMetricRow r = new DriftMetricRow();
+        r.modelName = ws.modelName;
+        r.modelVersion = ws.modelVersion;
+        r.segment = ws.segment;
+        r.feature = feature;
+        r.metric = metric;
+        r.windowStart = start;
+        r.windowEnd = windows.end(start);
+        r.value = Double.NaN;
+        r.pValue = Double.NaN;
+        r.threshold = Double.NaN;
+        r.computedAt = now;
+        r.closedBy = ws.closedBy;
+        r.severity = DriftDecision.NONE;
+        return r;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.driftwatch.jobs.records;
+
+/** One window's verdict for one alert series (a feature's drift, or a metric rule). */
+public class AlertObservation {
+    public String seriesKey;
+    public String alertname;
+    public String severity;
+    public boolean breached;
+    public String modelName;
+    public String modelVersion;
+    public String segment;
+    public String feature;
+    public String metric;
+    public double value;
+    public double threshold;
+    public long windowStart;
+    public long windowEnd;
+
+    public AlertObservation() {}
+}

@@ -1,0 +1,34 @@
+package dev.driftwatch.jobs.records;
+
+/**
+ * A change to one model's performance window (by prediction time): a prediction counted, a labelled
+ * pair added (+1) or retracted (-1, when a later label replaces it), a prediction that stayed
+ * unlabelled past the join TTL, or a label whose prediction never came (orphaned, windowed by the
+ * label's time).
+ */
+public class PerformanceDelta {
+    public static final String PREDICTION = "prediction";
+    public static final String PAIR = "pair";
+    public static final String UNLABELLED = "unlabelled";
+    public static final String ORPHANED = "orphaned";
+
+    public String kind;
+    public String modelName;
+    public String modelVersion;
+    public String segment;
+
+    /** Event time that places the delta in a window. */
+    public long timestamp;
+
+    public int sign = 1;
+    public double score = Double.NaN;
+    public String predictedLabel;
+    public String actualLabel;
+    public double actualValue = Double.NaN;
+
+    public PerformanceDelta() {}
+
+    public String windowKey() {
+        return modelName + "/" + modelVersion + "/" + segment;
+    }
+}

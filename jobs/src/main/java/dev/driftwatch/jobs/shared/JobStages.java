@@ -1,0 +1,158 @@
+package dev.driftwatch.jobs.shared;
+
+import static dev.driftwatch.jobs.shared.SharedJobOptions.*;
+
+import dev.driftwatch.core.event.EventDecoder;
+import dev.driftwatch.core.event.EventLimits;
+import dev.driftwatch.core.event.PredictionEvent;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.records.AlertObservation;
+import dev.driftwatch.jobs.records.DeadLetter;
+import dev.driftwatch.jobs.records.RawRecord;
+import dev.driftwatch.jobs.records.ReferenceUpdate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The stages both jobs build the same way, from the shared options: decoding event records (with
+ * their dead letters), event time, the reference-profile side input, alert persistence, and the
+ * dead-letter sink. Each job names its operators: the uids are the savepoint contract.
+ *
+ * <pre>{@code
+ * JobStages stages = new JobStages(env, config);
+ * var events = stages.events(source, new JobStages.Ids("events-source", "events"), ...);
+ * }</pre>
+ */
+public final class JobStages {
+    /** An operator's uid (stable: state is restored by it) and its name (for people). */
+    public record Ids(String uid, String name) {}
+
+    private final StreamExecutionEnvironment env;
+    private final Configuration config;
+
+    public JobStages(StreamExecutionEnvironment env, Configuration config) {
+        this.env = env;
+        this.config = config;
+    }
+
+    /** The windows configured. */
+    public WindowSpec windows() {
+        return WindowSpec.of(config.get(WINDOW), config.get(SLIDE), config.get(ALLOWED_LATENESS));
+    }
+
+    /** The rule that closes the windows of quiet keys. */
+    public QuietKeyRule quietKeys() {
+        return QuietKeyRule.of(config.get(QUIET_TIMEOUT));
+    }
+
+    /** The event contract's limits configured. */
+    public EventLimits limits() {
+        return EventLimits.of(config.get(FUTURE_TOLERANCE));
+    }
+
+    /**
+     * Event records decoded with the configured format; rejections on the {@link
+     * EventDecodeFunction#DEAD_LETTERS} side output of the returned stream.
+     *
+     * @param markInvalidRecords emit stand-ins of attributable rejected records (for windows that
+     *     count them)
+     */
+    public SingleOutputStreamOperator<PredictionEvent> events(
+            Source<RawRecord, ?, ?> source,
+            Ids sourceIds,
+            Ids decodeIds,
+            boolean markInvalidRecords) {
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), sourceIds.name())
+                .uid(sourceIds.uid())
+                .process(
+                        new EventDecodeFunction(
+                                config.get(EVENT_FORMAT),
+                                new EventDecoder.Settings(
+                                        config.get(SEGMENT_TAGS),
+                                        config.get(MAX_EVENT_BYTES),
+                                        limits()),
+                                config.get(MAX_SEGMENTS),
+                                markInvalidRecords))
+                .uid(decodeIds.uid())
+                .name(decodeIds.name());
+    }
+
+    /**
+     * Event time of the events: watermarks trail the largest timestamp by the out-of-orderness; a
+     * quiet input is marked idle after the idleness (it stops holding back others, and never
+     * advances event time itself).
+     */
+    public DataStream<PredictionEvent> withEventTime(DataStream<PredictionEvent> events, Ids ids) {
+        return events.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<PredictionEvent>forBoundedOutOfOrderness(
+                                        config.get(OUT_OF_ORDERNESS))
+                                .withTimestampAssigner((e, t) -> e.timestamp)
+                                .withIdleness(config.get(IDLENESS)))
+                .uid(ids.uid())
+                .name(ids.name());
+    }
+
+    /**
+     * Reference profiles: a side input without event time (the operators it meets ignore its
+     * watermarks).
+     */
+    public DataStream<ReferenceUpdate> referenceProfiles(
+            Source<ReferenceUpdate, ?, ?> source, Ids ids) {
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), ids.name()).uid(ids.uid());
+    }
+
+    /** Profiles known at start (from files), as the updates the operators take. */
+    public static List<ReferenceUpdate> updates(List<ReferenceProfile> profiles) {
+        List<ReferenceUpdate> updates = new ArrayList<>();
+        for (ReferenceProfile p : profiles) {
+            updates.add(ReferenceUpdate.of(p));
+        }
+        return updates;
+    }
+
+    /**
+     * Alert persistence per series on the observations, written to {@code sink}. A firing series
+     * that stops reporting resolves after (alert-resolve-after + 1) windows of event time.
+     *
+     * @param generator the alerts' generatorURL
+     */
+    public void alerts(
+            DataStream<AlertObservation> observations,
+            Sink<String> sink,
+            String generator,
+            Ids ids,
+            Ids sinkIds) {
+        observations
+                .keyBy(o -> o.seriesKey, Types.STRING)
+                .process(
+                        new AlertFunction(
+                                config.get(ALERT_FIRE_AFTER),
+                                config.get(ALERT_RESOLVE_AFTER),
+                                config.get(STATE_TTL),
+                                config.get(RUNBOOK_URL),
+                                generator,
+                                Duration.ofMillis(
+                                        windows().sizeMs()
+                                                * (config.get(ALERT_RESOLVE_AFTER) + 1L))))
+                .returns(Types.STRING)
+                .uid(ids.uid())
+                .name(ids.name())
+                .sinkTo(sink)
+                .uid(sinkIds.uid())
+                .name(sinkIds.name());
+    }
+
+    /** Dead letters to their sink. */
+    public void deadLetters(DataStream<DeadLetter> letters, Sink<DeadLetter> sink, Ids ids) {
+        letters.sinkTo(sink).uid(ids.uid()).name(ids.name());
+    }
+}

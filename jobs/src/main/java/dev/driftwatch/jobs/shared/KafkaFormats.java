@@ -1,0 +1,144 @@
+package dev.driftwatch.jobs.shared;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.records.DeadLetter;
+import dev.driftwatch.jobs.records.RawRecord;
+import dev.driftwatch.jobs.records.ReferenceUpdate;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** How the job's records are read from and written to Kafka. */
+public final class KafkaFormats {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaFormats.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Header carrying a dead letter's reason. */
+    public static final String REASON_HEADER = "driftwatch-reason";
+
+    private KafkaFormats() {}
+
+    /**
+     * Event records as raw bytes with their origin and headers (decoding happens in the job, never
+     * here).
+     */
+    public static final class RawRecords implements KafkaRecordDeserializationSchema<RawRecord> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RawRecord> out) {
+            RawRecord raw = new RawRecord(r.topic(), r.partition(), r.offset(), r.value());
+            org.apache.kafka.common.header.Header[] headers = r.headers().toArray();
+            if (headers.length > 0) {
+                raw.headerNames = new String[headers.length];
+                raw.headerValues = new byte[headers.length][];
+                for (int i = 0; i < headers.length; i++) {
+                    raw.headerNames[i] = headers[i].key();
+                    raw.headerValues[i] = headers[i].value();
+                }
+            }
+            out.collect(raw);
+        }
+
+        @Override
+        public TypeInformation<RawRecord> getProducedType() {
+            return Types.POJO(RawRecord.class);
+        }
+    }
+
+    /**
+     * Reference profiles (JSON values of the compacted topic); invalid ones are logged and skipped.
+     */
+    public static final class ReferenceProfiles
+            implements KafkaRecordDeserializationSchema<ReferenceUpdate> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<ReferenceUpdate> out) {
+            if (r.value() == null) {
+                return; // tombstone
+            }
+            try {
+                out.collect(
+                        ReferenceUpdate.of(
+                                ReferenceProfile.fromJson(
+                                        new String(r.value(), StandardCharsets.UTF_8))));
+            } catch (DriftCoreException e) {
+                LOG.warn(
+                        "Skipping invalid reference profile at {}-{}@{}: {}",
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        e.getMessage());
+            }
+        }
+
+        @Override
+        public TypeInformation<ReferenceUpdate> getProducedType() {
+            return Types.POJO(ReferenceUpdate.class);
+        }
+    }
+
+    /** Dead letters as JSON: reason, origin, and the original bytes (as text when valid UTF-8). */
+    public static KafkaRecordSerializationSchema<DeadLetter> deadLetters(String topic) {
+        return (d, context, timestamp) -> {
+            ProducerRecord<byte[], byte[]> record =
+                    new ProducerRecord<>(topic, null, null, null, deadLetterJson(d));
+            record.headers().add(REASON_HEADER, d.reason.getBytes(StandardCharsets.UTF_8));
+            return record;
+        };
+    }
+
+    static byte[] deadLetterJson(DeadLetter d) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("reason", d.reason);
+        n.put("source_topic", d.sourceTopic);
+        n.put("partition", d.partition);
+        n.put("offset", d.offset);
+        byte[] original = d.original == null ? new byte[0] : d.original;
+        String text = utf8(original);
+        if (text != null) {
+            n.put("original", text);
+        } else {
+            n.putNull("original");
+        }
+        n.put("original_base64", Base64.getEncoder().encodeToString(original));
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Alerts as their JSON, keyed by fingerprint. Records carry the broker's time, not the event
+     * time (brokers reject timestamps far from their clock).
+     */
+    public static KafkaRecordSerializationSchema<String> alerts(String topic) {
+        return (json, context, timestamp) ->
+                new ProducerRecord<>(
+                        topic,
+                        null,
+                        null,
+                        Alert.fromJson(json).fingerprint().getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8));
+    }
+}

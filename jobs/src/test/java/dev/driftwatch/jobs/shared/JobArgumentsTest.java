@@ -1,0 +1,102 @@
+package dev.driftwatch.jobs.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.performance.PerformanceJobOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+/** Job options from the command line, and docs/drift-job.md against the options in the code. */
+class JobArgumentsTest {
+    @Test
+    void parsesDurationsListsAndRepeats() {
+        Configuration c =
+                JobArguments.parse(
+                        List.of(
+                                "--window",
+                                "28d",
+                                "--slide=1d",
+                                "--reference-profile",
+                                "a.json",
+                                "--reference-profile",
+                                "b.json",
+                                "--segment-tags",
+                                "region,tier",
+                                "--alert-rule",
+                                "missing_rate>=0.2:warning"));
+        assertThat(c.get(SharedJobOptions.WINDOW)).isEqualTo(Duration.ofDays(28));
+        assertThat(c.get(SharedJobOptions.SLIDE)).isEqualTo(Duration.ofDays(1));
+        assertThat(c.get(SharedJobOptions.REFERENCE_PROFILE_FILES))
+                .containsExactly("a.json", "b.json");
+        assertThat(c.get(SharedJobOptions.SEGMENT_TAGS)).containsExactly("region", "tier");
+        assertThat(c.get(SharedJobOptions.OUT_OF_ORDERNESS)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void rejectsBadArgumentsWithAClearMessage() {
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--windw", "5min")))
+                .hasMessageContaining("unknown option '--windw'");
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--window")))
+                .hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--window", "soon")))
+                .hasMessageContaining("bad value 'soon' for --window");
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--window", "1min", "--slide", "5min")))
+                .hasMessageContaining("slide in (0, size]");
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--alert-rule", "psi>0.2")))
+                .hasMessageContaining("METRIC>=THRESHOLD:SEVERITY");
+        assertThatThrownBy(
+                        () -> JobArguments.parse(List.of("--window", "1min", "--window", "2min")))
+                .hasMessageContaining("more than once");
+    }
+
+    @Test
+    void docsListEveryOptionWithItsDefault() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "drift-job.md"));
+        List<ConfigOption<?>> options = new java.util.ArrayList<>(SharedJobOptions.all());
+        options.addAll(DriftJobOptions.all());
+        for (ConfigOption<?> o : options) {
+            String row =
+                    "| `" + JobArguments.flag(o) + "` | " + JobArguments.defaultText(o) + " | ";
+            assertThat(doc).as("docs/drift-job.md row for %s", o.key()).contains(row);
+        }
+    }
+
+    @Test
+    void performanceDocsListEveryOptionWithItsDefault() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "performance-job.md"));
+        for (ConfigOption<?> o : PerformanceJobOptions.all()) {
+            String row =
+                    "| `" + JobArguments.flag(o) + "` | " + JobArguments.defaultText(o) + " | ";
+            assertThat(doc).as("docs/performance-job.md row for %s", o.key()).contains(row);
+        }
+    }
+
+    @Test
+    void performanceOptionsAreValidated() {
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--task", "fraud=clustering")))
+                .hasMessageContaining("unknown task type 'clustering'");
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--performance-rule", "auc is low")))
+                .hasMessageContaining("performance rule must look like");
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--min-label-coverage", "2")))
+                .hasMessageContaining("[0, 1]");
+        Configuration c = JobArguments.parse(List.of("--task", "fraud=binary,eta=regression"));
+        assertThat(PerformanceJobOptions.tasks(c)).hasSize(2);
+    }
+
+    @Test
+    void theEventFormatIsOneThatIsRegistered() {
+        assertThat(
+                        JobArguments.parse(List.of("--event-format", "json"))
+                                .get(SharedJobOptions.EVENT_FORMAT))
+                .isEqualTo("json");
+        assertThatThrownBy(() -> JobArguments.parse(List.of("--event-format", "avro")))
+                .hasMessage("--event-format must be one of json, was 'avro'");
+    }
+}
