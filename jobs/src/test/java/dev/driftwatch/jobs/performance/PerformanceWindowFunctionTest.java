@@ -63,10 +63,8 @@ class PerformanceWindowFunctionTest {
                         Duration.ofDays(7),
                         Duration.ofSeconds(10),
                         Map.of("churn", TaskType.BINARY),
-                        "1",
-                        0.5,
-                        rules,
-                        0.5,
+                        new BinaryDecision("1", 0.5),
+                        PerformanceAlertRules.realisedOnly(rules, 0.5),
                         references,
                         quietKeys);
         return new KeyedTwoInputStreamOperatorTestHarness<>(
