@@ -473,7 +473,14 @@ public class PerformanceWindowFunction
                 reference = reference != null ? reference : referencePerformance(w, ctx);
                 Double observed = rule.observed(value, reference);
                 if (observed != null) {
-                    observe(w, start, rule.alertname(), rule.metric(), rule.toString(), ctx)
+                    observe(
+                                    w,
+                                    start,
+                                    rule.alertname(),
+                                    rule.metric(),
+                                    rule.toString(),
+                                    rule.severity(),
+                                    ctx)
                             .set(value, rule.threshold(), rule.breached(observed));
                 }
             }
@@ -487,6 +494,7 @@ public class PerformanceWindowFunction
                                     EstimationErrorRule.ALERT,
                                     rule.errorMetric(),
                                     rule.toString(),
+                                    rule.severity(),
                                     ctx);
                     o.observation.fireAfter = rules.errorWindows();
                     o.set(
@@ -514,6 +522,7 @@ public class PerformanceWindowFunction
                                     rule.estimatedAlertname(),
                                     rule.metric(),
                                     rule.toString(),
+                                    rule.severity(),
                                     ctx)
                             .set(estimate.value(), rule.threshold(), rule.breached(observed));
                 }
@@ -602,10 +611,12 @@ public class PerformanceWindowFunction
             String alertname,
             String metric,
             String rule,
+            String severity,
             ReadOnlyContext ctx) {
         Observation o = new Observation(ctx);
         AlertObservation a = o.observation;
         a.alertname = alertname;
+        a.severity = severity;
         a.modelName = w.modelName;
         a.modelVersion = w.modelVersion;
         a.segment = w.segment;

@@ -63,7 +63,7 @@ class EstimatedPerformanceWindowTest {
                 0.5,
                 List.of(PerformanceRule.parse("accuracy drop>0.1:warning")),
                 2.0,
-                List.of(EstimationErrorRule.parse("accuracy>3:warning")),
+                List.of(EstimationErrorRule.parse("accuracy>3:critical")),
                 2);
     }
 
@@ -187,6 +187,7 @@ class EstimatedPerformanceWindowTest {
         List<AlertObservation> estimated = observations(h, PerformanceRule.ESTIMATED_DROP_ALERT);
         assertThat(estimated).hasSize(1);
         assertThat(estimated.get(0).breached).isTrue();
+        assertThat(estimated.get(0).severity).isEqualTo("warning");
         assertThat(estimated.get(0).value).isEqualTo(accuracy.value());
         assertThat(observations(h, PerformanceRule.DROP_ALERT)).as("no label yet").isEmpty();
 
@@ -213,6 +214,7 @@ class EstimatedPerformanceWindowTest {
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0).metric).isEqualTo("accuracy_estimation_error");
         assertThat(errors.get(0).fireAfter).isEqualTo(2);
+        assertThat(errors.get(0).severity).isEqualTo("critical");
         assertThat(errors.get(0).threshold).isCloseTo(3 * labelled.standardError(), within(1e-15));
         assertThat(errors.get(0).breached)
                 .as("labels drawn from the calibrated probabilities: within 3 SE")

@@ -115,6 +115,7 @@ class PerformanceWindowFunctionTest {
         assertThat(observations).hasSize(1);
         AlertObservation o = observations.peek().getValue();
         assertThat(o.alertname).isEqualTo(PerformanceRule.DROP_ALERT);
+        assertThat(o.severity).isEqualTo("warning");
         assertThat(o.breached).as("(0.9 - 0.5) / 0.9 > 0.1").isTrue();
         h.close();
     }
