@@ -33,6 +33,7 @@ def binary_case(name, scores, labels):
             # undefined (no predicted positives, no positives) is null, not scikit-learn's 0
             "precision": metrics.precision_score(labels, pred) if pred.sum() > 0 else None,
             "recall": metrics.recall_score(labels, pred) if labels.sum() > 0 else None,
+            "specificity": metrics.recall_score(labels, pred, pos_label=0) if (labels == 0).any() else None,
             "f1": metrics.f1_score(labels, pred) if (pred.sum() + labels.sum()) > 0 else None,
             "positive_rate": float(pred.mean()),
             "roc_auc": metrics.roc_auc_score(labels, scores),

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code demo} end to end: drift metrics, an alert with its Slack and PagerDuty payloads, a
- * retraining run trained by a separate process, validated and promoted, the new baseline, the alert
- * resolved.
+ * {@code demo} end to end: drift metrics, an alert with its Slack and PagerDuty payloads, the
+ * accuracy estimated before labels next to the realised one, a retraining run trained by a separate
+ * process, validated and promoted, the new baseline, the alert resolved.
  */
 class DemoCommandITCase {
     @TempDir Path dataDir;
@@ -36,15 +36,17 @@ class DemoCommandITCase {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out())
                 .contains(
-                        "phase 1/8 drift metrics: the first window's PSI",
-                        "phase 3/8 alert: alert fired",
+                        "phase 1/9 drift metrics: the first window's PSI",
+                        "phase 3/9 alert: alert fired",
+                        "phase 4/9 estimated performance: accuracy of the first window after the"
+                                + " shift, estimated from the calibrated scores",
                         "\"blocks\"",
                         "\"dedup_key\"",
                         "training -> trained",
                         "validating -> validated",
                         "-> promoted",
-                        "phase 7/8 new baseline: the drift job now compares version 2",
-                        "phase 8/8 resolved: the alert resolved",
+                        "phase 8/9 new baseline: the drift job now compares version 2",
+                        "phase 9/9 resolved: the alert resolved",
                         "SELECT");
     }
 }

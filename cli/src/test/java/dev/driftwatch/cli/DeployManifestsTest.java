@@ -827,6 +827,8 @@ class DeployManifestsTest {
                         "nullif",
                         "coalesce",
                         "round",
+                        "sqrt",
+                        "power",
                         "double",
                         "precision",
                         "numeric",

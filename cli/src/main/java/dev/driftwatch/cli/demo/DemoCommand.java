@@ -8,6 +8,7 @@ import dev.driftwatch.cli.StackOptions;
 import dev.driftwatch.cli.UntilStopped;
 import dev.driftwatch.cli.local.Endpoints;
 import dev.driftwatch.cli.local.LocalStack;
+import dev.driftwatch.core.calibration.Calibration;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
@@ -231,6 +232,8 @@ public final class DemoCommand implements Callable<Integer> {
         CategoricalReferenceBuilder country = new CategoricalReferenceBuilder();
         NumericReferenceBuilder score = new NumericReferenceBuilder();
         int right = 0;
+        double[] scores = new double[5000];
+        boolean[] fraud = new boolean[5000];
         for (int i = 0; i < 5000; i++) {
             DemoWorld.Transaction t = reference.next();
             amount.add(t.amount());
@@ -238,6 +241,8 @@ public final class DemoCommand implements Callable<Integer> {
             country.add(t.country());
             double s = DemoWorld.score(t.amount(), 40.0);
             score.add(s);
+            scores[i] = s;
+            fraud[i] = t.fraud();
             if ((s >= 0.5) == t.fraud()) {
                 right++;
             }
@@ -249,7 +254,14 @@ public final class DemoCommand implements Callable<Integer> {
         features.put(PredictionEvent.SCORE_FEATURE, score.build(10));
         ReferenceProfile profile =
                 new ReferenceProfile(
-                        model, v, Instant.now(), features, Map.of("accuracy", right / 5000.0));
+                        model,
+                        v,
+                        Instant.now(),
+                        features,
+                        Map.of("accuracy", right / 5000.0),
+                        // the performance job estimates accuracy from calibrated scores before
+                        // labels
+                        Calibration.fitBinary("1", scores, fraud));
         registry.put(
                 "/api/v1/models/"
                         + RegistryClient.encode(model)

@@ -43,6 +43,7 @@ final class DemoLoop {
     private long runId = -1;
     private int transitionsShown;
     private String promotedVersion;
+    private long shiftedAt = Long.MAX_VALUE;
 
     DemoLoop(
             RegistryClient registry,
@@ -71,6 +72,7 @@ final class DemoLoop {
                                                                 + psi)),
                 new DemoPhase("shift", this::shift),
                 new DemoPhase("alert", this::alertFired),
+                new DemoPhase("estimated performance", this::estimatedAfterShift),
                 new DemoPhase("trained", () -> runReached("trained")),
                 new DemoPhase("validated", () -> runReached("validated")),
                 new DemoPhase("promoted", this::promoted),
@@ -122,6 +124,7 @@ final class DemoLoop {
             return Optional.empty();
         }
         world.shift();
+        shiftedAt = System.currentTimeMillis();
         return Optional.of(
                 "the world shifts: amounts double, new country PL, fraud threshold moves");
     }
@@ -287,6 +290,60 @@ final class DemoLoop {
             return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
         } catch (SQLException notYet) {
             return Optional.empty(); // the table appears when the job has migrated it
+        }
+    }
+
+    /**
+     * Version 1's accuracy in the first window that started after the shift, once it closed and its
+     * labels are in: estimated from the calibrated scores (the row written when the window closed,
+     * {@code estimated = true}), realised, and the estimation error in standard errors.
+     */
+    private Optional<String> estimatedAfterShift() {
+        try (Connection db =
+                        DriverManager.getConnection(
+                                endpoints.jdbcUrl(),
+                                endpoints.jdbcUser(),
+                                endpoints.jdbcPassword());
+                PreparedStatement st =
+                        db.prepareStatement(
+                                """
+                                SELECT e.value, e.standard_error, r.value, x.value, x.standard_error
+                                FROM performance_metrics e
+                                JOIN performance_metrics r USING (model_name, model_version, segment,
+                                                                  window_start)
+                                JOIN performance_metrics x USING (model_name, model_version, segment,
+                                                                  window_start)
+                                WHERE model_name = ? AND model_version = '1' AND segment = ''
+                                  AND e.metric = 'accuracy' AND e.estimated
+                                  AND e.closed_by IS NOT NULL
+                                  AND r.metric = 'accuracy' AND NOT r.estimated
+                                  AND x.metric = 'accuracy_estimation_error'
+                                  AND window_start >= ?
+                                ORDER BY window_start LIMIT 1""")) {
+            st.setString(1, model);
+            st.setTimestamp(2, new java.sql.Timestamp(shiftedAt));
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(
+                        String.format(
+                                Locale.ROOT,
+                                "accuracy of the first window after the shift, estimated from the"
+                                        + " calibrated scores when it closed: %.3f ± %.3f;"
+                                        + " realised from its labels: %.3f (estimation error %.1f"
+                                        + " standard errors).%n  This shift moved the fraud"
+                                        + " threshold (P(y | x) changed): an estimate from scores"
+                                        + " cannot see that, and the accuracy_estimation_error rows"
+                                        + " (alert EstimationError) say so. A shift of the inputs"
+                                        + " alone shows in the estimate before any label.",
+                                rs.getDouble(1),
+                                rs.getDouble(2),
+                                rs.getDouble(3),
+                                rs.getDouble(4) / rs.getDouble(5)));
+            }
+        } catch (SQLException notYet) {
+            return Optional.empty();
         }
     }
 

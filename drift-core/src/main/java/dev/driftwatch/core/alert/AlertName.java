@@ -9,7 +9,17 @@ public enum AlertName {
     /** A performance metric past a floor or ceiling. */
     PERFORMANCE_THRESHOLD("PerformanceThreshold", "Performance threshold"),
     /** A performance metric dropped (or rose) relative to the reference profile's value. */
-    PERFORMANCE_DROP("PerformanceDrop", "Performance drop");
+    PERFORMANCE_DROP("PerformanceDrop", "Performance drop"),
+    /** Performance estimated before labels past a floor or ceiling, by more than its error. */
+    ESTIMATED_PERFORMANCE_THRESHOLD(
+            "EstimatedPerformanceThreshold", "Estimated performance threshold"),
+    /**
+     * Performance estimated before labels dropped (or rose) against the reference, beyond its
+     * error.
+     */
+    ESTIMATED_PERFORMANCE_DROP("EstimatedPerformanceDrop", "Estimated performance drop"),
+    /** The realised metric differs from the estimate by more than the estimate's error allows. */
+    ESTIMATION_ERROR("EstimationError", "Estimation error");
 
     private final String label;
     private final String summaryName;

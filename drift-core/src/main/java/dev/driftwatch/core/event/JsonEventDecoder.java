@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,9 @@ import java.util.Set;
  * <p>Required: {@code prediction_id}, {@code model_name}, {@code model_version} (strings; a number
  * is accepted for the version), {@code timestamp} (RFC 3339 string or epoch milliseconds) and
  * {@code features} (an object of numbers, strings, booleans or nulls). Optional: {@code prediction}
- * ({@code score} number, {@code label} string or number) and {@code tags} (an object of strings).
- * Unknown top-level fields are ignored. Every name, number and timestamp is checked against the
- * {@link EventLimits}.
+ * ({@code score} number, {@code label} string or number, {@code probabilities} an object of class
+ * name to probability in [0, 1]) and {@code tags} (an object of strings). Unknown top-level fields
+ * are ignored. Every name, number and timestamp is checked against the {@link EventLimits}.
  *
  * <pre>{@code
  * JsonEventDecoder parser = new JsonEventDecoder(List.of("region"), 1 << 20, EventLimits.defaults());
@@ -45,6 +46,9 @@ public final class JsonEventDecoder implements EventDecoder {
 
     /** The valid feature names of the previous events, by position. */
     private String[] lastNames = new String[16];
+
+    /** Pseudo-feature names of the classes of {@code prediction.probabilities} seen, by class. */
+    private final Map<String, String> probabilityFeatures = new HashMap<>();
 
     /**
      * @param segmentTags tag keys whose values, joined with "|", form the segment (empty: none)
@@ -142,7 +146,7 @@ public final class JsonEventDecoder implements EventDecoder {
         if (p.names == null) {
             throw p.invalid("missing required field 'features'");
         }
-        int n = p.count + (p.hasScore ? 1 : 0) + (p.label != null ? 1 : 0);
+        int n = p.count + (p.hasScore ? 1 : 0) + (p.label != null ? 1 : 0) + p.probabilityCount;
         String[] names = Arrays.copyOf(p.names, n);
         double[] numbers = Arrays.copyOf(p.numbers, n);
         String[] strings = Arrays.copyOf(p.strings, n);
@@ -156,6 +160,11 @@ public final class JsonEventDecoder implements EventDecoder {
             names[i] = PredictionEvent.LABEL_FEATURE;
             numbers[i] = Double.NaN;
             strings[i] = p.label;
+            i++;
+        }
+        for (int c = 0; c < p.probabilityCount; c++, i++) {
+            names[i] = p.probabilityNames[c];
+            numbers[i] = p.probabilities[c];
         }
         p.event.featureNames = names;
         p.event.numbers = numbers;
@@ -309,7 +318,7 @@ public final class JsonEventDecoder implements EventDecoder {
         }
     }
 
-    private static void readPrediction(JsonParser json, JsonToken t, Partial p)
+    private void readPrediction(JsonParser json, JsonToken t, Partial p)
             throws IOException, InvalidEventException {
         if (t == JsonToken.VALUE_NULL) {
             return;
@@ -346,9 +355,77 @@ public final class JsonEventDecoder implements EventDecoder {
                 } else if (v != JsonToken.VALUE_NULL) {
                     throw p.invalid("field 'prediction.label' must be a string or number");
                 }
+            } else if (name.equals("probabilities")) {
+                readProbabilities(json, v, p);
             } else {
                 json.skipChildren();
             }
+        }
+    }
+
+    /**
+     * {@code prediction.probabilities}: an object of class name to probability, each a number in
+     * [0, 1] or null (missing).
+     */
+    private void readProbabilities(JsonParser json, JsonToken t, Partial p)
+            throws IOException, InvalidEventException {
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw p.invalid(
+                    "field 'prediction.probabilities' must be an object of class probabilities,"
+                            + " was "
+                            + describe(t));
+        }
+        p.probabilityNames = new String[8];
+        p.probabilities = new double[8];
+        p.probabilityCount = 0;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String name = json.currentName();
+            JsonToken v = json.nextToken();
+            String feature = probabilityFeatures.get(name);
+            if (feature == null) {
+                if (!EventLimits.isName(name)) {
+                    throw p.invalid(
+                            EventLimits.nameProblem(
+                                    "class name '"
+                                            + truncate(name)
+                                            + "' of 'prediction.probabilities'",
+                                    name));
+                }
+                if (probabilityFeatures.size() >= CHECKED_NAMES) {
+                    probabilityFeatures.clear();
+                }
+                feature = PredictionEvent.probabilityFeature(name);
+                probabilityFeatures.put(name, feature);
+            }
+            double value;
+            if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                value = json.getDoubleValue();
+                if (!(value >= 0.0 && value <= 1.0)) {
+                    throw p.invalid(
+                            "probability of class '"
+                                    + truncate(name)
+                                    + "' in 'prediction.probabilities' must be in [0, 1], was "
+                                    + value);
+                }
+            } else if (v == JsonToken.VALUE_NULL) {
+                value = Double.NaN;
+            } else {
+                throw p.invalid(
+                        "probability of class '"
+                                + truncate(name)
+                                + "' in 'prediction.probabilities' must be a number, was "
+                                + describe(v));
+            }
+            if (p.probabilityCount == p.probabilities.length) {
+                int size = p.probabilityCount * 2;
+                p.probabilityNames = Arrays.copyOf(p.probabilityNames, size);
+                p.probabilities = Arrays.copyOf(p.probabilities, size);
+            }
+            p.probabilityNames[p.probabilityCount] = feature;
+            p.probabilities[p.probabilityCount++] = value;
         }
     }
 
@@ -428,6 +505,9 @@ public final class JsonEventDecoder implements EventDecoder {
         double score;
         boolean hasScore;
         String label;
+        String[] probabilityNames;
+        double[] probabilities;
+        int probabilityCount;
         java.util.Map<String, String> tags;
 
         InvalidEventException invalid(String reason) {

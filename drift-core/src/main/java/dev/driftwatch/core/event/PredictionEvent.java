@@ -7,7 +7,9 @@ package dev.driftwatch.core.event;
  * <p>Feature {@code i} is named {@code featureNames[i]}; its value is {@code numbers[i]} when it
  * was a JSON number, {@code strings[i]} when it was a string or boolean, and missing (NaN and null)
  * when it was null. {@code prediction.score} and {@code prediction.label}, when present, appear as
- * the pseudo-features {@value #SCORE_FEATURE} and {@value #LABEL_FEATURE}.
+ * the pseudo-features {@value #SCORE_FEATURE} and {@value #LABEL_FEATURE}; each class's probability
+ * of {@code prediction.probabilities} as the numeric pseudo-feature {@value
+ * #PROBABILITY_FEATURE_PREFIX}{@code <class>}.
  *
  * <p>An event with {@link #invalidRecord} set stands in for a record that broke the contract but
  * named its model, version and time ({@link Rejection#attributable()}): it carries no features, and
@@ -21,6 +23,14 @@ public final class PredictionEvent {
 
     /** Pseudo-feature carrying {@code prediction.label}. */
     public static final String LABEL_FEATURE = "prediction.label";
+
+    /** Prefix of the pseudo-features carrying {@code prediction.probabilities}, one per class. */
+    public static final String PROBABILITY_FEATURE_PREFIX = "prediction.probabilities.";
+
+    /** The pseudo-feature carrying the probability of class {@code className}. */
+    public static String probabilityFeature(String className) {
+        return PROBABILITY_FEATURE_PREFIX + className;
+    }
 
     public String predictionId;
     public String modelName;

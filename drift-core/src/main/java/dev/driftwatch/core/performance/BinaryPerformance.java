@@ -12,9 +12,9 @@ import java.util.Map;
  * of positives and negatives ({@code bins} equal-width bins over [0, 1]), sums for log loss and the
  * Brier score, and calibration sums over 10 equal-width bins.
  *
- * <p>Exact: accuracy, precision, recall, F1, positive rate, log loss (scores clipped to [1e-15, 1 -
- * 1e-15]), Brier, ECE (10 bins, a score s in bin min(9, floor(10 s))). From the histograms, with a
- * bound computed from the same histograms:
+ * <p>Exact: accuracy, precision, recall, specificity (TN / (TN + FP)), F1, positive rate, log loss
+ * (scores clipped to [1e-15, 1 - 1e-15]), Brier, ECE (10 bins, a score s in bin min(9, floor(10
+ * s))). From the histograms, with a bound computed from the same histograms:
  *
  * <ul>
  *   <li>{@code roc_auc}: pairs in different bins are ordered exactly; a positive-negative pair in
@@ -129,6 +129,7 @@ public final class BinaryPerformance implements PerformanceAccumulator {
         Double recall = ratio(tp, tp + fn);
         m.put("precision", precision);
         m.put("recall", recall);
+        m.put("specificity", ratio(tn, tn + fp));
         m.put("f1", ratio(2 * tp, 2 * tp + fp + fn));
         m.put("positive_rate", ratio(tp + fp, n));
         long pos = 0;

@@ -29,7 +29,10 @@ class AlertVocabularyTest {
                         "FeatureDrift",
                         "MetricThreshold",
                         "PerformanceThreshold",
-                        "PerformanceDrop");
+                        "PerformanceDrop",
+                        "EstimatedPerformanceThreshold",
+                        "EstimatedPerformanceDrop",
+                        "EstimationError");
         assertThat(AlertName.of("PerformanceDrop")).isEqualTo(AlertName.PERFORMANCE_DROP);
         assertThat(AlertName.of("SomethingElse")).isNull();
     }

@@ -43,6 +43,58 @@ class JsonEventDecoderTest {
     }
 
     @Test
+    void classProbabilitiesArePseudoFeatures() throws Exception {
+        PredictionEvent e =
+                parse(
+                        "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"model_version\": \"1\","
+                                + " \"timestamp\": 1, \"features\": {\"x\": 2}, \"prediction\":"
+                                + " {\"label\": \"cat\", \"probabilities\": {\"cat\": 0.7, \"dog\": 0.3,"
+                                + " \"bird\": 0, \"fish\": null}}}");
+        assertThat(e.featureNames)
+                .containsExactly(
+                        "x",
+                        "prediction.label",
+                        "prediction.probabilities.cat",
+                        "prediction.probabilities.dog",
+                        "prediction.probabilities.bird",
+                        "prediction.probabilities.fish");
+        assertThat(e.numbers).containsExactly(2.0, Double.NaN, 0.7, 0.3, 0.0, Double.NaN);
+        assertThat(e.strings[1]).isEqualTo("cat");
+        assertThat(e.strings[2]).isNull();
+        PredictionEvent again =
+                parse(
+                        "{\"prediction_id\": \"b\", \"model_name\": \"m\", \"model_version\": \"1\","
+                                + " \"timestamp\": 1, \"features\": {}, \"prediction\":"
+                                + " {\"probabilities\": {\"dog\": 1}}}");
+        assertThat(again.featureNames).containsExactly("prediction.probabilities.dog");
+        assertThat(again.featureNames[0]).as("one name per class").isSameAs(e.featureNames[3]);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "[0.2, 0.8]|field 'prediction.probabilities' must be an object of class probabilities, was an array",
+                "{\"cat\": 1.5}|probability of class 'cat' in 'prediction.probabilities' must be in [0, 1], was 1.5",
+                "{\"cat\": -0.1}|must be in [0, 1], was -0.1",
+                "{\"cat\": 1e999}|must be in [0, 1], was Infinity",
+                "{\"cat\": \"high\"}|probability of class 'cat' in 'prediction.probabilities' must be a number, was a string",
+                "{\"ca\\u0000t\": 0.5}|class name 'ca�t' of 'prediction.probabilities' contains a control character",
+            })
+    void rejectsBadClassProbabilities(String probabilities, String reason) {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "{\"prediction_id\": \"a\", \"model_name\": \"m\","
+                                                + " \"model_version\": \"1\", \"timestamp\": 1,"
+                                                + " \"features\": {}, \"prediction\": {\"probabilities\": "
+                                                + probabilities
+                                                + "}}"))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
     void acceptsEpochMillisAndNumericVersion() throws Exception {
         PredictionEvent e =
                 parse(

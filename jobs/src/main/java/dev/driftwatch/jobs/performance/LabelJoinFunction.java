@@ -20,6 +20,9 @@ import org.apache.flink.util.Collector;
  * retracts the earlier pair and adds the new one (the latest wins, counted once). {@code ttl} after
  * the first of the two arrived (processing time), the state is dropped: a prediction never labelled
  * is counted as unlabelled, a label whose prediction never came as orphaned.
+ *
+ * <p>A pending prediction keeps its score, predicted label and class probabilities (multiclass: the
+ * predicted class, when the event names none, is the most probable one).
  */
 public class LabelJoinFunction
         extends KeyedCoProcessFunction<String, PredictionEvent, LabelEvent, PerformanceDelta> {
@@ -68,12 +71,18 @@ public class LabelJoinFunction
         p.modelVersion = e.modelVersion;
         p.segment = e.segment;
         p.timestamp = e.timestamp;
+        int probabilities = 0;
         for (int i = 0; i < e.featureNames.length; i++) {
             if (PredictionEvent.SCORE_FEATURE.equals(e.featureNames[i])) {
                 p.score = e.numbers[i];
             } else if (PredictionEvent.LABEL_FEATURE.equals(e.featureNames[i])) {
                 p.predictedLabel = e.strings[i];
+            } else if (e.featureNames[i].startsWith(PredictionEvent.PROBABILITY_FEATURE_PREFIX)) {
+                probabilities++;
             }
+        }
+        if (probabilities > 0) {
+            keepProbabilities(e, p, probabilities);
         }
         prediction.update(p);
         String model = modelOf(ctx.getCurrentKey());
@@ -107,6 +116,30 @@ public class LabelJoinFunction
             out.collect(pair(model, p, l, 1));
         }
         armExpiry(ctx);
+    }
+
+    /**
+     * Keeps a prediction's class probabilities for the estimate of its labelled pair; without
+     * {@code prediction.label}, the predicted class is the most probable one.
+     */
+    private static void keepProbabilities(PredictionEvent e, PendingPrediction p, int count) {
+        p.probabilityNames = new String[count];
+        p.probabilities = new double[count];
+        int j = 0;
+        for (int i = 0; i < e.featureNames.length; i++) {
+            if (e.featureNames[i].startsWith(PredictionEvent.PROBABILITY_FEATURE_PREFIX)) {
+                p.probabilityNames[j] = e.featureNames[i];
+                p.probabilities[j++] = e.numbers[i];
+            }
+        }
+        if (p.predictedLabel == null) {
+            int most = CalibratedEstimator.mostProbable(p.probabilityNames, p.probabilities);
+            if (most >= 0) {
+                p.predictedLabel =
+                        p.probabilityNames[most].substring(
+                                PredictionEvent.PROBABILITY_FEATURE_PREFIX.length());
+            }
+        }
     }
 
     private void armExpiry(Context ctx) throws Exception {
@@ -161,6 +194,8 @@ public class LabelJoinFunction
             String model, PendingPrediction p, PendingLabel l, int sign) {
         PerformanceDelta d = delta(PerformanceDelta.PAIR, model, p);
         d.sign = sign;
+        d.probabilityNames = p.probabilityNames;
+        d.probabilities = p.probabilities;
         d.actualLabel = l.label;
         d.actualValue = l.value;
         return d;

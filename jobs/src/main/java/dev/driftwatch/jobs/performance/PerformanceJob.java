@@ -39,13 +39,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * behind a label-coverage guard.
  *
  * <pre>
- * predictions ─ decode ─┐
- *                       ├─ keyBy(model, prediction_id) ─ join (TTL) ─ keyBy(model, version, segment)
- * labels ─ parse ───────┘     ─ windows by prediction time ─► performance_metrics
+ * predictions ─ decode ─┬─ pre-aggregate estimates (calibrated scores) ──────────┐
+ *                       ├─ keyBy(model, prediction_id) ─ join (TTL) ─────────────┴─ keyBy(model, version, segment)
+ * labels ─ parse ───────┘     ─ windows by prediction time ─► performance_metrics (realised, estimated)
  *                                                        └─ rules ─ persistence ─► alerts
  * </pre>
  */
 public final class PerformanceJob {
+    /**
+     * (key, window) slices of estimated performance a pre-aggregator buffers before it flushes
+     * regardless of the watermark.
+     */
+    static final int MAX_BUFFERED_SLICES = 10_000;
+
     private final Configuration config;
     private final Source<RawRecord, ?, ?> predictions;
     private final Source<RawRecord, ?, ?> labels;
@@ -143,8 +149,25 @@ public final class PerformanceJob {
                                 "performance-reference-profiles-source",
                                 "reference profiles (performance)"));
 
+        // estimated performance, from the predictions alone (before any label)
+        DataStream<PerformanceDelta> estimates =
+                predictionsInTime
+                        .connect(references.broadcast())
+                        .transform(
+                                "pre-aggregate estimated performance",
+                                Types.POJO(PerformanceDelta.class),
+                                new EstimatePreAggregateOperator(
+                                        windows,
+                                        MAX_BUFFERED_SLICES,
+                                        JobStages.updates(initialProfiles),
+                                        stages.quietKeys().timeoutMs() / 2,
+                                        tasks,
+                                        PerformanceJobOptions.decision(config)))
+                        .uid("estimate-pre-aggregate");
+
         SingleOutputStreamOperator<PerformanceMetricRow> rows =
-                deltas.keyBy(PerformanceDelta::windowKey, Types.STRING)
+                deltas.union(estimates)
+                        .keyBy(PerformanceDelta::windowKey, Types.STRING)
                         .connect(references.broadcast())
                         .transform(
                                 "performance windows",
@@ -155,10 +178,8 @@ public final class PerformanceJob {
                                                 config.get(LABEL_TTL),
                                                 config.get(EMIT_INTERVAL),
                                                 tasks,
-                                                config.get(POSITIVE_LABEL),
-                                                config.get(DECISION_THRESHOLD),
+                                                PerformanceJobOptions.decision(config),
                                                 PerformanceJobOptions.rules(config),
-                                                config.get(MIN_LABEL_COVERAGE),
                                                 JobStages.updates(initialProfiles),
                                                 stages.quietKeys()),
                                         List.of(PerformanceWindowFunction.REFERENCES)))

@@ -86,6 +86,44 @@ public final class PerformanceJobOptions {
                             "No performance alert for a window whose labelled share of predictions is"
                                     + " below this.");
 
+    public static final ConfigOption<List<String>> ESTIMATED_PERFORMANCE_RULES =
+            key("driftwatch.estimated-performance-rule")
+                    .stringType()
+                    .asList()
+                    .defaultValues("roc_auc drop>0.1:warning", "accuracy drop>0.1:warning")
+                    .withDescription(
+                            "Alert rules on performance estimated before labels (models whose"
+                                    + " reference profile has a calibration), in the syntax of"
+                                    + " --performance-rule; evaluated when a window closes while its"
+                                    + " label coverage is below --min-label-coverage, on the estimate"
+                                    + " moved --estimate-guard-z standard errors towards the good side.");
+
+    public static final ConfigOption<Double> ESTIMATE_GUARD_Z =
+            key("driftwatch.estimate-guard-z")
+                    .doubleType()
+                    .defaultValue(2.0)
+                    .withDescription(
+                            "An estimated performance rule breaches only when the estimate is past its"
+                                    + " threshold by more than this many standard errors.");
+
+    public static final ConfigOption<List<String>> ESTIMATION_ERROR_RULES =
+            key("driftwatch.estimation-error-rule")
+                    .stringType()
+                    .asList()
+                    .defaultValues("accuracy>3:warning")
+                    .withDescription(
+                            "Alert rules on the estimation error, METRIC>K:SEVERITY: a window breaches"
+                                    + " when |realised - estimated| exceeds K standard errors (windows"
+                                    + " whose label coverage reached --min-label-coverage).");
+
+    public static final ConfigOption<Integer> ESTIMATION_ERROR_WINDOWS =
+            key("driftwatch.estimation-error-windows")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription(
+                            "An estimation error alert fires after this many consecutive breached"
+                                    + " windows.");
+
     public static List<ConfigOption<?>> all() {
         return List.of(
                 LABELS_TOPIC,
@@ -95,7 +133,11 @@ public final class PerformanceJobOptions {
                 POSITIVE_LABEL,
                 DECISION_THRESHOLD,
                 PERFORMANCE_RULES,
-                MIN_LABEL_COVERAGE);
+                MIN_LABEL_COVERAGE,
+                ESTIMATED_PERFORMANCE_RULES,
+                ESTIMATE_GUARD_Z,
+                ESTIMATION_ERROR_RULES,
+                ESTIMATION_ERROR_WINDOWS);
     }
 
     /** Task types configured per model ({@code MODEL=binary|multiclass|regression}). */
@@ -116,13 +158,34 @@ public final class PerformanceJobOptions {
         return tasks;
     }
 
-    /** The performance alert rules configured. */
-    public static List<PerformanceRule> rules(Configuration config) {
+    /** The performance alert rules configured: realised, estimated and estimation error. */
+    public static PerformanceAlertRules rules(Configuration config) {
+        List<EstimationErrorRule> errorRules = new ArrayList<>();
+        for (String r : config.get(ESTIMATION_ERROR_RULES)) {
+            errorRules.add(EstimationErrorRule.parse(r));
+        }
+        return new PerformanceAlertRules(
+                parse(config.get(PERFORMANCE_RULES)),
+                config.get(MIN_LABEL_COVERAGE),
+                parse(config.get(ESTIMATED_PERFORMANCE_RULES)),
+                config.get(ESTIMATE_GUARD_Z),
+                errorRules,
+                config.get(ESTIMATION_ERROR_WINDOWS));
+    }
+
+    private static List<PerformanceRule> parse(List<String> texts) {
         List<PerformanceRule> rules = new ArrayList<>();
-        for (String r : config.get(PERFORMANCE_RULES)) {
+        for (String r : texts) {
             rules.add(PerformanceRule.parse(r));
         }
         return rules;
+    }
+
+    /**
+     * How binary models' labels are read ({@code --positive-label}, {@code --decision-threshold}).
+     */
+    public static BinaryDecision decision(Configuration config) {
+        return new BinaryDecision(config.get(POSITIVE_LABEL), config.get(DECISION_THRESHOLD));
     }
 
     /**
@@ -136,6 +199,13 @@ public final class PerformanceJobOptions {
         double coverage = config.get(MIN_LABEL_COVERAGE);
         if (!(coverage >= 0 && coverage <= 1)) {
             throw new IllegalArgumentException("--min-label-coverage must be in [0, 1]");
+        }
+        double z = config.get(ESTIMATE_GUARD_Z);
+        if (!(z >= 0 && z < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--estimate-guard-z must be a number >= 0");
+        }
+        if (config.get(ESTIMATION_ERROR_WINDOWS) < 1) {
+            throw new IllegalArgumentException("--estimation-error-windows must be at least 1");
         }
     }
 }

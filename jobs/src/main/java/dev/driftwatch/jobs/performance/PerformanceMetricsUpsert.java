@@ -11,13 +11,15 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<PerformanceMetricRow> {
     static final String SQL =
             "INSERT INTO performance_metrics (model_name, model_version, segment, metric,"
-                    + " window_start, window_end, value, sample_count, labeled_count, computed_at,"
-                    + " closed_by)"
-                    + " VALUES (:model_name, :model_version, :segment, :metric, :window_start,"
-                    + " :window_end, :value, :sample_count, :labeled_count, :computed_at, :closed_by)"
+                    + " estimated, window_start, window_end, value, standard_error, sample_count,"
+                    + " labeled_count, computed_at, closed_by)"
+                    + " VALUES (:model_name, :model_version, :segment, :metric, :estimated,"
+                    + " :window_start, :window_end, :value, :standard_error, :sample_count,"
+                    + " :labeled_count, :computed_at, :closed_by)"
                     + " ON CONFLICT"
-                    + " (model_name, model_version, segment, metric, window_start) DO UPDATE SET"
-                    + " window_end = EXCLUDED.window_end, value = EXCLUDED.value, sample_count ="
+                    + " (model_name, model_version, segment, metric, window_start, estimated)"
+                    + " DO UPDATE SET window_end = EXCLUDED.window_end, value = EXCLUDED.value,"
+                    + " standard_error = EXCLUDED.standard_error, sample_count ="
                     + " EXCLUDED.sample_count, labeled_count = EXCLUDED.labeled_count, computed_at ="
                     + " EXCLUDED.computed_at, closed_by = EXCLUDED.closed_by";
 
@@ -42,9 +44,11 @@ public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<Per
                 .bind("model_version", r.modelVersion)
                 .bind("segment", r.segment)
                 .bind("metric", r.metric)
+                .bind("estimated", r.estimated)
                 .bind("window_start", time(r.windowStart))
                 .bind("window_end", time(r.windowEnd))
                 .bind("value", orNull(r.value))
+                .bind("standard_error", orNull(r.standardError))
                 .bind("sample_count", r.sampleCount)
                 .bind("labeled_count", r.labeledCount)
                 .bind("computed_at", time(r.computedAt))
@@ -58,9 +62,11 @@ public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<Per
         c.modelVersion = r.modelVersion;
         c.segment = r.segment;
         c.metric = r.metric;
+        c.estimated = r.estimated;
         c.windowStart = r.windowStart;
         c.windowEnd = r.windowEnd;
         c.value = r.value;
+        c.standardError = r.standardError;
         c.sampleCount = r.sampleCount;
         c.labeledCount = r.labeledCount;
         c.computedAt = r.computedAt;

@@ -21,12 +21,18 @@ import java.util.stream.Collectors;
  *       rise>0.2:warning} (alert when (value - reference) / reference > 0.2) (alert {@code
  *       PerformanceDrop}); it is inactive for models whose profile records no such value.
  * </ul>
+ *
+ * <p>Applied to an estimate (before labels), the same rule compares {@link #guarded} instead of the
+ * value (alerts {@code EstimatedPerformanceThreshold}, {@code EstimatedPerformanceDrop}).
  */
 public record PerformanceRule(
         String metric, String relative, char comparison, double threshold, String severity)
         implements Serializable {
     public static final String THRESHOLD_ALERT = AlertName.PERFORMANCE_THRESHOLD.label();
     public static final String DROP_ALERT = AlertName.PERFORMANCE_DROP.label();
+    public static final String ESTIMATED_THRESHOLD_ALERT =
+            AlertName.ESTIMATED_PERFORMANCE_THRESHOLD.label();
+    public static final String ESTIMATED_DROP_ALERT = AlertName.ESTIMATED_PERFORMANCE_DROP.label();
 
     private static final Pattern SYNTAX =
             Pattern.compile(
@@ -58,6 +64,21 @@ public record PerformanceRule(
 
     public String alertname() {
         return relative == null ? THRESHOLD_ALERT : DROP_ALERT;
+    }
+
+    /** The alert of this rule applied to an estimate. */
+    public String estimatedAlertname() {
+        return relative == null ? ESTIMATED_THRESHOLD_ALERT : ESTIMATED_DROP_ALERT;
+    }
+
+    /**
+     * The estimate moved {@code z} standard errors towards the good side of this rule (up for a
+     * floor or a drop, down for a ceiling or a rise): a rule applied to it breaches only when the
+     * estimate is past the threshold by more than its sampling error.
+     */
+    public double guarded(double estimate, double standardError, double z) {
+        boolean lowIsBad = relative == null ? comparison == '<' : "drop".equals(relative);
+        return lowIsBad ? estimate + z * standardError : estimate - z * standardError;
     }
 
     /** The number compared with the threshold, or null when the rule cannot apply. */

@@ -1,6 +1,10 @@
 package dev.driftwatch.jobs.performance;
 
+import dev.driftwatch.core.DriftCoreException;
 import dev.driftwatch.core.performance.BinaryPerformance;
+import dev.driftwatch.core.performance.Estimate;
+import dev.driftwatch.core.performance.EstimatedPerformance;
+import dev.driftwatch.core.performance.EstimatedPerformanceWindows;
 import dev.driftwatch.core.performance.MulticlassPerformance;
 import dev.driftwatch.core.performance.PerformanceAccumulator;
 import dev.driftwatch.core.performance.PerformanceWindows;
@@ -17,6 +21,7 @@ import dev.driftwatch.jobs.shared.WindowSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,8 +43,19 @@ import org.slf4j.LoggerFactory;
  * and retracts labelled pairs in mergeable accumulators (no raw pairs kept), and re-emits a changed
  * window's {@code performance_metrics} rows on the next watermark or after {@code emitInterval},
  * whichever comes first, so rows follow labels as they trickle in. Windows are kept for the join
- * TTL after their last change. Alert observations (side output) are emitted only for windows whose
- * labelled share reaches {@code minCoverage}.
+ * TTL after their last change.
+ *
+ * <p>Next to the realised state, a window keeps its estimated performance: the slices of the {@link
+ * EstimatePreAggregateOperator} merged (all its predictions, from their calibrated scores), written
+ * as rows with {@code estimated = true} and their standard error from the first write on — so a
+ * closed window has them before any label — and the estimate of its labelled predictions alone
+ * (updated with each pair). Once the labelled share reaches the coverage guard, the estimation
+ * error of each metric both have (realised - estimate of the same labelled predictions) is written
+ * as {@code <metric>_estimation_error} with that estimate's standard error.
+ *
+ * <p>Alert observations (side output): realised rules for windows whose labelled share reaches the
+ * guard; estimated rules for closed windows below it; estimation error rules with the error rows
+ * (see {@link PerformanceAlertRules}).
  *
  * <p>Rows say whether the window's predictions are complete: {@code closedBy} is null while the
  * window is open, "watermark" once event time (prediction time) passed its end, "timeout" once the
@@ -61,32 +77,44 @@ public class PerformanceWindowFunction
     public static final String UNLABELLED = "unlabelled_predictions";
     public static final String ORPHANED = "orphaned_labels";
 
+    /** Suffix of the rows of a histogram AUC's bound ({@code roc_auc_error_bound}). */
+    public static final String ERROR_BOUND = "_error_bound";
+
     private final WindowSpec windows;
     private final Duration retention;
     private final Duration emitInterval;
     private final Map<String, TaskType> configuredTasks;
-    private final String positiveLabel;
-    private final double threshold;
-    private final List<PerformanceRule> rules;
-    private final double minCoverage;
-    private final Map<String, Map<String, Double>> initialReferencePerformance;
+    private final BinaryDecision decision;
+    private final PerformanceAlertRules rules;
+    private final List<ReferenceUpdate> initialReferences;
     private final QuietKeyRule quietKeys;
 
     private transient MapState<Long, PerformanceWindowState> state;
     private transient ValueState<String> task;
     private transient ValueState<Boolean> timerArmed;
-    private transient Map<String, Map<String, Double>> parsedReferences;
-    private transient org.apache.flink.metrics.Counter closedByTimeout;
 
+    /** Parsed reference profiles by their JSON (broadcast state holds the JSON). */
+    private transient Map<String, ModelReference> parsedReferences;
+
+    private transient Map<String, ModelReference> initial;
+    private transient org.apache.flink.metrics.Counter closedByTimeout;
+    private transient org.apache.flink.metrics.Counter estimatesNotMerged;
+
+    /** What the windows use of a model version's reference profile. */
+    private record ModelReference(Map<String, Double> performance, CalibratedEstimator estimator) {}
+
+    /**
+     * @param retention how long a window is kept after its last change (the join TTL)
+     * @param configuredTasks the task configured per model ({@code --task})
+     * @param initialReferences profiles known before any event (from files)
+     */
     public PerformanceWindowFunction(
             WindowSpec windows,
             Duration retention,
             Duration emitInterval,
             Map<String, TaskType> configuredTasks,
-            String positiveLabel,
-            double threshold,
-            List<PerformanceRule> rules,
-            double minCoverage,
+            BinaryDecision decision,
+            PerformanceAlertRules rules,
             List<ReferenceUpdate> initialReferences,
             QuietKeyRule quietKeys) {
         this.windows = windows;
@@ -94,15 +122,12 @@ public class PerformanceWindowFunction
         this.retention = retention;
         this.emitInterval = emitInterval;
         this.configuredTasks = new HashMap<>(configuredTasks);
-        this.positiveLabel = positiveLabel;
-        this.threshold = threshold;
-        this.rules = List.copyOf(rules);
-        this.minCoverage = minCoverage;
-        Map<String, Map<String, Double>> refs = new HashMap<>();
+        this.decision = decision;
+        this.rules = rules;
         for (ReferenceUpdate u : initialReferences) {
-            refs.put(u.modelKey, new HashMap<>(ReferenceProfile.fromJson(u.json).performance()));
+            ReferenceProfile.fromJson(u.json); // fail at build time, not in the running job
         }
-        this.initialReferencePerformance = refs;
+        this.initialReferences = List.copyOf(initialReferences);
     }
 
     @Override
@@ -119,7 +144,26 @@ public class PerformanceWindowFunction
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("emit-armed", Types.BOOLEAN));
         parsedReferences = new HashMap<>();
+        initial = new HashMap<>();
+        for (ReferenceUpdate u : initialReferences) {
+            initial.put(u.modelKey, parse(u.json));
+        }
         closedByTimeout = getRuntimeContext().getMetricGroup().counter("windowsClosedByTimeout");
+        estimatesNotMerged = getRuntimeContext().getMetricGroup().counter("estimatesNotMerged");
+    }
+
+    private ModelReference parse(String json) {
+        ReferenceProfile profile;
+        try {
+            profile = ReferenceProfile.fromJson(json);
+        } catch (DriftCoreException e) {
+            LOG.warn("Ignoring an invalid reference profile: {}", e.getMessage());
+            return NONE;
+        }
+        return new ModelReference(
+                new HashMap<>(profile.performance()),
+                CalibratedEstimator.of(
+                        profile, configuredTasks.get(profile.modelName()), decision));
     }
 
     private Duration windowSize() {
@@ -131,39 +175,14 @@ public class PerformanceWindowFunction
             PerformanceDelta d, ReadOnlyContext ctx, Collector<PerformanceMetricRow> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        for (long start = windows.lastStart(d.timestamp);
-                windows.contains(start, d.timestamp);
-                start -= windows.slideMs()) {
-            PerformanceWindowState w = state.get(start);
-            if (w == null) {
-                w = new PerformanceWindowState();
-                w.modelName = d.modelName;
-                w.modelVersion = d.modelVersion;
-                w.segment = d.segment;
-                long end = windows.end(start);
-                if (ctx.timerService().currentWatermark() < end - 1) {
-                    ctx.timerService().registerEventTimeTimer(end - 1);
-                }
-                if (quietKeys.enabled()) {
-                    ctx.timerService()
-                            .registerProcessingTimeTimer(quietKeys.checkTime(Math.max(now, end)));
-                }
+        if (PerformanceDelta.ESTIMATE.equals(d.kind)) {
+            update(d.timestamp, d, now, ctx); // a slice of one window
+        } else {
+            for (long start = windows.lastStart(d.timestamp);
+                    windows.contains(start, d.timestamp);
+                    start -= windows.slideMs()) {
+                update(start, d, now, ctx);
             }
-            long check = quietKeys.checkTime(now);
-            if (quietKeys.enabled()
-                    && w.closedBy == null
-                    && check != quietKeys.checkTime(w.lastArrival)) {
-                ctx.timerService().registerProcessingTimeTimer(check);
-            }
-            w.lastArrival = now;
-            switch (d.kind) {
-                case PerformanceDelta.PREDICTION -> w.predictions += d.sign;
-                case PerformanceDelta.UNLABELLED -> w.unlabelled += d.sign;
-                case PerformanceDelta.ORPHANED -> w.orphaned += d.sign;
-                default -> addPair(w, d);
-            }
-            w.dirty = true;
-            state.put(start, w);
         }
         if (!Boolean.TRUE.equals(timerArmed.value())) {
             long wm = ctx.timerService().currentWatermark();
@@ -177,6 +196,98 @@ public class PerformanceWindowFunction
         }
     }
 
+    /** Applies {@code d} to the window starting at {@code start}. */
+    private void update(long start, PerformanceDelta d, long now, ReadOnlyContext ctx)
+            throws Exception {
+        PerformanceWindowState w = state.get(start);
+        if (w == null) {
+            w = new PerformanceWindowState();
+            w.modelName = d.modelName;
+            w.modelVersion = d.modelVersion;
+            w.segment = d.segment;
+            long end = windows.end(start);
+            if (ctx.timerService().currentWatermark() < end - 1) {
+                ctx.timerService().registerEventTimeTimer(end - 1);
+            }
+            if (quietKeys.enabled()) {
+                ctx.timerService()
+                        .registerProcessingTimeTimer(quietKeys.checkTime(Math.max(now, end)));
+            }
+        }
+        long check = quietKeys.checkTime(now);
+        if (quietKeys.enabled()
+                && w.closedBy == null
+                && check != quietKeys.checkTime(w.lastArrival)) {
+            ctx.timerService().registerProcessingTimeTimer(check);
+        }
+        w.lastArrival = now;
+        switch (d.kind) {
+            case PerformanceDelta.PREDICTION -> w.predictions += d.sign;
+            case PerformanceDelta.UNLABELLED -> w.unlabelled += d.sign;
+            case PerformanceDelta.ORPHANED -> w.orphaned += d.sign;
+            case PerformanceDelta.ESTIMATE -> mergeEstimate(w, d);
+            default -> {
+                addPair(w, d);
+                addLabelledEstimate(w, d, ctx);
+            }
+        }
+        w.dirty = true;
+        state.put(start, w);
+    }
+
+    /** Merges a pre-aggregated slice of the window's estimate. */
+    private void mergeEstimate(PerformanceWindowState w, PerformanceDelta d) {
+        if (w.estimate == null) {
+            w.estimate = d.estimate;
+            return;
+        }
+        EstimatedPerformance whole = EstimatedPerformanceWindows.heapify(w.estimate);
+        try {
+            whole.merge(EstimatedPerformanceWindows.heapify(d.estimate));
+        } catch (DriftCoreException e) {
+            // a multiclass calibration whose classes changed while the window was open
+            estimatesNotMerged.inc();
+            LOG.warn(
+                    "Window of {} {} {}: an estimate slice left out: {}",
+                    w.modelName,
+                    w.modelVersion,
+                    w.segment,
+                    e.getMessage());
+            return;
+        }
+        w.estimate = EstimatedPerformanceWindows.toByteArray(whole);
+    }
+
+    /** The pair (or its retraction) in the estimate of the labelled predictions. */
+    private void addLabelledEstimate(
+            PerformanceWindowState w, PerformanceDelta d, ReadOnlyContext ctx) throws Exception {
+        CalibratedEstimator estimator = reference(w.modelName, w.modelVersion, ctx).estimator();
+        if (estimator == null) {
+            return;
+        }
+        EstimatedPerformance labelled =
+                w.labelledEstimate == null
+                        ? estimator.newWindow()
+                        : EstimatedPerformanceWindows.heapify(w.labelledEstimate);
+        if (labelled.task() != estimator.task()) {
+            return; // the calibration changed task; the error rows then wait for a new window
+        }
+        try {
+            if (!estimator.add(
+                    labelled,
+                    d.score,
+                    d.predictedLabel,
+                    d.probabilityNames,
+                    d.probabilities,
+                    d.sign)) {
+                return;
+            }
+        } catch (DriftCoreException e) {
+            return; // multiclass classes changed: as above
+        }
+        w.labelledEstimate = EstimatedPerformanceWindows.toByteArray(labelled);
+    }
+
     private void addPair(PerformanceWindowState w, PerformanceDelta d) throws Exception {
         TaskType t = taskOf(d);
         PerformanceAccumulator acc =
@@ -184,10 +295,11 @@ public class PerformanceWindowFunction
                         ? PerformanceWindows.newInstance(t)
                         : PerformanceWindows.heapify(w.accumulator);
         if (acc instanceof BinaryPerformance b) {
-            boolean actual = isPositive(d.actualLabel);
-            boolean predicted =
-                    d.predictedLabel != null ? isPositive(d.predictedLabel) : d.score >= threshold;
-            b.add(d.score, predicted, actual, d.sign);
+            b.add(
+                    d.score,
+                    decision.predictsPositive(d.score, d.predictedLabel),
+                    decision.isPositive(d.actualLabel),
+                    d.sign);
         } else if (acc instanceof MulticlassPerformance m) {
             m.add(d.actualLabel, d.predictedLabel == null ? "" : d.predictedLabel, d.sign);
         } else if (acc instanceof RegressionPerformance r) {
@@ -197,11 +309,6 @@ public class PerformanceWindowFunction
             }
         }
         w.accumulator = PerformanceWindows.toByteArray(acc);
-    }
-
-    private boolean isPositive(String label) {
-        return positiveLabel.equals(label)
-                || ("1".equals(positiveLabel) && "true".equalsIgnoreCase(label));
     }
 
     private static double parseOrNaN(String s) {
@@ -291,7 +398,8 @@ public class PerformanceWindowFunction
             ReadOnlyContext ctx,
             Collector<PerformanceMetricRow> out)
             throws Exception {
-        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        long end = windows.end(start);
+        Map<String, Double> metrics = new LinkedHashMap<>();
         long labeled = 0;
         if (w.accumulator != null) {
             PerformanceAccumulator acc = PerformanceWindows.heapify(w.accumulator);
@@ -301,71 +409,246 @@ public class PerformanceWindowFunction
         metrics.put(LABEL_COVERAGE, w.predictions == 0 ? null : (double) labeled / w.predictions);
         metrics.put(UNLABELLED, (double) w.unlabelled);
         metrics.put(ORPHANED, (double) w.orphaned);
-        long end = windows.end(start);
         for (Map.Entry<String, Double> e : metrics.entrySet()) {
-            PerformanceMetricRow r = new PerformanceMetricRow();
-            r.modelName = w.modelName;
-            r.modelVersion = w.modelVersion;
-            r.segment = w.segment;
-            r.metric = e.getKey();
-            r.windowStart = start;
-            r.windowEnd = end;
-            r.value = e.getValue() == null ? Double.NaN : e.getValue();
-            r.sampleCount = w.predictions;
-            r.labeledCount = labeled;
-            r.computedAt = now;
-            r.closedBy = w.closedBy;
-            out.collect(r);
+            out.collect(row(w, start, e.getKey(), false, e.getValue(), null, now, labeled));
         }
-        boolean covered = w.predictions > 0 && (double) labeled / w.predictions >= minCoverage;
-        if (!covered || rules.isEmpty()) {
-            return;
-        }
-        Map<String, Double> reference = referencePerformance(w, ctx);
-        for (PerformanceRule rule : rules) {
-            Double value = metrics.get(rule.metric());
-            if (value == null) {
-                continue;
+
+        Map<String, Estimate> estimates = Map.of();
+        if (w.estimate != null) {
+            EstimatedPerformance estimate = EstimatedPerformanceWindows.heapify(w.estimate);
+            estimates = estimate.estimates();
+            for (Map.Entry<String, Estimate> e : estimates.entrySet()) {
+                PerformanceMetricRow r =
+                        row(
+                                w,
+                                start,
+                                e.getKey(),
+                                true,
+                                value(e.getValue()),
+                                e.getValue(),
+                                now,
+                                labeled);
+                r.sampleCount = estimate.predictions();
+                out.collect(r);
+                if (e.getKey().startsWith("roc_auc")) {
+                    PerformanceMetricRow bound =
+                            row(
+                                    w,
+                                    start,
+                                    e.getKey() + ERROR_BOUND,
+                                    true,
+                                    e.getValue() == null ? null : e.getValue().errorBound(),
+                                    null,
+                                    now,
+                                    labeled);
+                    bound.sampleCount = estimate.predictions();
+                    out.collect(bound);
+                }
             }
-            Double observed = rule.observed(value, reference);
-            if (observed == null) {
-                continue;
-            }
-            AlertObservation o = new AlertObservation();
-            o.alertname = rule.alertname();
-            o.modelName = w.modelName;
-            o.modelVersion = w.modelVersion;
-            o.segment = w.segment;
-            o.feature = "";
-            o.metric = rule.metric();
-            o.seriesKey =
-                    rule.alertname()
-                            + "/"
-                            + w.modelName
-                            + "/"
-                            + w.modelVersion
-                            + "/"
-                            + w.segment
-                            + "/"
-                            + rule;
-            o.severity = rule.severity();
-            o.value = value;
-            o.threshold = rule.threshold();
-            o.breached = rule.breached(observed);
-            o.windowStart = start;
-            o.windowEnd = end;
-            ctx.output(ALERT_OBSERVATIONS, o);
         }
+
+        boolean covered =
+                w.predictions > 0 && (double) labeled / w.predictions >= rules.minCoverage();
+        Map<String, Estimate> errors = covered ? estimationErrors(w, metrics, labeled) : Map.of();
+        for (Map.Entry<String, Estimate> e : errors.entrySet()) {
+            out.collect(
+                    row(
+                            w,
+                            start,
+                            e.getKey() + EstimationErrorRule.SUFFIX,
+                            false,
+                            e.getValue().value(),
+                            e.getValue(),
+                            now,
+                            labeled));
+        }
+
+        Map<String, Double> reference = null;
+        if (covered) {
+            for (PerformanceRule rule : rules.realised()) {
+                Double value = metrics.get(rule.metric());
+                if (value == null) {
+                    continue;
+                }
+                reference = reference != null ? reference : referencePerformance(w, ctx);
+                Double observed = rule.observed(value, reference);
+                if (observed != null) {
+                    observe(
+                                    w,
+                                    start,
+                                    rule.alertname(),
+                                    rule.metric(),
+                                    rule.toString(),
+                                    rule.severity(),
+                                    ctx)
+                            .set(value, rule.threshold(), rule.breached(observed));
+                }
+            }
+            for (EstimationErrorRule rule : rules.estimationError()) {
+                Estimate error = errors.get(rule.metric());
+                if (error != null) {
+                    Observation o =
+                            observe(
+                                    w,
+                                    start,
+                                    EstimationErrorRule.ALERT,
+                                    rule.errorMetric(),
+                                    rule.toString(),
+                                    rule.severity(),
+                                    ctx);
+                    o.observation.fireAfter = rules.errorWindows();
+                    o.set(
+                            error.value(),
+                            rule.limit(error.standardError()),
+                            rule.breached(error.value(), error.standardError()));
+                }
+            }
+        } else if (w.closedBy != null) {
+            for (PerformanceRule rule : rules.estimated()) {
+                Estimate estimate = estimates.get(rule.metric());
+                if (estimate == null) {
+                    continue;
+                }
+                reference = reference != null ? reference : referencePerformance(w, ctx);
+                Double observed =
+                        rule.observed(
+                                rule.guarded(
+                                        estimate.value(), estimate.standardError(), rules.guardZ()),
+                                reference);
+                if (observed != null) {
+                    observe(
+                                    w,
+                                    start,
+                                    rule.estimatedAlertname(),
+                                    rule.metric(),
+                                    rule.toString(),
+                                    rule.severity(),
+                                    ctx)
+                            .set(estimate.value(), rule.threshold(), rule.breached(observed));
+                }
+            }
+        }
+    }
+
+    /**
+     * Per metric that both have: realised - estimate of the same labelled predictions, with that
+     * estimate's standard error; empty unless every labelled prediction is in that estimate.
+     */
+    private static Map<String, Estimate> estimationErrors(
+            PerformanceWindowState w, Map<String, Double> realised, long labeled) {
+        if (w.labelledEstimate == null) {
+            return Map.of();
+        }
+        EstimatedPerformance labelled = EstimatedPerformanceWindows.heapify(w.labelledEstimate);
+        if (labelled.predictions() != labeled) {
+            return Map.of();
+        }
+        Map<String, Estimate> errors = new LinkedHashMap<>();
+        for (Map.Entry<String, Estimate> e : labelled.estimates().entrySet()) {
+            Double value = realised.get(e.getKey());
+            if (value != null && e.getValue() != null) {
+                errors.put(
+                        e.getKey(),
+                        new Estimate(
+                                value - e.getValue().value(),
+                                e.getValue().standardError(),
+                                e.getValue().errorBound()));
+            }
+        }
+        return errors;
+    }
+
+    private static Double value(Estimate e) {
+        return e == null ? null : e.value();
+    }
+
+    private PerformanceMetricRow row(
+            PerformanceWindowState w,
+            long start,
+            String metric,
+            boolean estimated,
+            Double value,
+            Estimate estimate,
+            long now,
+            long labeled) {
+        PerformanceMetricRow r = new PerformanceMetricRow();
+        r.modelName = w.modelName;
+        r.modelVersion = w.modelVersion;
+        r.segment = w.segment;
+        r.metric = metric;
+        r.estimated = estimated;
+        r.windowStart = start;
+        r.windowEnd = windows.end(start);
+        r.value = value == null ? Double.NaN : value;
+        r.standardError = estimate == null ? Double.NaN : estimate.standardError();
+        r.sampleCount = w.predictions;
+        r.labeledCount = labeled;
+        r.computedAt = now;
+        r.closedBy = w.closedBy;
+        return r;
+    }
+
+    /** An alert observation of one series for the window, sent once {@link Observation#set}. */
+    private final class Observation {
+        final AlertObservation observation = new AlertObservation();
+        final ReadOnlyContext ctx;
+
+        Observation(ReadOnlyContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void set(double value, double threshold, boolean breached) {
+            observation.value = value;
+            observation.threshold = threshold;
+            observation.breached = breached;
+            ctx.output(ALERT_OBSERVATIONS, observation);
+        }
+    }
+
+    private Observation observe(
+            PerformanceWindowState w,
+            long start,
+            String alertname,
+            String metric,
+            String rule,
+            String severity,
+            ReadOnlyContext ctx) {
+        Observation o = new Observation(ctx);
+        AlertObservation a = o.observation;
+        a.alertname = alertname;
+        a.severity = severity;
+        a.modelName = w.modelName;
+        a.modelVersion = w.modelVersion;
+        a.segment = w.segment;
+        a.feature = "";
+        a.metric = metric;
+        a.seriesKey =
+                alertname + "/" + w.modelName + "/" + w.modelVersion + "/" + w.segment + "/" + rule;
+        a.windowStart = start;
+        a.windowEnd = windows.end(start);
+        return o;
     }
 
     private Map<String, Double> referencePerformance(PerformanceWindowState w, ReadOnlyContext ctx)
             throws Exception {
-        String modelKey = w.modelName + "/" + w.modelVersion;
+        return reference(w.modelName, w.modelVersion, ctx).performance();
+    }
+
+    private static final ModelReference NONE = new ModelReference(Map.of(), null);
+
+    /** The model version's latest reference profile as the windows use it. */
+    private ModelReference reference(String model, String version, ReadOnlyContext ctx)
+            throws Exception {
+        String modelKey = model + "/" + version;
         String json = ctx.getBroadcastState(REFERENCES).get(modelKey);
         if (json != null) {
-            return parsedReferences.computeIfAbsent(
-                    json, j -> new HashMap<>(ReferenceProfile.fromJson(j).performance()));
+            ModelReference r = parsedReferences.get(json);
+            if (r == null) {
+                r = parse(json);
+                parsedReferences.put(json, r);
+            }
+            return r;
         }
-        return initialReferencePerformance.getOrDefault(modelKey, Map.of());
+        return initial.getOrDefault(modelKey, NONE);
     }
 }

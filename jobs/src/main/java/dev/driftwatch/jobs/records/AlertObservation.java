@@ -16,5 +16,8 @@ public class AlertObservation {
     public long windowStart;
     public long windowEnd;
 
+    /** Consecutive breached windows before the series fires; 0: the job's alert-fire-after. */
+    public int fireAfter;
+
     public AlertObservation() {}
 }

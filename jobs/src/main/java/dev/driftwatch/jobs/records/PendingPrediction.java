@@ -8,5 +8,13 @@ public class PendingPrediction {
     public double score = Double.NaN;
     public String predictedLabel;
 
+    /**
+     * Class probabilities (multiclass): pseudo-feature names ({@code
+     * prediction.probabilities.<class>}) and values; null when the prediction had none.
+     */
+    public String[] probabilityNames;
+
+    public double[] probabilities;
+
     public PendingPrediction() {}
 }

@@ -6,11 +6,18 @@ public class PerformanceMetricRow {
     public String modelVersion;
     public String segment;
     public String metric;
+
+    /** True for a value estimated before labels; false for realised values. */
+    public boolean estimated;
+
     public long windowStart;
     public long windowEnd;
 
     /** NaN when undefined (written as NULL). */
     public double value;
+
+    /** The standard error of an estimate (NaN when none: written as NULL). */
+    public double standardError = Double.NaN;
 
     public long sampleCount;
     public long labeledCount;

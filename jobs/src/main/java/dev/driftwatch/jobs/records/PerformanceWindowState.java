@@ -9,6 +9,18 @@ public class PerformanceWindowState {
     /** The accumulator's versioned bytes (PerformanceWindows); null before the first label. */
     public byte[] accumulator;
 
+    /**
+     * Estimated performance of all the window's predictions ({@code EstimatedPerformanceWindows}
+     * bytes); null while none could be estimated.
+     */
+    public byte[] estimate;
+
+    /**
+     * Estimated performance of the labelled predictions alone, to compare with the realised metrics
+     * (the estimation error); null while none.
+     */
+    public byte[] labelledEstimate;
+
     public long predictions;
     public long unlabelled;
     public long orphaned;

@@ -19,12 +19,13 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Alert persistence per series: fires after {@code fireAfter} consecutive breached windows,
- * resolves after {@code resolveAfter} consecutive clean ones, and emits Alertmanager-shaped {@link
- * Alert} JSON on those transitions only. A window seen again (re-emitted after late events) does
- * not count twice. A firing alert whose series stops reporting (a retired model version, a feature
- * no longer sent) resolves once the watermark is {@code staleAfter} past its last window's end.
- * Series state expires after the state TTL.
+ * Alert persistence per series: fires after {@code fireAfter} consecutive breached windows (or the
+ * observation's own {@link AlertObservation#fireAfter}), resolves after {@code resolveAfter}
+ * consecutive clean ones, and emits Alertmanager-shaped {@link Alert} JSON on those transitions
+ * only. A window seen again (re-emitted after late events) does not count twice. A firing alert
+ * whose series stops reporting (a retired model version, a feature no longer sent) resolves once
+ * the watermark is {@code staleAfter} past its last window's end. Series state expires after the
+ * state TTL.
  */
 public class AlertFunction extends KeyedProcessFunction<String, AlertObservation, String> {
     private final int fireAfter;
@@ -93,7 +94,8 @@ public class AlertFunction extends KeyedProcessFunction<String, AlertObservation
             s.consecutiveClean++;
             s.consecutiveBreached = 0;
         }
-        if (!s.firing && s.consecutiveBreached >= fireAfter) {
+        int needed = o.fireAfter > 0 ? o.fireAfter : fireAfter;
+        if (!s.firing && s.consecutiveBreached >= needed) {
             s.firing = true;
             s.startsAt = o.windowEnd;
             s.severity = o.severity;

@@ -98,7 +98,9 @@ public final class JobArguments {
                     SharedJobOptions.SEGMENT_TAGS,
                     DriftJobOptions.ALERT_RULES,
                     PerformanceJobOptions.TASKS,
-                    PerformanceJobOptions.PERFORMANCE_RULES);
+                    PerformanceJobOptions.PERFORMANCE_RULES,
+                    PerformanceJobOptions.ESTIMATED_PERFORMANCE_RULES,
+                    PerformanceJobOptions.ESTIMATION_ERROR_RULES);
 
     private static List<String> splitLists(List<String> vs) {
         List<String> out = new ArrayList<>();

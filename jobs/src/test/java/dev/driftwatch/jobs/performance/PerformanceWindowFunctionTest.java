@@ -63,10 +63,8 @@ class PerformanceWindowFunctionTest {
                         Duration.ofDays(7),
                         Duration.ofSeconds(10),
                         Map.of("churn", TaskType.BINARY),
-                        "1",
-                        0.5,
-                        rules,
-                        0.5,
+                        new BinaryDecision("1", 0.5),
+                        PerformanceAlertRules.realisedOnly(rules, 0.5),
                         references,
                         quietKeys);
         return new KeyedTwoInputStreamOperatorTestHarness<>(
@@ -117,6 +115,7 @@ class PerformanceWindowFunctionTest {
         assertThat(observations).hasSize(1);
         AlertObservation o = observations.peek().getValue();
         assertThat(o.alertname).isEqualTo(PerformanceRule.DROP_ALERT);
+        assertThat(o.severity).isEqualTo("warning");
         assertThat(o.breached).as("(0.9 - 0.5) / 0.9 > 0.1").isTrue();
         h.close();
     }
