@@ -113,7 +113,7 @@ public final class DriftJob {
                         config.get(FEATURES_TOPIC)),
                 JobEndpoints.referenceProfiles(config, "", bounded),
                 initialProfiles,
-                DriftMetricsUpsert.sink(JobEndpoints.database(config), config.get(SINK_BATCH_SIZE)),
+                JobEndpoints.metricTable(config, "", new DriftMetricsUpsert()),
                 JobEndpoints.alerts(config, ""),
                 JobEndpoints.deadLetters(config, ""),
                 DriftPolicies.defaults());

@@ -105,6 +105,9 @@ public final class KafkaFormats {
         n.put("source_topic", d.sourceTopic);
         n.put("partition", d.partition);
         n.put("offset", d.offset);
+        if (d.table != null) {
+            n.put("table", d.table);
+        }
         byte[] original = d.original == null ? new byte[0] : d.original;
         String text = utf8(original);
         if (text != null) {

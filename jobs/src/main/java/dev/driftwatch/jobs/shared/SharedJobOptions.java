@@ -192,6 +192,21 @@ public final class SharedJobOptions {
                     .defaultValue(500)
                     .withDescription("Rows per upsert batch.");
 
+    public static final ConfigOption<Duration> SINK_RETRY_BACKOFF =
+            key("driftwatch.sink-retry-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription(
+                            "First wait before writing again when PostgreSQL cannot take rows"
+                                    + " (unavailable); it doubles at each attempt. Rows are held and"
+                                    + " retried forever, never dropped.");
+
+    public static final ConfigOption<Duration> SINK_RETRY_MAX_BACKOFF =
+            key("driftwatch.sink-retry-max-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Longest wait between two attempts to write to PostgreSQL.");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             key("driftwatch.checkpoint-interval")
                     .durationType()
@@ -235,6 +250,8 @@ public final class SharedJobOptions {
                 JDBC_USER,
                 JDBC_PASSWORD,
                 SINK_BATCH_SIZE,
+                SINK_RETRY_BACKOFF,
+                SINK_RETRY_MAX_BACKOFF,
                 CHECKPOINT_INTERVAL,
                 STATE_TTL);
     }
@@ -254,6 +271,16 @@ public final class SharedJobOptions {
         if (config.get(ALERT_FIRE_AFTER) < 1 || config.get(ALERT_RESOLVE_AFTER) < 1) {
             throw new IllegalArgumentException(
                     "--alert-fire-after and --alert-resolve-after must be >= 1");
+        }
+        if (config.get(SINK_BATCH_SIZE) < 1) {
+            throw new IllegalArgumentException("--sink-batch-size must be >= 1");
+        }
+        try {
+            JdbcUpsertSink.Backoff.of(
+                    config.get(SINK_RETRY_BACKOFF), config.get(SINK_RETRY_MAX_BACKOFF));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "bad --sink-retry-backoff/--sink-retry-max-backoff: " + e.getMessage());
         }
         if (config.get(MAX_SEGMENTS) < 1) {
             throw new IllegalArgumentException("--max-segments must be >= 1");
