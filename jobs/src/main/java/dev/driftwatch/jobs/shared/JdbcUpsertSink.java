@@ -185,11 +185,14 @@ public class JdbcUpsertSink<T>
     @Override
     public void addPostCommitTopology(DataStream<CommittableMessage<DeadLetter>> committables) {
         String name = upsert.table() + " refused rows";
+        // a task of its own: the committer hands its committables on when a checkpoint completes,
+        // also the final one of a bounded input, after its own chain has seen the end of input
         committables
                 .flatMap(new RefusedRows())
                 .returns(Types.POJO(DeadLetter.class))
                 .uid(upsert.table() + "-refused-rows")
                 .name(name)
+                .startNewChain()
                 .sinkTo(refusedRows)
                 .uid(upsert.table() + "-refused-rows-sink")
                 .name(name + " (dead letters)");
