@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  *       range), the batch is split in halves and each half written again, down to the single row
  *       that is refused; the others are stored. The refused row goes, as JSON with the database's
  *       message, to the dead letters (as the sink's committables: they reach {@code refusedRows},
- *       exactly once, after the checkpoint that wrote the rest of its batch). Counted in {@code
- *       sinkRowsRefused}; the job goes on.
+ *       exactly once, after the checkpoint that wrote the rest of its batch, and are committed to
+ *       the topic by the next one; a bounded run, which ends with its final checkpoint, does not
+ *       deliver the refused rows of that last checkpoint). Counted in {@code sinkRowsRefused}; the
+ *       job goes on.
  *   <li><b>An unavailable database is waited for.</b> Any other failure (the database down,
  *       restarting, out of connections, a network error, a timeout, a missing table) is retried
  *       with exponential backoff, forever: the rows stay in the writer, the checkpoint waits, and
@@ -185,14 +187,11 @@ public class JdbcUpsertSink<T>
     @Override
     public void addPostCommitTopology(DataStream<CommittableMessage<DeadLetter>> committables) {
         String name = upsert.table() + " refused rows";
-        // a task of its own: the committer hands its committables on when a checkpoint completes,
-        // also the final one of a bounded input, after its own chain has seen the end of input
         committables
                 .flatMap(new RefusedRows())
                 .returns(Types.POJO(DeadLetter.class))
                 .uid(upsert.table() + "-refused-rows")
                 .name(name)
-                .startNewChain()
                 .sinkTo(refusedRows)
                 .uid(upsert.table() + "-refused-rows-sink")
                 .name(name + " (dead letters)");
