@@ -26,7 +26,9 @@ class JsonEventDecoderTest {
                                 + " \"prediction\": {\"label\": \"1\", \"score\": 0.83}, \"tags\":"
                                 + " {\"region\": \"eu\"}}");
         assertThat(e.predictionId).isEqualTo("req-7f3a");
-        assertThat(e.modelKey()).isEqualTo("fraud/7");
+        assertThat(e.modelKey())
+                .isEqualTo(PredictionEvent.modelKey("fraud", "7"))
+                .isNotEqualTo(PredictionEvent.modelKey("fraud/7", ""));
         assertThat(e.timestamp)
                 .isEqualTo(java.time.Instant.parse("2026-11-26T10:15:00.123Z").toEpochMilli());
         assertThat(e.featureNames)

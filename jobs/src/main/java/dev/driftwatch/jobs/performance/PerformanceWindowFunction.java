@@ -1,5 +1,6 @@
 package dev.driftwatch.jobs.performance;
 
+import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.performance.BinaryPerformance;
 import dev.driftwatch.core.performance.MulticlassPerformance;
 import dev.driftwatch.core.performance.PerformanceAccumulator;
@@ -75,7 +76,13 @@ public class PerformanceWindowFunction
     private transient MapState<Long, PerformanceWindowState> state;
     private transient ValueState<String> task;
     private transient ValueState<Boolean> timerArmed;
-    private transient Map<String, Map<String, Double>> parsedReferences;
+
+    /** The parsed performance of each model version's current profile (one per model key). */
+    private transient Map<String, ParsedReference> parsedReferences;
+
+    /** A profile's JSON and the performance parsed from it. */
+    private record ParsedReference(String json, Map<String, Double> performance) {}
+
     private transient org.apache.flink.metrics.Counter closedByTimeout;
 
     public PerformanceWindowFunction(
@@ -339,15 +346,12 @@ public class PerformanceWindowFunction
             o.feature = "";
             o.metric = rule.metric();
             o.seriesKey =
-                    rule.alertname()
-                            + "/"
-                            + w.modelName
-                            + "/"
-                            + w.modelVersion
-                            + "/"
-                            + w.segment
-                            + "/"
-                            + rule;
+                    dev.driftwatch.core.event.CompositeKey.of(
+                            rule.alertname(),
+                            w.modelName,
+                            w.modelVersion,
+                            w.segment,
+                            rule.toString());
             o.severity = rule.severity();
             o.value = value;
             o.threshold = rule.threshold();
@@ -360,11 +364,17 @@ public class PerformanceWindowFunction
 
     private Map<String, Double> referencePerformance(PerformanceWindowState w, ReadOnlyContext ctx)
             throws Exception {
-        String modelKey = w.modelName + "/" + w.modelVersion;
+        String modelKey = PredictionEvent.modelKey(w.modelName, w.modelVersion);
         String json = ctx.getBroadcastState(REFERENCES).get(modelKey);
         if (json != null) {
-            return parsedReferences.computeIfAbsent(
-                    json, j -> new HashMap<>(ReferenceProfile.fromJson(j).performance()));
+            ParsedReference parsed = parsedReferences.get(modelKey);
+            if (parsed == null || !parsed.json().equals(json)) {
+                parsed =
+                        new ParsedReference(
+                                json, new HashMap<>(ReferenceProfile.fromJson(json).performance()));
+                parsedReferences.put(modelKey, parsed);
+            }
+            return parsed.performance();
         }
         return initialReferencePerformance.getOrDefault(modelKey, Map.of());
     }

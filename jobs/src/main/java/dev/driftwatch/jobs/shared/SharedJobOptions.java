@@ -125,6 +125,17 @@ public final class SharedJobOptions {
                             "Segments kept per model and version; further segment values are pooled"
                                     + " as 'other'.");
 
+    public static final ConfigOption<Integer> MAX_MODELS =
+            key("driftwatch.max-models")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription(
+                            "Model versions each parallel instance tracks by name: its segment set"
+                                    + " and its metric group. Events of further model versions are"
+                                    + " still monitored, with their segments pooled as 'other' and"
+                                    + " their metrics in the group model=_other; counted in"
+                                    + " untrackedModelEvents.");
+
     public static final ConfigOption<Integer> MAX_EVENT_BYTES =
             key("driftwatch.max-event-bytes")
                     .intType()
@@ -240,6 +251,7 @@ public final class SharedJobOptions {
                 QUIET_TIMEOUT,
                 SEGMENT_TAGS,
                 MAX_SEGMENTS,
+                MAX_MODELS,
                 MAX_EVENT_BYTES,
                 EVENT_FORMAT,
                 FUTURE_TOLERANCE,
@@ -284,6 +296,9 @@ public final class SharedJobOptions {
         }
         if (config.get(MAX_SEGMENTS) < 1) {
             throw new IllegalArgumentException("--max-segments must be >= 1");
+        }
+        if (config.get(MAX_MODELS) < 1) {
+            throw new IllegalArgumentException("--max-models must be >= 1");
         }
         if (!EventFormats.names().contains(config.get(EVENT_FORMAT))) {
             throw new IllegalArgumentException(
