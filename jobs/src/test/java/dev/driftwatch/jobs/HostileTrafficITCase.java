@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.jobs.drift.DriftJob;
 import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.drift.WindowDriftFunction;
 import dev.driftwatch.jobs.performance.PerformanceJob;
 import dev.driftwatch.jobs.performance.PerformanceJobOptions;
 import dev.driftwatch.jobs.shared.KafkaFormats;
@@ -31,6 +32,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -50,12 +52,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>CI runs one copy of the corpus; {@code -Ddriftwatch.faults.copies=N} mixes in N copies.
  */
 class HostileTrafficITCase {
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK =
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(2)
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                             .build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +69,8 @@ class HostileTrafficITCase {
     private static final String MODEL = "fraud";
     private static final int WINDOWS = 3;
     private static final int COPIES = Integer.getInteger("driftwatch.faults.copies", 1);
+
+    private int maxModels = SharedJobOptions.MAX_MODELS.defaultValue();
 
     /** One reference for every run: its sketches are randomized, built once they are the same. */
     private static final dev.driftwatch.core.profile.ReferenceProfile REFERENCE = reference(MODEL);
@@ -76,10 +83,26 @@ class HostileTrafficITCase {
 
         List<HostileRecords.Hostile> hostile = new ArrayList<>();
         List<byte[]> mixed = mix(normal, (copy, ts) -> HostileRecords.events(copy, ts), hostile);
+        // one model version with metric groups of its own: the other one is pooled
+        maxModels = 1;
         Run dirty = run(cluster, true, mixed, List.of(), hostile, HostileRecords.ACCEPTED_EVENTS);
+        maxModels = SharedJobOptions.MAX_MODELS.defaultValue();
 
         assertThat(dirty.restarts).isZero();
         assertThat(dirty.rows).isNotEmpty().isEqualTo(clean.rows);
+        java.util.Set<String> modelGroups = new java.util.TreeSet<>();
+        METRICS.getMetricsByGroup()
+                .keySet()
+                .forEach(
+                        g -> {
+                            Map<String, String> v = g.getAllVariables();
+                            if (dirty.id.toString().equals(v.get("<job_id>"))
+                                    && v.containsKey("<model>")) {
+                                modelGroups.add(v.get("<model>"));
+                            }
+                        });
+        assertThat(modelGroups).hasSize(2).contains(WindowDriftFunction.UNTRACKED_MODELS);
+        assertThat(TestJobs.metric(METRICS, dirty.id, "", "untrackedModelEvents")).isPositive();
         report("drift job", hostile.size(), dirty);
     }
 
@@ -118,7 +141,8 @@ class HostileTrafficITCase {
             Map<String, Integer> deadByKind,
             Map<String, Integer> byReason,
             int restarts,
-            long millis) {}
+            long millis,
+            JobID id) {}
 
     private interface Corpus {
         List<HostileRecords.Hostile> at(int copy, long ts);
@@ -175,6 +199,7 @@ class HostileTrafficITCase {
         config.set(SharedJobOptions.OUT_OF_ORDERNESS, Duration.ZERO);
         config.set(SharedJobOptions.QUIET_TIMEOUT, Duration.ZERO);
         config.set(SharedJobOptions.MAX_EVENT_BYTES, 512 * 1024);
+        config.set(SharedJobOptions.MAX_MODELS, maxModels);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.enableCheckpointing(300);
@@ -226,7 +251,8 @@ class HostileTrafficITCase {
                 deadByKind,
                 byReason,
                 TestJobs.restarts(cluster, id),
-                millis);
+                millis,
+                id);
     }
 
     /** A record's identity among dead letters: its first bytes as a dead letter carries them. */

@@ -124,12 +124,6 @@ public final class LabelParser {
                     case "value" -> {
                         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
                             e.value = json.getDoubleValue();
-                            if (!Double.isFinite(e.value)) {
-                                throw invalid(
-                                        EventLimits.numberProblem("field 'value'", e.value),
-                                        e,
-                                        hasTimestamp);
-                            }
                             hasValue = true;
                         } else {
                             throw invalid("field 'value' must be a number", e, hasTimestamp);
