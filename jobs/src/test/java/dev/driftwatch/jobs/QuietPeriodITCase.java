@@ -32,10 +32,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -142,22 +138,7 @@ class QuietPeriodITCase {
 
     /** The sum over subtasks of a counter or gauge of the job's operator ("": any). */
     private static long metric(JobID job, String operator, String name) {
-        long sum = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> e :
-                METRICS.getMetricsByGroup().entrySet()) {
-            Map<String, String> scope = e.getKey().getAllVariables();
-            if (!job.toString().equals(scope.get("<job_id>"))
-                    || !(operator.isEmpty() || operator.equals(scope.get("<operator_name>")))) {
-                continue;
-            }
-            Metric m = e.getValue().get(name);
-            if (m instanceof Counter c) {
-                sum += c.getCount();
-            } else if (m instanceof Gauge<?> g && g.getValue() instanceof Number n) {
-                sum += n.longValue();
-            }
-        }
-        return sum;
+        return TestJobs.metric(METRICS, job, operator, name);
     }
 
     /** Waits until every pre-aggregating subtask sees its event input idle. */

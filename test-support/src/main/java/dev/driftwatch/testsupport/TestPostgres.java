@@ -13,6 +13,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <pre>{@code
  * DataSource db = TestPostgres.freshDatabase(); // a new empty database per call
+ * TestPostgres.Connection fresh = TestPostgres.freshConnection(); // the same, as a URL
  * TestPostgres.Connection c = TestPostgres.connection(); // the shared database
  * }</pre>
  */
@@ -49,6 +50,13 @@ public final class TestPostgres {
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));
         }
         return new Connection(server.jdbcUrl(), server.user(), server.password());
+    }
+
+    /** Creates a new empty database, as {@link #freshDatabase()}, and says how to reach it. */
+    public static synchronized Connection freshConnection() {
+        Connection admin = connection();
+        PGSimpleDataSource ds = (PGSimpleDataSource) freshDatabase();
+        return new Connection(ds.getUrl(), admin.user(), admin.password());
     }
 
     /** Creates a new empty database on the server, so test classes do not see each other's rows. */

@@ -109,8 +109,14 @@ public final class JsonEventDecoder implements EventDecoder {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw p.invalid("not a JSON object");
             }
+            int seen = 0;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
+                int bit = fieldBit(field);
+                if ((seen & bit) != 0) {
+                    throw p.invalid("duplicate field '" + field + "'");
+                }
+                seen |= bit;
                 JsonToken t = json.nextToken();
                 switch (field) {
                     case "prediction_id" -> p.event.predictionId = name(json, t, field, p, false);
@@ -467,6 +473,24 @@ public final class JsonEventDecoder implements EventDecoder {
             case VALUE_TRUE, VALUE_FALSE -> "a boolean";
             case VALUE_NULL -> "null";
             default -> t.toString();
+        };
+    }
+
+    /**
+     * A bit per field of the contract (0 for others, which are ignored): a record that has one
+     * twice is refused rather than read by last-wins, whose outcome a reader of the record would
+     * have to guess.
+     */
+    private static int fieldBit(String field) {
+        return switch (field) {
+            case "prediction_id" -> 1;
+            case "model_name" -> 2;
+            case "model_version" -> 4;
+            case "timestamp" -> 8;
+            case "features" -> 16;
+            case "prediction" -> 32;
+            case "tags" -> 64;
+            default -> 0;
         };
     }
 

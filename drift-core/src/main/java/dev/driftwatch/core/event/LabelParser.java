@@ -62,8 +62,12 @@ public final class LabelParser {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("not a JSON object", e, false);
             }
+            java.util.Set<String> seen = new java.util.HashSet<>(8);
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String field = json.currentName();
+                if (!seen.add(field)) {
+                    throw invalid("duplicate field '" + field + "'", e, false);
+                }
                 JsonToken t = json.nextToken();
                 switch (field) {
                     case "prediction_id" -> e.predictionId = text(json, t, field, e, hasTimestamp);

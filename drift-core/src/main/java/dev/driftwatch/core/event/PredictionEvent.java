@@ -79,6 +79,6 @@ public final class PredictionEvent {
     }
 
     public static String modelKey(String model, String version) {
-        return model + "/" + version;
+        return CompositeKey.of(model, version);
     }
 }

@@ -80,7 +80,7 @@ class EventFormatsTest {
 
         PredictionEvent marker = PredictionEvent.invalidRecord(typed);
         assertThat(marker.invalidRecord).isTrue();
-        assertThat(marker.modelKey()).isEqualTo("m/1");
+        assertThat(marker.modelKey()).isEqualTo(PredictionEvent.modelKey("m", "1"));
         assertThat(marker.featureCount()).isZero();
         assertThatThrownBy(() -> PredictionEvent.invalidRecord(Rejection.of("x")))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -26,7 +26,9 @@ class JsonEventDecoderTest {
                                 + " \"prediction\": {\"label\": \"1\", \"score\": 0.83}, \"tags\":"
                                 + " {\"region\": \"eu\"}}");
         assertThat(e.predictionId).isEqualTo("req-7f3a");
-        assertThat(e.modelKey()).isEqualTo("fraud/7");
+        assertThat(e.modelKey())
+                .isEqualTo(PredictionEvent.modelKey("fraud", "7"))
+                .isNotEqualTo(PredictionEvent.modelKey("fraud/7", ""));
         assertThat(e.timestamp)
                 .isEqualTo(java.time.Instant.parse("2026-11-26T10:15:00.123Z").toEpochMilli());
         assertThat(e.featureNames)
@@ -155,11 +157,25 @@ class JsonEventDecoderTest {
     private static final long NOW = java.time.Instant.parse("2026-11-29T12:00:00Z").toEpochMilli();
 
     /** A valid event, then {@code members}: later members replace earlier ones. */
+    /**
+     * A valid event with {@code members} added; a contract field among them replaces the default
+     * one (a field twice would be refused).
+     */
     private static String event(String members) {
-        return "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"model_version\": \"1\","
-                + " \"timestamp\": 1000, \"features\": {\"x\": 1}, "
-                + members
-                + "}";
+        String[][] defaults = {
+            {"prediction_id", "\"a\""},
+            {"model_name", "\"m\""},
+            {"model_version", "\"1\""},
+            {"timestamp", "1000"},
+            {"features", "{\"x\": 1}"}
+        };
+        StringBuilder json = new StringBuilder("{");
+        for (String[] d : defaults) {
+            if (!members.contains("\"" + d[0] + "\":")) {
+                json.append('"').append(d[0]).append("\": ").append(d[1]).append(", ");
+            }
+        }
+        return json.append(members).append('}').toString();
     }
 
     /** A JSON string literal of {@code s}. */
@@ -223,7 +239,13 @@ class JsonEventDecoderTest {
                         event("\"timestamp\": \"+999999999-12-31T23:59:59Z\""),
                         "unparseable timestamp"),
                 org.junit.jupiter.params.provider.Arguments.of(
-                        event("\"timestamp\": 99999999999999999999999"), "malformed JSON"));
+                        event("\"timestamp\": 99999999999999999999999"), "malformed JSON"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"features\": {\"x\": 1}, \"features\": {\"y\": 2}"),
+                        "duplicate field 'features'"),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        event("\"model_name\": \"a\", \"model_name\": \"b\""),
+                        "duplicate field 'model_name'"));
     }
 
     @ParameterizedTest

@@ -96,7 +96,9 @@ class LabelParserTest {
                         "{\"prediction_id\": \"a\", \"model_name\": \"m\", \"timestamp\": \"2999-01-01T00:00:00Z\", \"label\": \"1\"}",
                         "ahead of the processing clock",
                         base + "\"value\": 1e999}",
-                        "field 'value' must be finite");
+                        "field 'value' must be finite",
+                        base + "\"label\": \"1\", \"label\": \"0\"}",
+                        "duplicate field 'label'");
         cases.forEach(
                 (json, reason) ->
                         assertThatThrownBy(

@@ -41,7 +41,7 @@ public class AlertObservations implements FlatMapFunction<DriftMetricRow, AlertO
     private static AlertObservation base(DriftMetricRow row, String alertname) {
         AlertObservation o = new AlertObservation();
         o.alertname = alertname;
-        o.seriesKey = alertname + "/" + row.seriesKey();
+        o.seriesKey = dev.driftwatch.core.event.CompositeKey.of(alertname, row.seriesKey());
         o.modelName = row.modelName;
         o.modelVersion = row.modelVersion;
         o.segment = row.segment;

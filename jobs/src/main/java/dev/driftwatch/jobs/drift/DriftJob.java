@@ -113,7 +113,7 @@ public final class DriftJob {
                         config.get(FEATURES_TOPIC)),
                 JobEndpoints.referenceProfiles(config, "", bounded),
                 initialProfiles,
-                DriftMetricsUpsert.sink(JobEndpoints.database(config), config.get(SINK_BATCH_SIZE)),
+                JobEndpoints.metricTable(config, "", new DriftMetricsUpsert()),
                 JobEndpoints.alerts(config, ""),
                 JobEndpoints.deadLetters(config, ""),
                 DriftPolicies.defaults());
@@ -181,8 +181,12 @@ public final class DriftJob {
                                 Types.POJO(DriftMetricRow.class),
                                 new SideInputBroadcastOperator<>(
                                         new WindowDriftFunction(
-                                                windows, policies, initial, quietKeys),
-                                        List.of(WindowDriftFunction.REFERENCES)))
+                                                windows,
+                                                policies,
+                                                initial,
+                                                quietKeys,
+                                                config.get(SharedJobOptions.MAX_MODELS)),
+                                        WindowDriftFunction.BROADCAST_STATES))
                         .uid("window-drift");
 
         rows.sinkTo(metrics).uid("drift-metrics-sink").name("drift_metrics (PostgreSQL)");

@@ -23,12 +23,6 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
                     + " EXCLUDED.reference_count, computed_at = EXCLUDED.computed_at, closed_by ="
                     + " EXCLUDED.closed_by";
 
-    /** The drift_metrics sink. */
-    public static JdbcUpsertSink<DriftMetricRow> sink(
-            JdbcUpsertSink.Connection connection, int batchSize) {
-        return new JdbcUpsertSink<>(connection, batchSize, new DriftMetricsUpsert());
-    }
-
     @Override
     public String table() {
         return "drift_metrics";

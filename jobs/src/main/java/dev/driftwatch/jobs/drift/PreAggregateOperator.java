@@ -219,6 +219,9 @@ public class PreAggregateOperator extends AbstractStreamOperator<PartialWindow>
                 continue;
             }
             int f = idx;
+            if (seen.get(f)) {
+                continue; // a feature named twice in one event: its first value counts
+            }
             seen.set(f);
             FeatureWindow w = profile.feature(f);
             double number = event.numbers[i];

@@ -30,6 +30,10 @@ final class ReferenceCache {
         return e;
     }
 
+    void remove(String referenceId) {
+        byId.remove(referenceId);
+    }
+
     void retainOnly(java.util.Set<String> ids) {
         byId.keySet().retainAll(ids);
     }

@@ -8,6 +8,7 @@ import dev.driftwatch.core.drift.DriftReport;
 import dev.driftwatch.core.drift.FeatureMetrics;
 import dev.driftwatch.core.drift.ProfileComparison;
 import dev.driftwatch.core.drift.Statistic;
+import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.profile.WindowProfile;
 import dev.driftwatch.jobs.records.DriftMetricRow;
 import dev.driftwatch.jobs.records.PartialWindow;
@@ -36,17 +37,40 @@ import org.apache.flink.util.Collector;
  * {@link DriftMetricRow}s marked with how the window was closed. A slice arriving after that
  * (within the allowed lateness) updates the window and re-emits its rows, which the sink upserts.
  * State is cleared once the watermark passes the end of the allowed lateness.
+ *
+ * <p>Per-model metrics (group {@code model} = name, {@code version} = version) exist for the first
+ * {@code maxModels} model versions a subtask sees; later ones share the group {@code model} =
+ * {@value #UNTRACKED_MODELS}, and their events are counted in {@code untrackedModelEvents}, so
+ * hostile or runaway model names cannot register metrics without bound.
  */
 public class WindowDriftFunction
         extends KeyedBroadcastProcessFunction<
                 String, PartialWindow, ReferenceUpdate, DriftMetricRow> {
 
-    /** Reference profile JSON by reference id (broadcast state). */
+    /**
+     * Reference profile JSON by reference id (broadcast state): the current profile of each model
+     * version, the one before it, and those pinned by open windows (see {@link
+     * #processBroadcastElement}).
+     */
     public static final MapStateDescriptor<String, String> REFERENCES =
             new MapStateDescriptor<>("reference-profiles-by-id", Types.STRING, Types.STRING);
 
+    /** The current reference id by model key (broadcast state). */
+    public static final MapStateDescriptor<String, String> CURRENT_REFERENCES =
+            new MapStateDescriptor<>("current-reference-by-model", Types.STRING, Types.STRING);
+
+    /** The broadcast states of this function, for its operator. */
+    public static final List<MapStateDescriptor<?, ?>> BROADCAST_STATES =
+            List.of(REFERENCES, CURRENT_REFERENCES);
+
+    private static final MapStateDescriptor<Long, WindowState> WINDOWS =
+            new MapStateDescriptor<>("windows", Types.LONG, Types.POJO(WindowState.class));
+
     /** Model-level metric names (feature ""). */
     public static final String DRIFT_SHARE = "drift_share";
+
+    /** The metric group of model versions beyond the tracked ones. */
+    public static final String UNTRACKED_MODELS = "_other";
 
     public static final String EVENT_COUNT = "event_count";
     public static final String LATE_EVENTS = "late_events";
@@ -58,11 +82,14 @@ public class WindowDriftFunction
     private final DriftPolicies policies;
     private final Map<String, String> initialReferences;
     private final QuietKeyRule quietKeys;
+    private final int maxModels;
     private transient MapState<Long, WindowState> state;
     private transient org.apache.flink.metrics.Counter closedByTimeout;
     private transient ReferenceCache cache;
     private transient Map<String, double[]> lastMaxPsi;
     private transient Map<String, org.apache.flink.metrics.Counter[]> modelCounters;
+    private transient org.apache.flink.metrics.Counter[] untrackedModelCounters;
+    private transient org.apache.flink.metrics.Counter untrackedModelEvents;
 
     public WindowDriftFunction(WindowSpec windows, DriftPolicies policies) {
         this(windows, policies, List.of(), QuietKeyRule.off());
@@ -77,6 +104,24 @@ public class WindowDriftFunction
             DriftPolicies policies,
             List<ReferenceUpdate> initialReferences,
             QuietKeyRule quietKeys) {
+        this(
+                windows,
+                policies,
+                initialReferences,
+                quietKeys,
+                dev.driftwatch.jobs.shared.SharedJobOptions.MAX_MODELS.defaultValue());
+    }
+
+    /**
+     * @param maxModels model versions with metric groups of their own (see the class comment)
+     */
+    public WindowDriftFunction(
+            WindowSpec windows,
+            DriftPolicies policies,
+            List<ReferenceUpdate> initialReferences,
+            QuietKeyRule quietKeys,
+            int maxModels) {
+        this.maxModels = maxModels;
         this.windows = windows;
         this.policies = policies;
         this.quietKeys = quietKeys;
@@ -89,15 +134,12 @@ public class WindowDriftFunction
 
     @Override
     public void open(OpenContext openContext) {
-        state =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "windows", Types.LONG, Types.POJO(WindowState.class)));
+        state = getRuntimeContext().getMapState(WINDOWS);
         cache = new ReferenceCache();
         lastMaxPsi = new HashMap<>();
         modelCounters = new HashMap<>();
         closedByTimeout = getRuntimeContext().getMetricGroup().counter("windowsClosedByTimeout");
+        untrackedModelEvents = getRuntimeContext().getMetricGroup().counter("untrackedModelEvents");
     }
 
     @Override
@@ -155,11 +197,52 @@ public class WindowDriftFunction
         }
     }
 
+    /**
+     * Stores a reference profile and drops the model version's older ones that nothing needs: kept
+     * are the new (current) profile, the one it replaces (slices binned against it may still be on
+     * their way from the pre-aggregation, which pins a window's profile when it first sees the
+     * window) and every profile an open window of this subtask is pinned to. So the state holds at
+     * most two profiles per model version plus the pinned ones, however often profiles are
+     * re-published.
+     */
     @Override
     public void processBroadcastElement(
             ReferenceUpdate update, Context ctx, Collector<DriftMetricRow> out) throws Exception {
         BroadcastState<String, String> refs = ctx.getBroadcastState(REFERENCES);
+        BroadcastState<String, String> current = ctx.getBroadcastState(CURRENT_REFERENCES);
         refs.put(update.referenceId, update.json);
+        String previous = current.get(update.modelKey);
+        if (update.referenceId.equals(previous)) {
+            return;
+        }
+        current.put(update.modelKey, update.referenceId);
+        String prefix = update.modelKey + "@"; // model keys are prefix-free: no other model's ids
+        List<String> retired = new ArrayList<>();
+        for (Map.Entry<String, String> e : refs.entries()) {
+            String id = e.getKey();
+            if (id.startsWith(prefix) && !id.equals(update.referenceId) && !id.equals(previous)) {
+                retired.add(id);
+            }
+        }
+        if (retired.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> pinned = new java.util.HashSet<>();
+        ctx.applyToKeyedState(
+                WINDOWS,
+                (key, windowsOfKey) -> {
+                    for (WindowState ws : windowsOfKey.values()) {
+                        if (ws.referenceId != null) {
+                            pinned.add(ws.referenceId);
+                        }
+                    }
+                });
+        for (String id : retired) {
+            if (!pinned.contains(id)) {
+                refs.remove(id);
+                cache.remove(id);
+            }
+        }
     }
 
     @Override
@@ -252,7 +335,7 @@ public class WindowDriftFunction
             }
             driftShare = report.driftShare();
             datasetDrift = report.datasetDrift();
-            recordMaxPsi(ws.modelName + "/" + ws.modelVersion, maxPsi);
+            recordMaxPsi(PredictionEvent.modelKey(ws.modelName, ws.modelVersion), maxPsi);
         }
         DriftMetricRow share = row(ws, start, "", DRIFT_SHARE, now);
         share.value = driftShare;
@@ -281,18 +364,25 @@ public class WindowDriftFunction
 
     /** Per-model counters in the web UI: events in, late events, invalid records, no reference. */
     private void countPerModel(PartialWindow slice) {
-        String modelKey = slice.modelName + "/" + slice.modelVersion;
+        String modelKey = PredictionEvent.modelKey(slice.modelName, slice.modelVersion);
         org.apache.flink.metrics.Counter[] c = modelCounters.get(modelKey);
-        if (c == null) {
-            var group = getRuntimeContext().getMetricGroup().addGroup("model", modelKey);
-            c =
-                    new org.apache.flink.metrics.Counter[] {
-                        group.counter("eventsIn"),
-                        group.counter("lateEvents"),
-                        group.counter("invalidEvents"),
-                        group.counter("noReferenceEvents")
-                    };
+        if (c == null && modelCounters.size() < maxModels) {
+            var group = modelGroup(slice.modelName, slice.modelVersion);
+            c = counters(group);
             modelCounters.put(modelKey, c);
+            double[] maxPsi = {Double.NaN};
+            lastMaxPsi.put(modelKey, maxPsi);
+            group.gauge("lastWindowMaxPsi", () -> maxPsi[0]);
+        } else if (c == null) {
+            if (untrackedModelCounters == null) {
+                untrackedModelCounters =
+                        counters(
+                                getRuntimeContext()
+                                        .getMetricGroup()
+                                        .addGroup("model", UNTRACKED_MODELS));
+            }
+            c = untrackedModelCounters;
+            untrackedModelEvents.inc(slice.events + slice.invalidEvents);
         }
         c[0].inc(slice.events);
         c[1].inc(slice.lateEvents);
@@ -300,18 +390,29 @@ public class WindowDriftFunction
         c[3].inc(slice.noReferenceEvents);
     }
 
+    private static org.apache.flink.metrics.Counter[] counters(
+            org.apache.flink.metrics.MetricGroup group) {
+        return new org.apache.flink.metrics.Counter[] {
+            group.counter("eventsIn"),
+            group.counter("lateEvents"),
+            group.counter("invalidEvents"),
+            group.counter("noReferenceEvents")
+        };
+    }
+
+    private org.apache.flink.metrics.MetricGroup modelGroup(String name, String version) {
+        return getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("model", name)
+                .addGroup("version", version);
+    }
+
+    /** Sets the gauge of a tracked model version (untracked ones have none). */
     private void recordMaxPsi(String modelKey, double maxPsi) {
         double[] holder = lastMaxPsi.get(modelKey);
-        if (holder == null) {
-            double[] h = new double[] {Double.NaN};
-            lastMaxPsi.put(modelKey, h);
-            getRuntimeContext()
-                    .getMetricGroup()
-                    .addGroup("model", modelKey)
-                    .gauge("lastWindowMaxPsi", () -> h[0]);
-            holder = h;
+        if (holder != null) {
+            holder[0] = maxPsi;
         }
-        holder[0] = maxPsi;
     }
 
     /** A row of the window with every value undefined. */

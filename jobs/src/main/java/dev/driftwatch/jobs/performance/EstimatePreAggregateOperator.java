@@ -1,5 +1,6 @@
 package dev.driftwatch.jobs.performance;
 
+import dev.driftwatch.core.event.CompositeKey;
 import dev.driftwatch.core.DriftCoreException;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.performance.EstimatedPerformance;
@@ -151,7 +152,7 @@ public class EstimatePreAggregateOperator extends AbstractStreamOperator<Perform
         if (e.invalidRecord) {
             return;
         }
-        String key = e.modelName + "/" + e.modelVersion + "/" + e.segment;
+        String key = CompositeKey.of(e.modelName, e.modelVersion, e.segment);
         long start = windows.lastStart(e.timestamp);
         Slice first = slice(key, e, start);
         if (first == null) {

@@ -38,9 +38,9 @@ public class LabelJoinFunction
         this.ttl = ttl;
     }
 
-    /** The join key of a prediction or label. */
+    /** The join key of a prediction or label: unambiguous for any names and ids. */
     public static String key(String modelName, String predictionId) {
-        return modelName + '\0' + predictionId;
+        return dev.driftwatch.core.event.CompositeKey.of(modelName, predictionId);
     }
 
     @Override
@@ -175,7 +175,7 @@ public class LabelJoinFunction
     }
 
     private static String modelOf(String key) {
-        return key.substring(0, key.indexOf('\0'));
+        return dev.driftwatch.core.event.CompositeKey.first(key);
     }
 
     private static PerformanceDelta delta(String kind, String model, PendingPrediction p) {

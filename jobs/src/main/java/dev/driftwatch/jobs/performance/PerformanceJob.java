@@ -92,8 +92,7 @@ public final class PerformanceJob {
                 JobEndpoints.records(config, "-labels", start, bounded, config.get(LABELS_TOPIC)),
                 JobEndpoints.referenceProfiles(config, "-performance", bounded),
                 initialProfiles,
-                PerformanceMetricsUpsert.sink(
-                        JobEndpoints.database(config), config.get(SINK_BATCH_SIZE)),
+                JobEndpoints.metricTable(config, "-performance", new PerformanceMetricsUpsert()),
                 JobEndpoints.alerts(config, "-performance"),
                 JobEndpoints.deadLetters(config, "-labels"));
     }

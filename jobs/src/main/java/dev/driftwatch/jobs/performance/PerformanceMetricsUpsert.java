@@ -23,11 +23,6 @@ public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<Per
                     + " EXCLUDED.sample_count, labeled_count = EXCLUDED.labeled_count, computed_at ="
                     + " EXCLUDED.computed_at, closed_by = EXCLUDED.closed_by";
 
-    public static JdbcUpsertSink<PerformanceMetricRow> sink(
-            JdbcUpsertSink.Connection connection, int batchSize) {
-        return new JdbcUpsertSink<>(connection, batchSize, new PerformanceMetricsUpsert());
-    }
-
     @Override
     public String table() {
         return "performance_metrics";

@@ -1,6 +1,8 @@
 package dev.driftwatch.jobs.performance;
 
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.event.CompositeKey;
+import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.performance.BinaryPerformance;
 import dev.driftwatch.core.performance.Estimate;
 import dev.driftwatch.core.performance.EstimatedPerformance;
@@ -93,8 +95,11 @@ public class PerformanceWindowFunction
     private transient ValueState<String> task;
     private transient ValueState<Boolean> timerArmed;
 
-    /** Parsed reference profiles by their JSON (broadcast state holds the JSON). */
-    private transient Map<String, ModelReference> parsedReferences;
+    /** The parsed current profile of each model version (one per model key). */
+    private transient Map<String, ParsedReference> parsedReferences;
+
+    /** A profile's JSON and what the windows use of it. */
+    private record ParsedReference(String json, ModelReference reference) {}
 
     private transient Map<String, ModelReference> initial;
     private transient org.apache.flink.metrics.Counter closedByTimeout;
@@ -622,8 +627,7 @@ public class PerformanceWindowFunction
         a.segment = w.segment;
         a.feature = "";
         a.metric = metric;
-        a.seriesKey =
-                alertname + "/" + w.modelName + "/" + w.modelVersion + "/" + w.segment + "/" + rule;
+        a.seriesKey = CompositeKey.of(alertname, w.modelName, w.modelVersion, w.segment, rule);
         a.windowStart = start;
         a.windowEnd = windows.end(start);
         return o;
@@ -639,15 +643,15 @@ public class PerformanceWindowFunction
     /** The model version's latest reference profile as the windows use it. */
     private ModelReference reference(String model, String version, ReadOnlyContext ctx)
             throws Exception {
-        String modelKey = model + "/" + version;
+        String modelKey = PredictionEvent.modelKey(model, version);
         String json = ctx.getBroadcastState(REFERENCES).get(modelKey);
         if (json != null) {
-            ModelReference r = parsedReferences.get(json);
-            if (r == null) {
-                r = parse(json);
-                parsedReferences.put(json, r);
+            ParsedReference parsed = parsedReferences.get(modelKey);
+            if (parsed == null || !parsed.json().equals(json)) {
+                parsed = new ParsedReference(json, parse(json));
+                parsedReferences.put(modelKey, parsed);
             }
-            return r;
+            return parsed.reference();
         }
         return initial.getOrDefault(modelKey, NONE);
     }

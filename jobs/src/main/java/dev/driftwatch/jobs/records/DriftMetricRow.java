@@ -41,6 +41,7 @@ public class DriftMetricRow {
 
     /** The alerting key: one alert series per model, version, segment, feature and metric. */
     public String seriesKey() {
-        return modelName + "/" + modelVersion + "/" + segment + "/" + feature + "/" + metric;
+        return dev.driftwatch.core.event.CompositeKey.of(
+                modelName, modelVersion, segment, feature, metric);
     }
 }

@@ -38,6 +38,6 @@ public class PartialWindow {
     public PartialWindow() {}
 
     public static String key(String modelName, String modelVersion, String segment) {
-        return modelName + "/" + modelVersion + "/" + segment;
+        return dev.driftwatch.core.event.CompositeKey.of(modelName, modelVersion, segment);
     }
 }

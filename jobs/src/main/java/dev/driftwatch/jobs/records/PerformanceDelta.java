@@ -41,6 +41,6 @@ public class PerformanceDelta {
     public PerformanceDelta() {}
 
     public String windowKey() {
-        return modelName + "/" + modelVersion + "/" + segment;
+        return dev.driftwatch.core.event.CompositeKey.of(modelName, modelVersion, segment);
     }
 }

@@ -23,7 +23,10 @@ import org.apache.flink.util.OutputTag;
  * reason and the original bytes, never failing the job; with {@code markInvalidRecords}, a
  * rejection that names a valid model, version and time also yields a {@link
  * PredictionEvent#invalidRecord} stand-in, so that the window counts it. Segment values beyond
- * {@code maxSegments} per model and version are pooled as {@value #OTHER_SEGMENT}.
+ * {@code maxSegments} per model and version are pooled as {@value #OTHER_SEGMENT} (counted in
+ * {@code pooledSegmentEvents}); segment sets are kept for the first {@code maxModels} model
+ * versions only, the segments of later ones are all pooled (counted in {@code
+ * untrackedModelEvents}), so the set stays bounded whatever names arrive.
  *
  * <p>The function is its decoder's collector: one instance serves every record, so decoding adds no
  * allocation of its own.
@@ -38,11 +41,14 @@ public class EventDecodeFunction extends ProcessFunction<RawRecord, PredictionEv
     private final String format;
     private final EventDecoder.Settings settings;
     private final int maxSegments;
+    private final int maxModels;
     private final boolean markInvalidRecords;
     private transient EventDecoder decoder;
     private transient Map<String, Set<String>> segments;
     private transient Counter eventsIn;
     private transient Counter invalid;
+    private transient Counter pooledSegmentEvents;
+    private transient Counter untrackedModelEvents;
 
     /** The record being decoded, and where its results go (set for the length of one call). */
     private transient RawRecord record;
@@ -60,10 +66,28 @@ public class EventDecodeFunction extends ProcessFunction<RawRecord, PredictionEv
             EventDecoder.Settings settings,
             int maxSegments,
             boolean markInvalidRecords) {
+        this(
+                format,
+                settings,
+                maxSegments,
+                SharedJobOptions.MAX_MODELS.defaultValue(),
+                markInvalidRecords);
+    }
+
+    /**
+     * @param maxModels model versions whose segment sets are kept (see the class comment)
+     */
+    public EventDecodeFunction(
+            String format,
+            EventDecoder.Settings settings,
+            int maxSegments,
+            int maxModels,
+            boolean markInvalidRecords) {
         EventFormats.decoder(format, settings); // an unknown format fails here, before the job runs
         this.format = format;
         this.settings = settings;
         this.maxSegments = maxSegments;
+        this.maxModels = maxModels;
         this.markInvalidRecords = markInvalidRecords;
     }
 
@@ -73,6 +97,8 @@ public class EventDecodeFunction extends ProcessFunction<RawRecord, PredictionEv
         segments = new HashMap<>();
         eventsIn = getRuntimeContext().getMetricGroup().counter("eventsIn");
         invalid = getRuntimeContext().getMetricGroup().counter("invalidEvents");
+        pooledSegmentEvents = getRuntimeContext().getMetricGroup().counter("pooledSegmentEvents");
+        untrackedModelEvents = getRuntimeContext().getMetricGroup().counter("untrackedModelEvents");
     }
 
     @Override
@@ -109,7 +135,16 @@ public class EventDecodeFunction extends ProcessFunction<RawRecord, PredictionEv
     }
 
     private String boundedSegment(String modelKey, String segment) {
-        Set<String> known = segments.computeIfAbsent(modelKey, k -> new HashSet<>());
+        Set<String> known = segments.get(modelKey);
+        if (known == null) {
+            if (segments.size() >= maxModels) {
+                untrackedModelEvents.inc();
+                pooledSegmentEvents.inc();
+                return OTHER_SEGMENT;
+            }
+            known = new HashSet<>();
+            segments.put(modelKey, known);
+        }
         if (known.contains(segment)) {
             return segment;
         }
@@ -117,6 +152,7 @@ public class EventDecodeFunction extends ProcessFunction<RawRecord, PredictionEv
             known.add(segment);
             return segment;
         }
+        pooledSegmentEvents.inc();
         return OTHER_SEGMENT;
     }
 }

@@ -101,6 +101,21 @@ public final class JobEndpoints {
     }
 
     /**
+     * A metric table's sink on the configured PostgreSQL: batches, retry backoff, and its refused
+     * rows to the dead-letter topic (exactly once; {@code name} keeps the transactional ids apart).
+     */
+    public static <T> JdbcUpsertSink<T> metricTable(
+            Configuration config, String name, JdbcUpsertSink.Upsert<T> upsert) {
+        return new JdbcUpsertSink<>(
+                database(config),
+                config.get(SINK_BATCH_SIZE),
+                JdbcUpsertSink.Backoff.of(
+                        config.get(SINK_RETRY_BACKOFF), config.get(SINK_RETRY_MAX_BACKOFF)),
+                upsert,
+                deadLetters(config, name + "-" + upsert.table()));
+    }
+
+    /**
      * Reads the reference profile files named by {@link SharedJobOptions#REFERENCE_PROFILE_FILES}.
      *
      * @throws IllegalArgumentException naming a missing or invalid file

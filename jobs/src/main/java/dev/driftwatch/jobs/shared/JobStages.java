@@ -81,6 +81,7 @@ public final class JobStages {
                                         config.get(MAX_EVENT_BYTES),
                                         limits()),
                                 config.get(MAX_SEGMENTS),
+                                config.get(MAX_MODELS),
                                 markInvalidRecords))
                 .uid(decodeIds.uid())
                 .name(decodeIds.name());

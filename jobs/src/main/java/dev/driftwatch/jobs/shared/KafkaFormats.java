@@ -89,7 +89,17 @@ public final class KafkaFormats {
         }
     }
 
-    /** Dead letters as JSON: reason, origin, and the original bytes (as text when valid UTF-8). */
+    /**
+     * The most bytes of the original record a dead letter carries (as text and as base64): a dead
+     * letter stays well under Kafka's default message size (1 MB) whatever the record was.
+     */
+    public static final int DEAD_LETTER_ORIGINAL_LIMIT = 64 * 1024;
+
+    /**
+     * Dead letters as JSON: reason, origin, the original's size and its bytes (as text when valid
+     * UTF-8; the first {@link #DEAD_LETTER_ORIGINAL_LIMIT} bytes of a larger one, with {@code
+     * original_truncated}).
+     */
     public static KafkaRecordSerializationSchema<DeadLetter> deadLetters(String topic) {
         return (d, context, timestamp) -> {
             ProducerRecord<byte[], byte[]> record =
@@ -105,7 +115,16 @@ public final class KafkaFormats {
         n.put("source_topic", d.sourceTopic);
         n.put("partition", d.partition);
         n.put("offset", d.offset);
+        if (d.table != null) {
+            n.put("table", d.table);
+        }
         byte[] original = d.original == null ? new byte[0] : d.original;
+        n.put("original_bytes", original.length);
+        if (original.length > DEAD_LETTER_ORIGINAL_LIMIT) {
+            // the dead letter must fit the topic's message size whatever the record was
+            original = java.util.Arrays.copyOf(original, DEAD_LETTER_ORIGINAL_LIMIT);
+            n.put("original_truncated", true);
+        }
         String text = utf8(original);
         if (text != null) {
             n.put("original", text);

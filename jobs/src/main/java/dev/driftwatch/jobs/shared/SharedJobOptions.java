@@ -125,6 +125,17 @@ public final class SharedJobOptions {
                             "Segments kept per model and version; further segment values are pooled"
                                     + " as 'other'.");
 
+    public static final ConfigOption<Integer> MAX_MODELS =
+            key("driftwatch.max-models")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription(
+                            "Model versions each parallel instance tracks by name: its segment set"
+                                    + " and its metric group. Events of further model versions are"
+                                    + " still monitored, with their segments pooled as 'other' and"
+                                    + " their metrics in the group model=_other; counted in"
+                                    + " untrackedModelEvents.");
+
     public static final ConfigOption<Integer> MAX_EVENT_BYTES =
             key("driftwatch.max-event-bytes")
                     .intType()
@@ -192,6 +203,21 @@ public final class SharedJobOptions {
                     .defaultValue(500)
                     .withDescription("Rows per upsert batch.");
 
+    public static final ConfigOption<Duration> SINK_RETRY_BACKOFF =
+            key("driftwatch.sink-retry-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription(
+                            "First wait before writing again when PostgreSQL cannot take rows"
+                                    + " (unavailable); it doubles at each attempt. Rows are held and"
+                                    + " retried forever, never dropped.");
+
+    public static final ConfigOption<Duration> SINK_RETRY_MAX_BACKOFF =
+            key("driftwatch.sink-retry-max-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Longest wait between two attempts to write to PostgreSQL.");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             key("driftwatch.checkpoint-interval")
                     .durationType()
@@ -225,6 +251,7 @@ public final class SharedJobOptions {
                 QUIET_TIMEOUT,
                 SEGMENT_TAGS,
                 MAX_SEGMENTS,
+                MAX_MODELS,
                 MAX_EVENT_BYTES,
                 EVENT_FORMAT,
                 FUTURE_TOLERANCE,
@@ -235,6 +262,8 @@ public final class SharedJobOptions {
                 JDBC_USER,
                 JDBC_PASSWORD,
                 SINK_BATCH_SIZE,
+                SINK_RETRY_BACKOFF,
+                SINK_RETRY_MAX_BACKOFF,
                 CHECKPOINT_INTERVAL,
                 STATE_TTL);
     }
@@ -255,8 +284,21 @@ public final class SharedJobOptions {
             throw new IllegalArgumentException(
                     "--alert-fire-after and --alert-resolve-after must be >= 1");
         }
+        if (config.get(SINK_BATCH_SIZE) < 1) {
+            throw new IllegalArgumentException("--sink-batch-size must be >= 1");
+        }
+        try {
+            JdbcUpsertSink.Backoff.of(
+                    config.get(SINK_RETRY_BACKOFF), config.get(SINK_RETRY_MAX_BACKOFF));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "bad --sink-retry-backoff/--sink-retry-max-backoff: " + e.getMessage());
+        }
         if (config.get(MAX_SEGMENTS) < 1) {
             throw new IllegalArgumentException("--max-segments must be >= 1");
+        }
+        if (config.get(MAX_MODELS) < 1) {
+            throw new IllegalArgumentException("--max-models must be >= 1");
         }
         if (!EventFormats.names().contains(config.get(EVENT_FORMAT))) {
             throw new IllegalArgumentException(

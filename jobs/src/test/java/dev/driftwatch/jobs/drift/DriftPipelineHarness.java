@@ -63,7 +63,7 @@ final class DriftPipelineHarness implements AutoCloseable {
                         new SideInputBroadcastOperator<>(
                                 new WindowDriftFunction(
                                         windows, DriftPolicies.defaults(), List.of(), quietKeys),
-                                List.of(WindowDriftFunction.REFERENCES)),
+                                WindowDriftFunction.BROADCAST_STATES),
                         (PartialWindow p) -> p.key,
                         (ReferenceUpdate u) -> "",
                         Types.STRING);

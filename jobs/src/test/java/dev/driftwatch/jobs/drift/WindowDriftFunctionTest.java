@@ -31,7 +31,7 @@ class WindowDriftFunctionTest {
             w.numeric(0).update(x);
         }
         PartialWindow p = new PartialWindow();
-        p.key = "m/1/";
+        p.key = PartialWindow.key("m", "1", "");
         p.modelName = "m";
         p.modelVersion = "1";
         p.segment = "";
@@ -50,7 +50,7 @@ class WindowDriftFunctionTest {
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new SideInputBroadcastOperator<>(
                                 new WindowDriftFunction(WINDOWS, DriftPolicies.defaults()),
-                                List.of(WindowDriftFunction.REFERENCES)),
+                                WindowDriftFunction.BROADCAST_STATES),
                         (PartialWindow p) -> p.key,
                         (ReferenceUpdate u) -> "",
                         Types.STRING);
@@ -121,5 +121,58 @@ class WindowDriftFunctionTest {
                 .satisfies(r -> assertThat(r.value).isEqualTo(3.0));
         assertThat(rows).allMatch(r -> "watermark".equals(r.closedBy));
         h.close();
+    }
+
+    /**
+     * Re-published profiles do not pile up: the state keeps the current profile, the one before it
+     * and those pinned by open windows; a pinned profile still serves its window and is dropped at
+     * the next update after the window's state is gone.
+     */
+    @Test
+    void referenceStateKeepsOnlyTheCurrentAndThePinnedProfiles() throws Exception {
+        ReferenceProfile first = TestEvents.profile(0, Instant.EPOCH);
+        ReferenceUpdate pinned = ReferenceUpdate.of(first);
+        var h = harness();
+        h.processElement2(pinned, 0);
+        h.processElement1(slice(pinned, first, 1, 2, 3), 10); // window 0 pinned to the first
+        List<ReferenceUpdate> later = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ReferenceUpdate u =
+                    ReferenceUpdate.of(TestEvents.profile(i, Instant.EPOCH.plusSeconds(i)));
+            later.add(u);
+            h.processElement2(u, 0);
+        }
+        assertThat(referenceIds(h))
+                .containsExactlyInAnyOrder(
+                        pinned.referenceId, later.get(3).referenceId, later.get(4).referenceId);
+
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(MINUTE - 1));
+        assertThat(h.extractOutputValues())
+                .as("the pinned profile still serves its window")
+                .anySatisfy(r -> assertThat(r.metric).isEqualTo("psi"));
+        h.processWatermark1(
+                new org.apache.flink.streaming.api.watermark.Watermark(WINDOWS.cleanupTime(0)));
+        ReferenceUpdate newest =
+                ReferenceUpdate.of(TestEvents.profile(9, Instant.EPOCH.plusSeconds(9)));
+        h.processElement2(newest, 0);
+        assertThat(referenceIds(h))
+                .containsExactlyInAnyOrder(later.get(4).referenceId, newest.referenceId);
+        h.close();
+    }
+
+    private static java.util.Set<String> referenceIds(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, PartialWindow, ReferenceUpdate, DriftMetricRow>
+                    h)
+            throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (var e :
+                h.getOperator()
+                        .getOperatorStateBackend()
+                        .getBroadcastState(WindowDriftFunction.REFERENCES)
+                        .entries()) {
+            ids.add(e.getKey());
+        }
+        return ids;
     }
 }

@@ -83,6 +83,44 @@ class LabelJoinFunctionTest {
         h.close();
     }
 
+    /**
+     * Names and ids that concatenate alike (a separator or NUL inside a name) key different
+     * predictions: a label for one never joins the other, and the window keys differ too.
+     */
+    @Test
+    void keysThatConcatenateAlikeDoNotCollide() throws Exception {
+        var h = harness();
+        PredictionEvent p = prediction("b/c", 0.9);
+        p.modelName = "a";
+        h.processElement1(p, 1000);
+        LabelEvent forgery = label("c", "1");
+        forgery.modelName = "a/b";
+        h.processElement2(forgery, 5000);
+        LabelEvent nul = label("c", "1");
+        nul.modelName = "a\0b";
+        h.processElement2(nul, 5000);
+        assertThat(kinds(h.extractOutputValues())).containsExactly("prediction");
+        LabelEvent real = label("b/c", "1");
+        real.modelName = "a";
+        h.processElement2(real, 5000);
+        assertThat(kinds(h.extractOutputValues())).containsExactly("prediction", "pair1" + "1");
+
+        assertThat(LabelJoinFunction.key("a", "b\0c"))
+                .isNotEqualTo(LabelJoinFunction.key("a\0b", "c"));
+        PerformanceDelta one = new PerformanceDelta();
+        one.modelName = "a/b";
+        one.modelVersion = "c";
+        one.segment = "";
+        PerformanceDelta other = new PerformanceDelta();
+        other.modelName = "a";
+        other.modelVersion = "b/c";
+        other.segment = "";
+        assertThat(one.windowKey()).isNotEqualTo(other.windowKey());
+        assertThat(dev.driftwatch.jobs.records.PartialWindow.key("a", "b/", "c"))
+                .isNotEqualTo(dev.driftwatch.jobs.records.PartialWindow.key("a/b", "", "c"));
+        h.close();
+    }
+
     @Test
     void afterTheTtlUnlabelledAndOrphanedAreCountedAndStateCleared() throws Exception {
         var h = harness();

@@ -101,4 +101,34 @@ class EventDecodeFunctionTest {
         assertThat(h.getSideOutput(EventDecodeFunction.DEAD_LETTERS)).hasSize(1);
         h.close();
     }
+
+    /** Segment sets are kept for the first model versions only: later ones are all pooled. */
+    @Test
+    void segmentSetsAreKeptForABoundedNumberOfModels() throws Exception {
+        var h =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(
+                                new EventDecodeFunction(
+                                        EventFormats.JSON,
+                                        new EventDecoder.Settings(
+                                                List.of("region"), 4096, EventLimits.defaults()),
+                                        2,
+                                        2,
+                                        false)));
+        h.open();
+        for (String model : List.of("m1", "m2", "m3", "m1", "m4")) {
+            h.processElement(
+                    new StreamRecord<>(
+                            record(
+                                    1,
+                                    event("a", "eu", "1")
+                                            .replace(
+                                                    "\"model_name\": \"m\"",
+                                                    "\"model_name\": \"" + model + "\""))));
+        }
+        Assertions.assertThat(h.extractOutputValues())
+                .extracting(e -> e.modelName + ":" + e.segment)
+                .containsExactly("m1:eu", "m2:eu", "m3:other", "m1:eu", "m4:other");
+        h.close();
+    }
 }
