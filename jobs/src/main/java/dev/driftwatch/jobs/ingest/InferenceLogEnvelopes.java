@@ -151,7 +151,7 @@ public class InferenceLogEnvelopes extends ProcessFunction<RawRecord, InferenceL
         if (id == null || id.isEmpty()) {
             id = raw.key == null ? null : utf8(raw.key);
         }
-        part.requestId = name(id, "the request id (ce_id)");
+        part.requestId = name(id, "request id (ce_id, else the record key)");
         if (service == null || service.isEmpty()) {
             throw new BadEnvelope(
                     "no model name: the CloudEvent has no ce_inferenceservicename attribute");
@@ -178,7 +178,7 @@ public class InferenceLogEnvelopes extends ProcessFunction<RawRecord, InferenceL
                 }
             }
         }
-        part.requestId = name(id, "the request id (record key or x-request-id)");
+        part.requestId = name(id, "request id (the record key, else x-request-id)");
         part.timestamp = recordTime(raw);
         part.protobuf = true;
         part.pairKey = "seldon\n" + topic.base + "\n" + part.requestId;
