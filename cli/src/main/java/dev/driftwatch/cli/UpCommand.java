@@ -25,8 +25,9 @@ import picocli.CommandLine.Unmatched;
         mixinStandardHelpOptions = true,
         description = {
             "Start the local stack: Kafka (in-process), PostgreSQL (embedded or --jdbc-url), the"
-                    + " registry on --registry-port, the drift and performance jobs with the Flink"
-                    + " web UI.",
+                    + " registry on --registry-port, the ingest endpoint for model servers'"
+                    + " inference logs (127.0.0.1, a free port), the drift and performance jobs"
+                    + " with the Flink web UI.",
             "Writes DIR/endpoints.json when everything answers; Ctrl-C stops it cleanly.",
             "Drift-job options (e.g. --window 28d) are passed on; see `driftwatch drift-job --help`."
         })

@@ -88,10 +88,16 @@ class UpCommandITCase {
                             "jdbc_password",
                             "flink_web_ui",
                             "registry_url",
-                            "admin_token");
+                            "admin_token",
+                            "ingest_url",
+                            "ingest_token");
             assertThat(get(endpoints.flinkWebUi() + "/jobs/overview"))
                     .contains("\"name\":\"driftwatch\"", "RUNNING");
             assertThat(get(endpoints.registryUrl() + "/health")).isNotEmpty();
+            assertThat(endpoints.ingestUrl()).startsWith("http://127.0.0.1:");
+            assertThat(get(endpoints.ingestUrl() + "health")).contains("ok");
+            assertThat(postEvent(endpoints.ingestUrl(), null)).isEqualTo(401);
+            assertThat(postEvent(endpoints.ingestUrl(), endpoints.ingestToken())).isEqualTo(202);
 
             Files.createSymbolicLink(work.resolve("data"), dataDir);
             Files.createSymbolicLink(work.resolve("examples"), DocSteps.ROOT.resolve("examples"));
@@ -257,6 +263,23 @@ class UpCommandITCase {
                 .atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofSeconds(5))
                 .until(() -> LocalTime.now(ZoneOffset.UTC).isAfter(LocalTime.of(0, 3)));
+    }
+
+    /** Posts one KServe-shaped CloudEvent in binary mode; returns the status. */
+    private int postEvent(String url, String token) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .header("ce-specversion", "1.0")
+                        .header("ce-id", "up-check-1")
+                        .header("ce-source", "http://localhost:9081/")
+                        .header("ce-type", "org.kubeflow.serving.inference.request")
+                        .header("ce-inferenceservicename", "up-check")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1.0]]}"));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String get(String url) throws Exception {

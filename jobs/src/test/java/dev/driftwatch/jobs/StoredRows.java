@@ -16,11 +16,11 @@ import org.jdbi.v3.core.Jdbi;
  * error bounds (twice the bound: each is within the bound of the exact value); every other value is
  * exact and must be equal.
  */
-final class StoredRows {
+public final class StoredRows {
     private StoredRows() {}
 
     /** One stored row. */
-    record Row(
+    public record Row(
             String feature,
             String metric,
             long windowStart,
@@ -38,7 +38,7 @@ final class StoredRows {
     }
 
     /** The rows of {@code model}, by feature/metric/window start. */
-    static Map<String, Row> of(Jdbi jdbi, String model) {
+    public static Map<String, Row> of(Jdbi jdbi, String model) {
         Map<String, Row> rows = new LinkedHashMap<>();
         jdbi.useHandle(
                 h ->
@@ -70,7 +70,7 @@ final class StoredRows {
     }
 
     /** Sum of the {@code event_count} rows of the windows {@code windows} accepts. */
-    static double events(Map<String, Row> rows, LongPredicate windows) {
+    public static double events(Map<String, Row> rows, LongPredicate windows) {
         return rows.values().stream()
                 .filter(r -> r.metric().equals("event_count") && windows.test(r.windowStart()))
                 .mapToDouble(Row::value)
@@ -81,7 +81,7 @@ final class StoredRows {
      * Asserts that {@code actual} holds the rows of {@code expected} for every window {@code
      * windows} accepts, how the window was closed aside.
      */
-    static void assertSame(
+    public static void assertSame(
             Map<String, Row> actual, Map<String, Row> expected, LongPredicate windows) {
         Map<String, Row> a = new LinkedHashMap<>();
         Map<String, Row> x = new LinkedHashMap<>();

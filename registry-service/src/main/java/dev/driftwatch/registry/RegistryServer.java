@@ -1,8 +1,10 @@
 package dev.driftwatch.registry;
 
+import dev.driftwatch.core.contract.Topics;
 import dev.driftwatch.registry.alert.AlertIntake;
 import dev.driftwatch.registry.alert.KafkaAlertConsumer;
 import dev.driftwatch.registry.api.AlertApi;
+import dev.driftwatch.registry.api.InputSchemaApi;
 import dev.driftwatch.registry.api.MlflowApi;
 import dev.driftwatch.registry.api.ProfileApi;
 import dev.driftwatch.registry.api.RetrainApi;
@@ -18,6 +20,9 @@ import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfiles;
 import dev.driftwatch.registry.retrain.RetrainSettings;
 import dev.driftwatch.registry.retrain.Retraining;
+import dev.driftwatch.registry.schema.InputSchemaPublisher;
+import dev.driftwatch.registry.schema.InputSchemas;
+import dev.driftwatch.registry.schema.KafkaInputSchemaPublisher;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -120,7 +125,17 @@ public final class RegistryServer implements AutoCloseable {
             Optional<String> generated = tokens.bootstrapAdmin(config.adminToken());
             AccessControl access = new AccessControl(tokens);
             ReferenceProfiles profiles = new ReferenceProfiles(jdbi, clock, publisher);
-            ModelRegistry registry = new ModelRegistry(jdbi, clock, profiles);
+            InputSchemaPublisher schemaPublisher = inputSchemaPublisher(config);
+            resources.add(schemaPublisher);
+            InputSchemas schemas = new InputSchemas(jdbi, clock, schemaPublisher);
+            ModelRegistry registry =
+                    new ModelRegistry(
+                            jdbi,
+                            clock,
+                            (h, name, alias, version) -> {
+                                profiles.aliasMoved(h, name, alias, version);
+                                schemas.aliasMoved(h, name, alias, version);
+                            });
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             NotificationDispatcher dispatcher =
                     new NotificationDispatcher(
@@ -141,6 +156,7 @@ public final class RegistryServer implements AutoCloseable {
             List<Consumer<RoutesConfig>> routes = new ArrayList<>();
             routes.add(new MlflowApi(registry, access, config.maxBodyBytes())::register);
             routes.add(new ProfileApi(profiles, access, config.maxProfileBytes())::register);
+            routes.add(new InputSchemaApi(schemas, access, config.maxBodyBytes())::register);
             routes.add(new TokenApi(tokens, access, config.maxBodyBytes())::register);
             routes.add(
                     new AlertApi(intake, notificationRoutes, jdbi, access, config.maxBodyBytes())
@@ -175,6 +191,14 @@ public final class RegistryServer implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /** Input schemas go to Kafka when it is configured (topic {@link Topics#INPUT_SCHEMAS}). */
+    private static InputSchemaPublisher inputSchemaPublisher(RegistryConfig config) {
+        return config.kafkaBootstrapServers() == null
+                ? InputSchemaPublisher.NONE
+                : new KafkaInputSchemaPublisher(
+                        config.kafkaBootstrapServers(), Topics.INPUT_SCHEMAS);
     }
 
     /** The base URL, e.g. {@code http://localhost:8080}. */

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Where the parts of a running local stack answer, as written to {@code DIR/endpoints.json} (it
- * holds the admin token and the database password, so the file is readable by its owner only).
+ * holds the admin and ingest tokens and the database password, so the file is readable by its owner
+ * only).
  */
 public record Endpoints(
         @JsonProperty("kafka_bootstrap_servers") String kafkaBootstrapServers,
@@ -16,7 +17,9 @@ public record Endpoints(
         @JsonProperty("jdbc_password") String jdbcPassword,
         @JsonProperty("flink_web_ui") String flinkWebUi,
         @JsonProperty("registry_url") String registryUrl,
-        @JsonProperty("admin_token") String adminToken) {
+        @JsonProperty("admin_token") String adminToken,
+        @JsonProperty("ingest_url") String ingestUrl,
+        @JsonProperty("ingest_token") String ingestToken) {
     /** The file name in the data directory. */
     public static final String FILE = "endpoints.json";
 

@@ -1,7 +1,10 @@
 package dev.driftwatch.cli.local;
 
+import dev.driftwatch.ingest.IngestConfig;
+import dev.driftwatch.ingest.IngestServer;
 import dev.driftwatch.jobs.LocalJobs;
 import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.ingest.InferenceLogOptions;
 import dev.driftwatch.jobs.performance.PerformanceJobOptions;
 import dev.driftwatch.jobs.shared.SharedJobOptions;
 import dev.driftwatch.launcher.LocalProcessBackend;
@@ -33,9 +36,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * The local stack of {@code up} and {@code demo}: a Kafka broker in this process with the
  * Driftwatch topics, PostgreSQL (embedded, or the server the job options name), the registry with
- * the local training backend, and the drift and performance jobs on a local Flink MiniCluster with
- * the web UI. Once everything answers it writes {@code DIR/endpoints.json}; {@link #close()} stops
- * the parts in reverse order.
+ * the local training backend, the ingest endpoint (127.0.0.1, a free port, a generated token; the
+ * jobs read its topic unless {@code --inference-logs} says otherwise), and the drift and
+ * performance jobs on a local Flink MiniCluster with the web UI. Once everything answers it writes
+ * {@code DIR/endpoints.json}; {@link #close()} stops the parts in reverse order.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(new LocalStack.Settings(dir, 8081, 8080, jobConfig), out)) {
@@ -84,8 +88,12 @@ public final class LocalStack implements AutoCloseable {
                         config.get(PerformanceJobOptions.LABELS_TOPIC),
                         config.get(SharedJobOptions.REFERENCE_PROFILES_TOPIC),
                         config.get(SharedJobOptions.ALERTS_TOPIC),
-                        config.get(SharedJobOptions.DEAD_LETTERS_TOPIC)),
-                Set.of(config.get(SharedJobOptions.REFERENCE_PROFILES_TOPIC)));
+                        config.get(SharedJobOptions.DEAD_LETTERS_TOPIC),
+                        config.get(InferenceLogOptions.INFERENCE_LOGS_TOPIC),
+                        config.get(InferenceLogOptions.INPUT_SCHEMAS_TOPIC)),
+                Set.of(
+                        config.get(SharedJobOptions.REFERENCE_PROFILES_TOPIC),
+                        config.get(InferenceLogOptions.INPUT_SCHEMAS_TOPIC)));
 
         DataSource database;
         if (config.contains(SharedJobOptions.JDBC_URL)) {
@@ -113,6 +121,22 @@ public final class LocalStack implements AutoCloseable {
                                 RetrainSettings.with(
                                         new LocalProcessBackend(dataDir.resolve("runs")))));
 
+        progress(out, "starting the ingest endpoint...");
+        String ingestToken = newToken("dwi_");
+        IngestServer ingest =
+                started(
+                        IngestServer.start(
+                                IngestConfig.defaults()
+                                        .withPort(0)
+                                        .withKafka(kafka.bootstrapServers())
+                                        .withTopic(
+                                                config.get(
+                                                        InferenceLogOptions.INFERENCE_LOGS_TOPIC))
+                                        .withTokens(List.of(ingestToken))));
+        if (!config.contains(InferenceLogOptions.INFERENCE_LOGS)) {
+            config.set(InferenceLogOptions.INFERENCE_LOGS, List.of(InferenceLogOptions.KSERVE));
+        }
+
         progress(out, "starting the drift and performance jobs...");
         JobClient job =
                 LocalJobs.start(config, dataDir, settings.webUiPort(), LocalJobs.Pipelines.BOTH);
@@ -128,7 +152,9 @@ public final class LocalStack implements AutoCloseable {
                         config.get(SharedJobOptions.JDBC_PASSWORD),
                         webUi,
                         registry.url(),
-                        adminToken);
+                        adminToken,
+                        ingest.url(),
+                        ingestToken);
         Path file = endpoints.writeTo(dataDir);
         printSummary(out, config, job, file);
     }
@@ -172,6 +198,8 @@ public final class LocalStack implements AutoCloseable {
         out.println("  Flink web UI: " + endpoints.flinkWebUi() + " (job " + job.getJobID() + ")");
         out.println(
                 "  Registry:     " + endpoints.registryUrl() + " (admin token in endpoints.json)");
+        out.println(
+                "  Ingest:       " + endpoints.ingestUrl() + " (ingest token in endpoints.json)");
         out.println("  Endpoints:    " + file.toAbsolutePath());
         out.println();
         out.println(
@@ -194,9 +222,14 @@ public final class LocalStack implements AutoCloseable {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;
         }
+        return newToken("dw_");
+    }
+
+    /** A fresh random token for this local stack only. */
+    private static String newToken(String prefix) {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
-        return "dw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static DataSource externalDatabase(Configuration config) {

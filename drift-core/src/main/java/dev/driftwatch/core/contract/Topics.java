@@ -27,4 +27,10 @@ public final class Topics {
 
     /** Raw inference logs (CloudEvents as received, key = ce-id). */
     public static final String INFERENCE_LOGS = "driftwatch.inference-logs";
+
+    /**
+     * Models' declared input schemas and aliases, for normalizing inference logs (compacted, key =
+     * model name).
+     */
+    public static final String INPUT_SCHEMAS = "driftwatch.input-schemas";
 }

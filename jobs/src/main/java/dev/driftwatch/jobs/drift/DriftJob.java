@@ -6,6 +6,7 @@ import static dev.driftwatch.jobs.shared.SharedJobOptions.*;
 import dev.driftwatch.core.drift.DriftPolicies;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.ingest.InferenceLogSources;
 import dev.driftwatch.jobs.records.AlertObservation;
 import dev.driftwatch.jobs.records.DeadLetter;
 import dev.driftwatch.jobs.records.DriftMetricRow;
@@ -35,9 +36,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The drift job: prediction and feature events in, windowed drift metrics and alerts out.
  *
  * <pre>
- * events ─ decode (bad ─► dead letters) ─ watermarks ─ pre-aggregate per key and window ─ keyBy(model,
+ * events ─ decode (bad ─► dead letters) ─┬ watermarks ─ pre-aggregate per key and window ─ keyBy(model,
  *   version, segment) ─ merge, compare with the reference profile when the window closes ─► drift_metrics
- *                                                                   └─ alert persistence ─► alerts
+ * inference logs ─ normalize ──────────┘                            └─ alert persistence ─► alerts
+ *                 (optional: {@code --inference-logs})
  * reference profiles (topic + files) ─► broadcast to pre-aggregate and compare (a side input:
  *                                        it never moves event time)
  * </pre>
@@ -68,6 +70,7 @@ public final class DriftJob {
     private final Sink<String> alerts;
     private final Sink<DeadLetter> deadLetters;
     private final DriftPolicies policies;
+    private final InferenceLogSources inferenceLogs;
 
     public DriftJob(
             Configuration config,
@@ -78,6 +81,28 @@ public final class DriftJob {
             Sink<String> alerts,
             Sink<DeadLetter> deadLetters,
             DriftPolicies policies) {
+        this(
+                config,
+                events,
+                referenceProfiles,
+                initialProfiles,
+                metrics,
+                alerts,
+                deadLetters,
+                policies,
+                null);
+    }
+
+    private DriftJob(
+            Configuration config,
+            Source<RawRecord, ?, ?> events,
+            Source<ReferenceUpdate, ?, ?> referenceProfiles,
+            List<ReferenceProfile> initialProfiles,
+            Sink<DriftMetricRow> metrics,
+            Sink<String> alerts,
+            Sink<DeadLetter> deadLetters,
+            DriftPolicies policies,
+            InferenceLogSources inferenceLogs) {
         this.config = config;
         this.events = events;
         this.referenceProfiles = referenceProfiles;
@@ -86,6 +111,7 @@ public final class DriftJob {
         this.alerts = alerts;
         this.deadLetters = deadLetters;
         this.policies = policies;
+        this.inferenceLogs = inferenceLogs;
     }
 
     /** The job on Kafka topics and PostgreSQL as configured. */
@@ -103,20 +129,21 @@ public final class DriftJob {
             OffsetsInitializer start,
             boolean bounded) {
         return new DriftJob(
-                config,
-                JobEndpoints.records(
                         config,
-                        "",
-                        start,
-                        bounded,
-                        config.get(PREDICTIONS_TOPIC),
-                        config.get(FEATURES_TOPIC)),
-                JobEndpoints.referenceProfiles(config, "", bounded),
-                initialProfiles,
-                JobEndpoints.metricTable(config, "", new DriftMetricsUpsert()),
-                JobEndpoints.alerts(config, ""),
-                JobEndpoints.deadLetters(config, ""),
-                DriftPolicies.defaults());
+                        JobEndpoints.records(
+                                config,
+                                "",
+                                start,
+                                bounded,
+                                config.get(PREDICTIONS_TOPIC),
+                                config.get(FEATURES_TOPIC)),
+                        JobEndpoints.referenceProfiles(config, "", bounded),
+                        initialProfiles,
+                        JobEndpoints.metricTable(config, "", new DriftMetricsUpsert()),
+                        JobEndpoints.alerts(config, ""),
+                        JobEndpoints.deadLetters(config, ""),
+                        DriftPolicies.defaults())
+                .withInferenceLogs(InferenceLogSources.withKafka(config, "", start, bounded));
     }
 
     /** This job with another drift_metrics sink (tests wrap the real one). */
@@ -129,7 +156,24 @@ public final class DriftJob {
                 sink,
                 alerts,
                 deadLetters,
-                policies);
+                policies,
+                inferenceLogs);
+    }
+
+    /**
+     * This job also normalizing the inference logs of {@code sources} (null: none) into its events.
+     */
+    public DriftJob withInferenceLogs(InferenceLogSources sources) {
+        return new DriftJob(
+                config,
+                events,
+                referenceProfiles,
+                initialProfiles,
+                metrics,
+                alerts,
+                deadLetters,
+                policies,
+                sources);
     }
 
     /** The drift_metrics sink. */
@@ -154,8 +198,15 @@ public final class DriftJob {
                         new Ids("events-source", "events"),
                         new Ids("parse", "decode and validate"),
                         true);
+        DataStream<PredictionEvent> all = decoded;
+        DataStream<DeadLetter> letters = decoded.getSideOutput(EventDecodeFunction.DEAD_LETTERS);
+        if (inferenceLogs != null) {
+            JobStages.NormalizedEvents normalized = stages.inferenceLogs(inferenceLogs, "", true);
+            all = all.union(normalized.events());
+            letters = letters.union(normalized.deadLetters());
+        }
         DataStream<PredictionEvent> timed =
-                stages.withEventTime(decoded, new Ids("watermarks", "event-time watermarks"));
+                stages.withEventTime(all, new Ids("watermarks", "event-time watermarks"));
         DataStream<ReferenceUpdate> references =
                 stages.referenceProfiles(
                         referenceProfiles,
@@ -200,8 +251,7 @@ public final class DriftJob {
                 new Ids("alerts-sink", "alerts (Kafka)"));
 
         stages.deadLetters(
-                decoded.getSideOutput(EventDecodeFunction.DEAD_LETTERS)
-                        .union(partials.getSideOutput(PreAggregateOperator.TOO_LATE)),
+                letters.union(partials.getSideOutput(PreAggregateOperator.TOO_LATE)),
                 deadLetters,
                 new Ids("dead-letters-sink", "dead letters (Kafka)"));
     }

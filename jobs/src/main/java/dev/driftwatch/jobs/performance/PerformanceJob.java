@@ -7,6 +7,7 @@ import dev.driftwatch.core.event.LabelEvent;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.performance.TaskType;
 import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.ingest.InferenceLogSources;
 import dev.driftwatch.jobs.records.DeadLetter;
 import dev.driftwatch.jobs.records.PerformanceDelta;
 import dev.driftwatch.jobs.records.PerformanceMetricRow;
@@ -40,7 +41,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * predictions ─ decode ─┬─ pre-aggregate estimates (calibrated scores) ──────────┐
- *                       ├─ keyBy(model, prediction_id) ─ join (TTL) ─────────────┴─ keyBy(model, version, segment)
+ * (inference logs ─     ├─ keyBy(model, prediction_id) ─ join (TTL) ─────────────┴─ keyBy(model, version, segment)
+ *  normalize)           │
  * labels ─ parse ───────┘     ─ windows by prediction time ─► performance_metrics (realised, estimated)
  *                                                        └─ rules ─ persistence ─► alerts
  * </pre>
@@ -60,6 +62,7 @@ public final class PerformanceJob {
     private final Sink<PerformanceMetricRow> metrics;
     private final Sink<String> alerts;
     private final Sink<DeadLetter> deadLetters;
+    private final InferenceLogSources inferenceLogs;
 
     public PerformanceJob(
             Configuration config,
@@ -70,6 +73,28 @@ public final class PerformanceJob {
             Sink<PerformanceMetricRow> metrics,
             Sink<String> alerts,
             Sink<DeadLetter> deadLetters) {
+        this(
+                config,
+                predictions,
+                labels,
+                referenceProfiles,
+                initialProfiles,
+                metrics,
+                alerts,
+                deadLetters,
+                null);
+    }
+
+    private PerformanceJob(
+            Configuration config,
+            Source<RawRecord, ?, ?> predictions,
+            Source<RawRecord, ?, ?> labels,
+            Source<ReferenceUpdate, ?, ?> referenceProfiles,
+            List<ReferenceProfile> initialProfiles,
+            Sink<PerformanceMetricRow> metrics,
+            Sink<String> alerts,
+            Sink<DeadLetter> deadLetters,
+            InferenceLogSources inferenceLogs) {
         this.config = config;
         this.predictions = predictions;
         this.labels = labels;
@@ -78,6 +103,7 @@ public final class PerformanceJob {
         this.metrics = metrics;
         this.alerts = alerts;
         this.deadLetters = deadLetters;
+        this.inferenceLogs = inferenceLogs;
     }
 
     public static PerformanceJob withKafka(
@@ -94,7 +120,25 @@ public final class PerformanceJob {
                 initialProfiles,
                 JobEndpoints.metricTable(config, "-performance", new PerformanceMetricsUpsert()),
                 JobEndpoints.alerts(config, "-performance"),
-                JobEndpoints.deadLetters(config, "-labels"));
+                JobEndpoints.deadLetters(config, "-labels"),
+                InferenceLogSources.withKafka(config, "-performance", start, bounded));
+    }
+
+    /**
+     * This job also normalizing the inference logs of {@code sources} (null: none) into its
+     * predictions.
+     */
+    public PerformanceJob withInferenceLogs(InferenceLogSources sources) {
+        return new PerformanceJob(
+                config,
+                predictions,
+                labels,
+                referenceProfiles,
+                initialProfiles,
+                metrics,
+                alerts,
+                deadLetters,
+                sources);
     }
 
     /** Adds the pipeline to {@code env}. */
@@ -103,15 +147,21 @@ public final class PerformanceJob {
         WindowSpec windows = stages.windows();
         Map<String, TaskType> tasks = PerformanceJobOptions.tasks(config);
 
-        // invalid predictions are dead-lettered by the drift job, which reads the same topic
+        // invalid predictions are dead-lettered by the drift job, which reads the same topics
+        DataStream<PredictionEvent> decoded =
+                stages.events(
+                        predictions,
+                        new Ids("performance-predictions-source", "predictions"),
+                        new Ids("performance-parse-predictions", "decode predictions"),
+                        false);
+        if (inferenceLogs != null) {
+            decoded =
+                    decoded.union(
+                            stages.inferenceLogs(inferenceLogs, "performance-", false).events());
+        }
         DataStream<PredictionEvent> predictionsInTime =
                 stages.withEventTime(
-                        stages.events(
-                                predictions,
-                                new Ids("performance-predictions-source", "predictions"),
-                                new Ids("performance-parse-predictions", "decode predictions"),
-                                false),
-                        new Ids("performance-watermarks", "prediction-time watermarks"));
+                        decoded, new Ids("performance-watermarks", "prediction-time watermarks"));
 
         // labels carry no event time of the windows (those are by prediction time)
         SingleOutputStreamOperator<LabelEvent> parsedLabels =

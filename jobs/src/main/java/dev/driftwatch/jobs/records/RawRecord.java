@@ -3,13 +3,20 @@ package dev.driftwatch.jobs.records;
 import java.util.Map;
 
 /**
- * A Kafka record as read, before decoding: where it came from, its bytes and its headers (as
+ * A Kafka record as read, before decoding: where it came from, its key, time, bytes and headers (as
  * parallel arrays, null when it has none, so the type stays a Flink POJO).
  */
 public class RawRecord {
     public String topic;
     public int partition;
     public long offset;
+
+    /** The record key, or null. */
+    public byte[] key;
+
+    /** The record's Kafka timestamp (epoch ms), or -1 when it has none. */
+    public long timestamp = -1;
+
     public byte[] value;
     public String[] headerNames;
     public byte[][] headerValues;

@@ -1,6 +1,7 @@
 package dev.driftwatch.jobs.shared;
 
 import dev.driftwatch.jobs.drift.DriftJobOptions;
+import dev.driftwatch.jobs.ingest.InferenceLogOptions;
 import dev.driftwatch.jobs.performance.PerformanceJobOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +14,10 @@ import org.apache.flink.util.TimeUtils;
 
 /**
  * Reads the jobs' options from {@code --name value} arguments (names as in {@link
- * SharedJobOptions}, {@link DriftJobOptions} and {@link PerformanceJobOptions} without the {@code
- * driftwatch.} prefix; list options may repeat or take comma-separated values). Every value is
- * checked here, so a bad one is reported before anything starts.
+ * SharedJobOptions}, {@link InferenceLogOptions}, {@link DriftJobOptions} and {@link
+ * PerformanceJobOptions} without the {@code driftwatch.} prefix; list options may repeat or take
+ * comma-separated values). Every value is checked here, so a bad one is reported before anything
+ * starts.
  */
 public final class JobArguments {
     private static final String PREFIX = "driftwatch.";
@@ -84,9 +86,13 @@ public final class JobArguments {
         return config;
     }
 
-    /** Every option of both jobs: the shared ones, the drift job's, the performance job's. */
+    /**
+     * Every option of both jobs: the shared ones, the normalization stage's, the drift job's, the
+     * performance job's.
+     */
     public static List<ConfigOption<?>> allOptions() {
         List<ConfigOption<?>> all = new ArrayList<>(SharedJobOptions.all());
+        all.addAll(InferenceLogOptions.all());
         all.addAll(DriftJobOptions.all());
         all.addAll(PerformanceJobOptions.all());
         return all;
@@ -96,6 +102,7 @@ public final class JobArguments {
             java.util.Set.of(
                     SharedJobOptions.REFERENCE_PROFILE_FILES,
                     SharedJobOptions.SEGMENT_TAGS,
+                    InferenceLogOptions.INFERENCE_LOGS,
                     DriftJobOptions.ALERT_RULES,
                     PerformanceJobOptions.TASKS,
                     PerformanceJobOptions.PERFORMANCE_RULES,
@@ -116,6 +123,7 @@ public final class JobArguments {
 
     private static void check(Configuration config) {
         SharedJobOptions.check(config);
+        InferenceLogOptions.check(config);
         DriftJobOptions.check(config);
         PerformanceJobOptions.check(config);
     }

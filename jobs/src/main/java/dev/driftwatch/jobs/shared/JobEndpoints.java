@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 /**
@@ -36,14 +39,36 @@ public final class JobEndpoints {
             OffsetsInitializer start,
             boolean bounded,
             String... topics) {
+        return records(config, name, start, bounded, b -> b.setTopics(topics));
+    }
+
+    /**
+     * Raw records of every topic matching {@code topics}, including topics created later (found by
+     * the partition discovery, every 10 s); {@code bounded} stops at the offsets current at start.
+     */
+    public static KafkaSource<RawRecord> records(
+            Configuration config,
+            String name,
+            OffsetsInitializer start,
+            boolean bounded,
+            Pattern topics) {
+        return records(config, name, start, bounded, b -> b.setTopicPattern(topics));
+    }
+
+    private static KafkaSource<RawRecord> records(
+            Configuration config,
+            String name,
+            OffsetsInitializer start,
+            boolean bounded,
+            Consumer<KafkaSourceBuilder<RawRecord>> subscription) {
         var b =
                 KafkaSource.<RawRecord>builder()
                         .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
-                        .setTopics(topics)
                         .setGroupId(config.get(GROUP_ID) + name)
                         .setStartingOffsets(start)
                         .setDeserializer(new KafkaFormats.RawRecords())
                         .setProperty("partition.discovery.interval.ms", "10000");
+        subscription.accept(b);
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());
         }

@@ -6,8 +6,13 @@ import dev.driftwatch.core.event.EventDecoder;
 import dev.driftwatch.core.event.EventLimits;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.jobs.ingest.InferenceLogEnvelopes;
+import dev.driftwatch.jobs.ingest.InferenceLogOptions;
+import dev.driftwatch.jobs.ingest.InferenceLogPairing;
+import dev.driftwatch.jobs.ingest.InferenceLogSources;
 import dev.driftwatch.jobs.records.AlertObservation;
 import dev.driftwatch.jobs.records.DeadLetter;
+import dev.driftwatch.jobs.records.InferenceLogPart;
 import dev.driftwatch.jobs.records.RawRecord;
 import dev.driftwatch.jobs.records.ReferenceUpdate;
 import java.time.Duration;
@@ -24,8 +29,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The stages both jobs build the same way, from the shared options: decoding event records (with
- * their dead letters), event time, the reference-profile side input, alert persistence, and the
- * dead-letter sink. Each job names its operators: the uids are the savepoint contract.
+ * their dead letters), normalizing inference logs into events, event time, the reference-profile
+ * side input, alert persistence, and the dead-letter sink. Each job names its operators: the uids
+ * are the savepoint contract.
  *
  * <pre>{@code
  * JobStages stages = new JobStages(env, config);
@@ -85,6 +91,74 @@ public final class JobStages {
                                 markInvalidRecords))
                 .uid(decodeIds.uid())
                 .name(decodeIds.name());
+    }
+
+    /** Prediction events normalized from inference logs, and the dead letters of the stage. */
+    public record NormalizedEvents(
+            DataStream<PredictionEvent> events, DataStream<DeadLetter> deadLetters) {}
+
+    /**
+     * The normalization stage: inference logs (KServe CloudEvents, Seldon Core 2 records) read by
+     * their envelope, keyed by request id, paired request with response and turned into prediction
+     * events with the models' input schemas and aliases (a broadcast side input). Its events join
+     * the decoded ones before event time is assigned.
+     *
+     * <pre>
+     * raw topic ─ envelope ─┐
+     * Seldon topics ─ envelope ─┴─ keyBy(request id) ─ pair (TTL) + normalize ─► events
+     * input schemas ─ broadcast ─────────────────────┘       └─► dead letters
+     * </pre>
+     *
+     * @param prefix of the operators' uids and names, to keep two jobs in one Flink job apart
+     * @param markInvalidRecords emit stand-ins of attributable rejections (for windows that count
+     *     them)
+     */
+    public NormalizedEvents inferenceLogs(
+            InferenceLogSources sources, String prefix, boolean markInvalidRecords) {
+        DataStream<InferenceLogPart> parts = null;
+        DataStream<DeadLetter> letters = null;
+        for (boolean seldon : new boolean[] {false, true}) {
+            Source<RawRecord, ?, ?> source = seldon ? sources.seldon() : sources.kserve();
+            if (source == null) {
+                continue;
+            }
+            String kind = seldon ? "seldon" : "inference-logs";
+            SingleOutputStreamOperator<InferenceLogPart> read =
+                    env.fromSource(
+                                    source,
+                                    WatermarkStrategy.noWatermarks(),
+                                    prefix + (seldon ? "Seldon topics" : "inference logs"))
+                            .uid(prefix + kind + "-source")
+                            .process(new InferenceLogEnvelopes(seldon))
+                            .uid(prefix + kind + "-envelopes")
+                            .name(prefix + "read " + (seldon ? "Seldon" : "KServe") + " envelopes");
+            DataStream<DeadLetter> bad = read.getSideOutput(InferenceLogEnvelopes.DEAD_LETTERS);
+            parts = parts == null ? read : parts.union(read);
+            letters = letters == null ? bad : letters.union(bad);
+        }
+        if (parts == null) {
+            throw new IllegalArgumentException("no inference-log source to normalize");
+        }
+        DataStream<String> schemas =
+                env.fromSource(
+                                sources.inputSchemas(),
+                                WatermarkStrategy.noWatermarks(),
+                                prefix + "input schemas")
+                        .uid(prefix + "input-schemas-source");
+        SingleOutputStreamOperator<PredictionEvent> events =
+                parts.keyBy(p -> p.pairKey, Types.STRING)
+                        .connect(schemas.broadcast(InferenceLogPairing.INPUT_SCHEMAS))
+                        .process(
+                                new InferenceLogPairing(
+                                        config.get(InferenceLogOptions.PAIRING_TTL),
+                                        limits(),
+                                        config.get(SEGMENT_TAGS),
+                                        markInvalidRecords))
+                        .returns(Types.POJO(PredictionEvent.class))
+                        .uid(prefix + "pair-inference-logs")
+                        .name(prefix + "pair and normalize inference logs");
+        return new NormalizedEvents(
+                events, letters.union(events.getSideOutput(InferenceLogPairing.DEAD_LETTERS)));
     }
 
     /**

@@ -40,6 +40,8 @@ public final class KafkaFormats {
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RawRecord> out) {
             RawRecord raw = new RawRecord(r.topic(), r.partition(), r.offset(), r.value());
+            raw.key = r.key();
+            raw.timestamp = r.timestamp();
             org.apache.kafka.common.header.Header[] headers = r.headers().toArray();
             if (headers.length > 0) {
                 raw.headerNames = new String[headers.length];
