@@ -92,6 +92,7 @@ class UpCommandITCase {
             assertThat(get(endpoints.flinkWebUi() + "/jobs/overview"))
                     .contains("\"name\":\"driftwatch\"", "RUNNING");
             assertThat(get(endpoints.registryUrl() + "/health")).isNotEmpty();
+            nothingListensBeyondLoopbackAndTheWebUiIsReadOnly(stack);
 
             Files.createSymbolicLink(work.resolve("data"), dataDir);
             Files.createSymbolicLink(work.resolve("examples"), DocSteps.ROOT.resolve("examples"));
@@ -136,6 +137,76 @@ class UpCommandITCase {
                 runTheCookbook(db);
             }
         }
+    }
+
+    /**
+     * Every listening socket of this JVM and of its children (PostgreSQL) is on loopback, each part
+     * listens where it says, and the Flink REST API refuses jar uploads, submission and
+     * cancellation.
+     */
+    private void nothingListensBeyondLoopbackAndTheWebUiIsReadOnly(LocalStack stack)
+            throws Exception {
+        List<ListeningSockets.Socket> sockets = ListeningSockets.ofThisProcessAndChildren();
+        assertThat(sockets).as("listening sockets").isNotEmpty();
+        assertThat(sockets)
+                .as("every listening socket of the stack is on loopback")
+                .allMatch(ListeningSockets.Socket::isLoopback);
+        Set<Integer> ports = new java.util.HashSet<>();
+        sockets.forEach(s -> ports.add(s.port()));
+        assertThat(stack.listeners()).extracting(LocalStack.Listener::part).hasSize(4);
+        for (LocalStack.Listener l : stack.listeners()) {
+            assertThat(l.address()).as(l.part()).startsWith("127.0.0.1:");
+            int port = Integer.parseInt(l.address().substring(l.address().lastIndexOf(':') + 1));
+            assertThat(ports).as(l.part() + " listens").contains(port);
+        }
+        java.util.Properties kafka = new java.util.Properties();
+        try (var in = Files.newBufferedReader(dataDir.resolve("kafka/server.properties"))) {
+            kafka.load(in);
+        }
+        assertThat(kafka.getProperty("listeners"))
+                .as("Kafka's broker and controller listeners")
+                .matches("PLAINTEXT://127\\.0\\.0\\.1:\\d+,CONTROLLER://127\\.0\\.0\\.1:\\d+");
+
+        String web = stack.endpoints().flinkWebUi();
+        assertThat(web).startsWith("http://127.0.0.1:");
+        JsonNode features = JSON.readTree(get(web + "/config")).path("features");
+        assertThat(features.path("web-submit").asBoolean(true)).as("web-submit").isFalse();
+        assertThat(features.path("web-cancel").asBoolean(true)).as("web-cancel").isFalse();
+        HttpResponse<String> jars =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(web + "/jars")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(jars.statusCode()).as("GET /jars").isNotEqualTo(200);
+        String boundary = "driftwatch-test-boundary";
+        HttpResponse<String> upload =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(web + "/jars/upload"))
+                                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "--"
+                                                        + boundary
+                                                        + "\r\nContent-Disposition: form-data;"
+                                                        + " name=\"jarfile\"; filename=\"x.jar\"\r\n"
+                                                        + "Content-Type: application/x-java-archive"
+                                                        + "\r\n\r\nPK\r\n--"
+                                                        + boundary
+                                                        + "--\r\n"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).as("POST /jars/upload").isGreaterThanOrEqualTo(400);
+        String jobId =
+                JSON.readTree(get(web + "/jobs/overview")).path("jobs").get(0).path("jid").asText();
+        HttpResponse<String> cancel =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(web + "/jobs/" + jobId + "?mode=cancel"))
+                                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode())
+                .as("PATCH /jobs/ID?mode=cancel")
+                .isGreaterThanOrEqualTo(400);
+        assertThat(get(web + "/jobs/overview")).contains("RUNNING");
     }
 
     /**

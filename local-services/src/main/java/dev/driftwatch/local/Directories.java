@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removing the temporary directories of the throwaway servers. */
-final class Directories {
+/** Removing directories: the throwaway servers' temporary ones, old checkpoints. */
+public final class Directories {
     private Directories() {}
 
     /** Deletes {@code dir} and everything under it; what cannot be deleted is left. */
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
