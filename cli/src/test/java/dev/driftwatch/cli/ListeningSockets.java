@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The TCP sockets in state LISTEN that this JVM and its child processes (PostgreSQL) hold, read
- * from Linux's {@code /proc/net/tcp}, {@code /proc/net/tcp6} and {@code /proc/<pid>/fd}.
+ * The TCP sockets in state LISTEN that this JVM and the processes it started hold, read from
+ * Linux's {@code /proc/net/tcp}, {@code /proc/net/tcp6} and {@code /proc/<pid>/fd}.
  */
 final class ListeningSockets {
     /** A listening socket: its local address, port, and the pid holding it. */
@@ -36,11 +36,17 @@ final class ListeningSockets {
 
     private ListeningSockets() {}
 
-    /** The listening sockets of this process and of its descendants. */
-    static List<Socket> ofThisProcessAndChildren() throws IOException {
+    /**
+     * The listening sockets of this process, of its descendants, and of the processes {@code
+     * others} (a PostgreSQL server that pg_ctl started in the background is nobody's child).
+     */
+    static List<Socket> ofThisProcessAnd(long... others) throws IOException {
         List<Long> pids = new ArrayList<>();
         pids.add(ProcessHandle.current().pid());
         ProcessHandle.current().descendants().forEach(p -> pids.add(p.pid()));
+        for (long other : others) {
+            pids.add(other);
+        }
         List<Socket> out = new ArrayList<>();
         for (long pid : pids) {
             Set<String> inodes = socketInodes(pid);

@@ -140,14 +140,20 @@ class UpCommandITCase {
     }
 
     /**
-     * Every listening socket of this JVM and of its children (PostgreSQL) is on loopback, each part
+     * Every listening socket of this JVM and of its PostgreSQL server is on loopback, each part
      * listens where it says, and the Flink REST API refuses jar uploads, submission and
      * cancellation.
      */
     private void nothingListensBeyondLoopbackAndTheWebUiIsReadOnly(LocalStack stack)
             throws Exception {
-        List<ListeningSockets.Socket> sockets = ListeningSockets.ofThisProcessAndChildren();
+        long postgres =
+                Long.parseLong(
+                        Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"))
+                                .get(0)
+                                .strip());
+        List<ListeningSockets.Socket> sockets = ListeningSockets.ofThisProcessAnd(postgres);
         assertThat(sockets).as("listening sockets").isNotEmpty();
+        System.out.println("up: listening sockets " + sockets + ", parts " + stack.listeners());
         assertThat(sockets)
                 .as("every listening socket of the stack is on loopback")
                 .allMatch(ListeningSockets.Socket::isLoopback);

@@ -41,6 +41,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the web UI. Once everything answers it writes {@code DIR/endpoints.json}; {@link #close()} stops
  * the parts in reverse order.
  *
+ * <p>Every listener binds {@link Settings#bindAddress()} (127.0.0.1 unless opened on purpose, then
+ * a warning names each {@link #listeners() listener}). The data directory makes it durable: Kafka's
+ * log, PostgreSQL's data and the jobs' retained checkpoints are there, and a start resumes the jobs
+ * from the latest completed checkpoint. A part is added by starting it in {@code startAll}, passing
+ * it to {@code started(...)} (stopped in reverse order) and to {@code listening(...)}.
+ *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(new LocalStack.Settings(dir, 8081, 8080, jobConfig), out)) {
  *     Endpoints endpoints = stack.endpoints();
