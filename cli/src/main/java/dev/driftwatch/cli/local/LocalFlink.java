@@ -16,9 +16,9 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * The Flink settings of every local run ({@code up}, {@code demo}, {@code drift-job}, {@code
- * performance-job}): the web UI and REST API on the chosen address with job submission and
- * cancellation through them switched off, Flink's internal endpoints on 127.0.0.1, and checkpoints
- * retained when the job stops so that the next start resumes from the latest one.
+ * performance-job}): the web UI and REST API on the chosen address with jar upload and job
+ * submission switched off (and the UI's cancel button), Flink's internal endpoints on 127.0.0.1,
+ * and checkpoints retained when the job stops so that the next start resumes from the latest one.
  *
  * <pre>{@code
  * LocalFlink.secure(config, ListenAddress.LOOPBACK);
@@ -34,9 +34,10 @@ public final class LocalFlink {
     private LocalFlink() {}
 
     /**
-     * The web UI and REST API listen on {@code address} and refuse jar uploads, job submission and
-     * cancellation; the JobManager's and TaskManager's own endpoints (blob server, data exchange)
-     * listen on 127.0.0.1 whatever {@code address} is.
+     * The web UI and REST API listen on {@code address} and refuse jar uploads and job submission
+     * (the UI shows no cancel button; the REST API itself still takes a cancellation, hence
+     * loopback by default); the JobManager's and TaskManager's own endpoints (blob server, data
+     * exchange) listen on 127.0.0.1 whatever {@code address} is.
      */
     public static void secure(Configuration config, ListenAddress address) {
         String loopback = ListenAddress.LOOPBACK.bindHost();

@@ -173,7 +173,7 @@ public final class LocalStack implements AutoCloseable {
                         + ":"
                         + settings.webUiPort());
         listening(
-                "Flink web UI and REST API (read-only)",
+                "Flink web UI and REST API (no jar upload; it can cancel the jobs)",
                 address.clientHostInUri() + ":" + settings.webUiPort());
 
         endpoints =
