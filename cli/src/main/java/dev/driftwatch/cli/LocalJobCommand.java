@@ -1,8 +1,10 @@
 package dev.driftwatch.cli;
 
+import dev.driftwatch.cli.local.LocalFlink;
 import dev.driftwatch.jobs.LocalJobs;
 import dev.driftwatch.jobs.shared.JobArguments;
 import dev.driftwatch.jobs.shared.SharedJobOptions;
+import dev.driftwatch.local.ListenAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,12 +41,26 @@ abstract class LocalJobCommand implements Callable<Integer> {
                 config.get(SharedJobOptions.JDBC_USER),
                 config.get(SharedJobOptions.JDBC_PASSWORD));
         Preflight.requireKafka(config.get(SharedJobOptions.BOOTSTRAP_SERVERS));
+        ListenAddress address = local.bindAddress();
+        LocalFlink.secure(config, address);
+        if (!address.isLoopback()) {
+            System.err.println(
+                    "driftwatch: WARNING: --bind-address "
+                            + address
+                            + " opens the Flink web UI and REST API (no jar upload; it can cancel the job) at "
+                            + address.clientHostInUri()
+                            + ":"
+                            + local.webUiPort
+                            + " to the network");
+        }
         JobClient job = LocalJobs.start(config, local.dataDir, local.webUiPort, pipelines());
         System.out.println(
                 label()
                         + " "
                         + job.getJobID()
-                        + " running; Flink web UI http://localhost:"
+                        + " running; Flink web UI http://"
+                        + address.clientHostInUri()
+                        + ":"
                         + local.webUiPort
                         + " (Ctrl-C stops it)");
         job.getJobExecutionResult().get();

@@ -163,6 +163,8 @@ final class RegistryCommand implements Callable<Integer> {
                             + embedded.jdbcUrl()
                             + " (data in "
                             + data
+                            + ", password in "
+                            + LocalPostgres.passwordFile(data)
                             + ")");
         } else {
             PGSimpleDataSource ds = new PGSimpleDataSource();

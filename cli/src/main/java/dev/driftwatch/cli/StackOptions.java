@@ -38,7 +38,8 @@ public final class StackOptions {
 
     /** The stack these options describe, running the jobs with {@code jobs}. */
     public LocalStack.Settings settings(Configuration jobs) {
-        return new LocalStack.Settings(local.dataDir, local.webUiPort, registryPort, jobs);
+        return new LocalStack.Settings(
+                local.dataDir, local.webUiPort, registryPort, jobs, local.bindAddress());
     }
 
     private static void requireFree(String option, int port) {

@@ -235,6 +235,10 @@ class BadInputTest {
                 "runs its own Kafka broker");
         assertCommandError(
                 "driftwatch up",
+                args("up", "--data-dir", d, "--bind-address", "example.org"),
+                "--bind-address 'example.org' is not an IP address");
+        assertCommandError(
+                "driftwatch up",
                 args("up", "--data-dir", good().toString()),
                 "is a file, not a directory");
         assertCommandError(

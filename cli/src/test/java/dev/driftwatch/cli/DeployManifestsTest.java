@@ -84,6 +84,11 @@ class DeployManifestsTest {
         REQUIRED_FLINK_KEYS.put("execution.checkpointing.interval", null);
         REQUIRED_FLINK_KEYS.put("high-availability.type", "kubernetes");
         REQUIRED_FLINK_KEYS.put("high-availability.storageDir", null);
+        // the web UI shows the jobs only: no jar upload, submission or cancellation through it
+        REQUIRED_FLINK_KEYS.put("web.submit.enable", "false");
+        REQUIRED_FLINK_KEYS.put("web.cancel.enable", "false");
+        // reached with kubectl port-forward, never exposed outside the cluster
+        REQUIRED_FLINK_KEYS.put("kubernetes.rest-service.exposed.type", "ClusterIP");
     }
 
     private static Path root;

@@ -98,6 +98,7 @@ class UpCommandITCase {
             assertThat(get(endpoints.ingestUrl() + "health")).contains("ok");
             assertThat(postEvent(endpoints.ingestUrl(), null)).isEqualTo(401);
             assertThat(postEvent(endpoints.ingestUrl(), endpoints.ingestToken())).isEqualTo(202);
+            nothingListensBeyondLoopbackAndTheWebUiIsReadOnly(stack);
 
             Files.createSymbolicLink(work.resolve("data"), dataDir);
             Files.createSymbolicLink(work.resolve("examples"), DocSteps.ROOT.resolve("examples"));
@@ -142,6 +143,71 @@ class UpCommandITCase {
                 runTheCookbook(db);
             }
         }
+    }
+
+    /**
+     * Every listening socket of this JVM and of its PostgreSQL server is on loopback, each part
+     * listens where it says, and the Flink REST API refuses jar uploads and submission and reports
+     * the web UI's cancel button off.
+     */
+    private void nothingListensBeyondLoopbackAndTheWebUiIsReadOnly(LocalStack stack)
+            throws Exception {
+        long postgres =
+                Long.parseLong(
+                        Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"))
+                                .get(0)
+                                .strip());
+        List<ListeningSockets.Socket> sockets = ListeningSockets.ofThisProcessAnd(postgres);
+        assertThat(sockets).as("listening sockets").isNotEmpty();
+        System.out.println("up: listening sockets " + sockets + ", parts " + stack.listeners());
+        assertThat(sockets)
+                .as("every listening socket of the stack is on loopback")
+                .allMatch(ListeningSockets.Socket::isLoopback);
+        Set<Integer> ports = new java.util.HashSet<>();
+        sockets.forEach(s -> ports.add(s.port()));
+        assertThat(stack.listeners()).extracting(LocalStack.Listener::part).hasSize(4);
+        for (LocalStack.Listener l : stack.listeners()) {
+            assertThat(l.address()).as(l.part()).startsWith("127.0.0.1:");
+            int port = Integer.parseInt(l.address().substring(l.address().lastIndexOf(':') + 1));
+            assertThat(ports).as(l.part() + " listens").contains(port);
+        }
+        java.util.Properties kafka = new java.util.Properties();
+        try (var in = Files.newBufferedReader(dataDir.resolve("kafka/server.properties"))) {
+            kafka.load(in);
+        }
+        assertThat(kafka.getProperty("listeners"))
+                .as("Kafka's broker and controller listeners")
+                .matches("PLAINTEXT://127\\.0\\.0\\.1:\\d+,CONTROLLER://127\\.0\\.0\\.1:\\d+");
+
+        String web = stack.endpoints().flinkWebUi();
+        assertThat(web).startsWith("http://127.0.0.1:");
+        JsonNode features = JSON.readTree(get(web + "/config")).path("features");
+        assertThat(features.path("web-submit").asBoolean(true)).as("web-submit").isFalse();
+        assertThat(features.path("web-cancel").asBoolean(true)).as("web-cancel").isFalse();
+        HttpResponse<String> jars =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(web + "/jars")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(jars.statusCode()).as("GET /jars").isNotEqualTo(200);
+        String boundary = "driftwatch-test-boundary";
+        HttpResponse<String> upload =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(web + "/jars/upload"))
+                                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "--"
+                                                        + boundary
+                                                        + "\r\nContent-Disposition: form-data;"
+                                                        + " name=\"jarfile\"; filename=\"x.jar\"\r\n"
+                                                        + "Content-Type: application/x-java-archive"
+                                                        + "\r\n\r\nPK\r\n--"
+                                                        + boundary
+                                                        + "--\r\n"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).as("POST /jars/upload").isGreaterThanOrEqualTo(400);
+        assertThat(get(web + "/jobs/overview")).contains("RUNNING");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.driftwatch.cli.local;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.driftwatch.local.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 

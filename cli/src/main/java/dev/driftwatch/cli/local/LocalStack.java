@@ -8,6 +8,7 @@ import dev.driftwatch.jobs.ingest.InferenceLogOptions;
 import dev.driftwatch.jobs.performance.PerformanceJobOptions;
 import dev.driftwatch.jobs.shared.SharedJobOptions;
 import dev.driftwatch.launcher.LocalProcessBackend;
+import dev.driftwatch.local.ListenAddress;
 import dev.driftwatch.local.LocalKafka;
 import dev.driftwatch.local.LocalPostgres;
 import dev.driftwatch.registry.RegistryConfig;
@@ -24,10 +25,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -41,6 +45,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  * performance jobs on a local Flink MiniCluster with the web UI. Once everything answers it writes
  * {@code DIR/endpoints.json}; {@link #close()} stops the parts in reverse order.
  *
+ * <p>Every listener binds {@link Settings#bindAddress()} (127.0.0.1 unless opened on purpose, then
+ * a warning names each {@link #listeners() listener}). The data directory makes it durable: Kafka's
+ * log, PostgreSQL's data and the jobs' retained checkpoints are there, and a start resumes the jobs
+ * from the latest completed checkpoint. A part is added by starting it in {@code startAll}, passing
+ * it to {@code started(...)} (stopped in reverse order) and to {@code listening(...)}.
+ *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(new LocalStack.Settings(dir, 8081, 8080, jobConfig), out)) {
  *     Endpoints endpoints = stack.endpoints();
@@ -50,12 +60,27 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class LocalStack implements AutoCloseable {
     /**
      * What to start: the data directory, the Flink web UI and registry ports (0: any free one for
-     * the registry), and the jobs' configuration (Kafka and PostgreSQL settings are filled in).
+     * the registry), the jobs' configuration (Kafka and PostgreSQL settings are filled in), and the
+     * address every listener binds ({@link ListenAddress#LOOPBACK} unless opened on purpose).
      */
-    public record Settings(Path dataDir, int webUiPort, int registryPort, Configuration jobs) {}
+    public record Settings(
+            Path dataDir,
+            int webUiPort,
+            int registryPort,
+            Configuration jobs,
+            ListenAddress bindAddress) {
+        /** On 127.0.0.1: only programs on this machine reach the stack. */
+        public Settings(Path dataDir, int webUiPort, int registryPort, Configuration jobs) {
+            this(dataDir, webUiPort, registryPort, jobs, ListenAddress.LOOPBACK);
+        }
+    }
+
+    /** A listening endpoint of a part: what it is and where it listens. */
+    public record Listener(String part, String address) {}
 
     private final Path dataDir;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final List<Listener> listeners = new ArrayList<>();
     private Endpoints endpoints;
 
     private LocalStack(Path dataDir) {
@@ -77,8 +102,11 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll(Settings settings, PrintWriter out) throws Exception {
         Configuration config = settings.jobs();
-        progress(out, "starting Kafka (in-process)...");
-        LocalKafka kafka = started(LocalKafka.start(dataDir.resolve("kafka")));
+        ListenAddress address = settings.bindAddress();
+        Consumer<String> notices = notice -> progress(out, notice);
+        progress(out, "starting Kafka (in-process, log in " + dataDir.resolve("kafka") + ")...");
+        LocalKafka kafka = started(LocalKafka.start(dataDir.resolve("kafka"), address, notices));
+        listening("Kafka broker", kafka.bootstrapServers());
         config.set(SharedJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         LocalKafka.createTopics(
                 kafka.bootstrapServers(),
@@ -101,7 +129,10 @@ public final class LocalStack implements AutoCloseable {
         } else {
             Path data = dataDir.resolve("postgres");
             progress(out, "starting PostgreSQL (embedded, data in " + data + ")...");
-            LocalPostgres postgres = started(LocalPostgres.start(data));
+            LocalPostgres postgres = started(LocalPostgres.start(data, address, notices));
+            listening(
+                    "PostgreSQL (password in " + LocalPostgres.passwordFile(data) + ")",
+                    address.clientHostInUri() + ":" + postgres.port());
             config.set(SharedJobOptions.JDBC_URL, postgres.jdbcUrl());
             config.set(SharedJobOptions.JDBC_USER, postgres.user());
             config.set(SharedJobOptions.JDBC_PASSWORD, postgres.password());
@@ -114,12 +145,14 @@ public final class LocalStack implements AutoCloseable {
                 started(
                         RegistryServer.start(
                                 RegistryConfig.defaults()
+                                        .withHost(address.bindHost())
                                         .withPort(settings.registryPort())
                                         .withAdminToken(adminToken)
                                         .withKafka(kafka.bootstrapServers()),
                                 database,
                                 RetrainSettings.with(
                                         new LocalProcessBackend(dataDir.resolve("runs")))));
+        listening("registry", address.clientHostInUri() + ":" + registry.port());
 
         progress(out, "starting the ingest endpoint...");
         String ingestToken = newToken("dwi_");
@@ -127,22 +160,47 @@ public final class LocalStack implements AutoCloseable {
                 started(
                         IngestServer.start(
                                 IngestConfig.defaults()
+                                        .withHost(address.bindHost())
                                         .withPort(0)
                                         .withKafka(kafka.bootstrapServers())
                                         .withTopic(
                                                 config.get(
                                                         InferenceLogOptions.INFERENCE_LOGS_TOPIC))
                                         .withTokens(List.of(ingestToken))));
+        listening("ingest endpoint", address.clientHostInUri() + ":" + ingest.port());
         if (!config.contains(InferenceLogOptions.INFERENCE_LOGS)) {
             config.set(InferenceLogOptions.INFERENCE_LOGS, List.of(InferenceLogOptions.KSERVE));
         }
 
-        progress(out, "starting the drift and performance jobs...");
+        LocalFlink.secure(config, address);
+        LocalFlink.retainCheckpoints(config);
+        Path checkpoints = dataDir.resolve(LocalFlink.CHECKPOINTS);
+        Optional<Path> resumed = LocalFlink.latestCheckpoint(checkpoints);
+        if (resumed.isPresent()) {
+            progress(
+                    out,
+                    "starting the drift and performance jobs from checkpoint "
+                            + resumed.get()
+                            + "...");
+            LocalFlink.resumeFrom(config, resumed.get());
+            LocalFlink.deleteOlderRuns(checkpoints, resumed.get());
+        } else {
+            progress(out, "starting the drift and performance jobs...");
+        }
         JobClient job =
                 LocalJobs.start(config, dataDir, settings.webUiPort(), LocalJobs.Pipelines.BOTH);
         started(() -> job.cancel().get());
-        String webUi = "http://localhost:" + settings.webUiPort();
-        awaitRunning(webUi);
+        String webUi = "http://" + address.clientHostInUri() + ":" + settings.webUiPort();
+        awaitRunning(
+                "http://"
+                        + (address.isWildcard()
+                                ? ListenAddress.LOOPBACK.bindHost()
+                                : address.clientHostInUri())
+                        + ":"
+                        + settings.webUiPort());
+        listening(
+                "Flink web UI and REST API (no jar upload; it can cancel the jobs)",
+                address.clientHostInUri() + ":" + settings.webUiPort());
 
         endpoints =
                 new Endpoints(
@@ -157,6 +215,33 @@ public final class LocalStack implements AutoCloseable {
                         ingestToken);
         Path file = endpoints.writeTo(dataDir);
         printSummary(out, config, job, file);
+        if (!address.isLoopback()) {
+            warnExposed(out, address);
+        }
+    }
+
+    /** Where each part listens, in the order they started. */
+    public List<Listener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    private void listening(String part, String hostAndPort) {
+        listeners.add(new Listener(part, hostAndPort));
+    }
+
+    /** The warning of {@code --bind-address}: every listener that other machines can now reach. */
+    private void warnExposed(PrintWriter out, ListenAddress address) {
+        out.println(
+                "driftwatch: WARNING: --bind-address "
+                        + address
+                        + " opens the stack to the network: other machines can reach");
+        for (Listener l : listeners) {
+            out.println("driftwatch: WARNING:   " + l.part() + " at " + l.address());
+        }
+        out.println(
+                "driftwatch: WARNING: Kafka takes records from anyone who reaches it (no"
+                        + " authentication); use it on a trusted network only");
+        out.flush();
     }
 
     /** Where each part answers (also in {@code DIR/endpoints.json}). */
