@@ -8,6 +8,7 @@ import dev.driftwatch.registry.api.ProfileApi;
 import dev.driftwatch.registry.api.RetrainApi;
 import dev.driftwatch.registry.api.TokenApi;
 import dev.driftwatch.registry.auth.AccessControl;
+import dev.driftwatch.registry.auth.RunTokens;
 import dev.driftwatch.registry.auth.TokenStore;
 import dev.driftwatch.registry.db.Database;
 import dev.driftwatch.registry.model.ModelRegistry;
@@ -118,7 +119,8 @@ public final class RegistryServer implements AutoCloseable {
             Jdbi jdbi = Database.migrateAndOpen(dataSource);
             TokenStore tokens = new TokenStore(jdbi, clock);
             Optional<String> generated = tokens.bootstrapAdmin(config.adminToken());
-            AccessControl access = new AccessControl(tokens);
+            RunTokens runTokens = new RunTokens(jdbi, clock);
+            AccessControl access = new AccessControl(tokens, runTokens);
             ReferenceProfiles profiles = new ReferenceProfiles(jdbi, clock, publisher);
             ModelRegistry registry = new ModelRegistry(jdbi, clock, profiles);
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -132,7 +134,7 @@ public final class RegistryServer implements AutoCloseable {
                             config.slackMinInterval());
             resources.add(dispatcher);
             Retraining retraining =
-                    new Retraining(jdbi, clock, registry, tokens, retrain, dispatcher::wakeUp);
+                    new Retraining(jdbi, clock, registry, runTokens, retrain, dispatcher::wakeUp);
             resources.add(retraining);
             AlertIntake intake =
                     new AlertIntake(jdbi, clock, dispatcher::wakeUp, retraining.requests());
@@ -140,7 +142,8 @@ public final class RegistryServer implements AutoCloseable {
 
             List<Consumer<RoutesConfig>> routes = new ArrayList<>();
             routes.add(new MlflowApi(registry, access, config.maxBodyBytes())::register);
-            routes.add(new ProfileApi(profiles, access, config.maxProfileBytes())::register);
+            routes.add(
+                    new ProfileApi(profiles, registry, access, config.maxProfileBytes())::register);
             routes.add(new TokenApi(tokens, access, config.maxBodyBytes())::register);
             routes.add(
                     new AlertApi(intake, notificationRoutes, jdbi, access, config.maxBodyBytes())
