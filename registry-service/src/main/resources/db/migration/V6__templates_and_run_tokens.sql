@@ -33,6 +33,8 @@ CREATE TABLE run_tokens (
     token_sha256 text        PRIMARY KEY,
     run_id       bigint      NOT NULL REFERENCES retrain_runs (id) ON DELETE CASCADE,
     part         text        NOT NULL CHECK (part IN ('training', 'validation')),
+    -- the backend run id of the run's training part: the run_id tag its candidate carries
+    training_run_id text     NOT NULL,
     created_at   timestamptz NOT NULL
 );
 CREATE INDEX run_tokens_run_idx ON run_tokens (run_id);

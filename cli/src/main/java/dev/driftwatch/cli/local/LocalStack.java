@@ -1,5 +1,6 @@
 package dev.driftwatch.cli.local;
 
+import dev.driftwatch.cli.demo.DemoTrainer;
 import dev.driftwatch.jobs.LocalJobs;
 import dev.driftwatch.jobs.drift.DriftJobOptions;
 import dev.driftwatch.jobs.performance.PerformanceJobOptions;
@@ -111,7 +112,9 @@ public final class LocalStack implements AutoCloseable {
                                         .withKafka(kafka.bootstrapServers()),
                                 database,
                                 RetrainSettings.with(
-                                        new LocalProcessBackend(dataDir.resolve("runs")))));
+                                                new LocalProcessBackend(dataDir.resolve("runs")))
+                                        .withTemplates(
+                                                DemoTrainer.templates(kafka.bootstrapServers()))));
 
         progress(out, "starting the drift and performance jobs...");
         JobClient job =

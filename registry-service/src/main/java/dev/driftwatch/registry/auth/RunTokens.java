@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
  * reporting that run (see {@link AccessControl}). They start with {@value #PREFIX}.
  *
  * <pre>{@code
- * String secret = runTokens.issue(7, "training");   // DRIFTWATCH_REGISTRY_TOKEN of rr-7-training
+ * String secret = runTokens.issue(7, "training", "rr-7-training");   // DRIFTWATCH_REGISTRY_TOKEN of rr-7-training
  * Optional<RunToken> who = runTokens.authenticate(secret);
  * }</pre>
  */
@@ -28,8 +28,12 @@ public final class RunTokens {
         this.clock = clock;
     }
 
-    /** A new token for {@code part} ({@code training} or {@code validation}) of run {@code id}. */
-    public String issue(long runId, String part) {
+    /**
+     * A new token for {@code part} ({@code training} or {@code validation}) of run {@code id},
+     * whose training part is backend run {@code trainingRunId} (the {@code run_id} tag of its
+     * candidate).
+     */
+    public String issue(long runId, String part, String trainingRunId) {
         String secret = PREFIX + TokenStore.newSecret().substring(3);
         jdbi.useExtension(
                 RunTokenDao.class,
@@ -38,6 +42,7 @@ public final class RunTokens {
                                 TokenStore.sha256(secret),
                                 runId,
                                 part,
+                                trainingRunId,
                                 Instant.now(clock).atOffset(ZoneOffset.UTC)));
         return secret;
     }

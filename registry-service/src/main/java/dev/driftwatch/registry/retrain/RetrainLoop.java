@@ -184,7 +184,15 @@ final class RetrainLoop implements AutoCloseable {
         RunSpec spec;
         RunStatus status;
         try {
-            spec = specs.spec(run, templates, part, runTokens.issue(run.id(), part.wireName()));
+            spec =
+                    specs.spec(
+                            run,
+                            templates,
+                            part,
+                            runTokens.issue(
+                                    run.id(),
+                                    part.wireName(),
+                                    RunSpecs.backendRunId(run.id(), RunKind.TRAINING)));
             status = backend.launch(spec);
         } catch (LaunchException e) {
             int failures = launchFailures.merge(run.id(), 1, Integer::sum);
