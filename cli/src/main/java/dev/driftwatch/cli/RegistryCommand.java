@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "Run the registry service: MLflow-shaped model registry, reference profiles, alert"
                     + " intake and notifications.",
             "The admin token is read from DRIFTWATCH_ADMIN_TOKEN; without it one is generated at"
-                    + " first start and printed once."
+                    + " first start and printed once. With DRIFTWATCH_METRICS_TOKEN set, /metrics"
+                    + " requires it as a bearer token."
         })
 final class RegistryCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -65,10 +66,22 @@ final class RegistryCommand implements Callable<Integer> {
 
     @Option(
             names = "--host",
-            defaultValue = "0.0.0.0",
+            defaultValue = "127.0.0.1",
             paramLabel = "HOST",
-            description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Interface to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0"
+                            + " for every interface).")
     String host;
+
+    @Option(
+            names = "--allow-outbound",
+            paramLabel = "HOST|CIDR",
+            split = ",",
+            description =
+                    "An internal receiver notifications may be sent to: a host name or a CIDR"
+                            + " range (repeatable or comma-separated; by default only public"
+                            + " addresses).")
+    java.util.List<String> allowOutbound = new java.util.ArrayList<>();
 
     @Option(
             names = "--bootstrap-servers",
@@ -128,10 +141,25 @@ final class RegistryCommand implements Callable<Integer> {
             Options.requireBootstrapServers("--bootstrap-servers", bootstrapServers);
         }
         Options.requireName("--host", host);
+        try {
+            dev.driftwatch.registry.notify.OutboundAddresses.allowing(allowOutbound);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--allow-outbound: " + e.getMessage());
+        }
         String adminToken = System.getenv("DRIFTWATCH_ADMIN_TOKEN");
         if (adminToken != null && adminToken.length() < 16) {
             throw new InputException("DRIFTWATCH_ADMIN_TOKEN must be at least 16 characters");
         }
+        String metricsToken = System.getenv("DRIFTWATCH_METRICS_TOKEN");
+        if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < 16) {
+            throw new InputException("DRIFTWATCH_METRICS_TOKEN must be at least 16 characters");
+        }
+    }
+
+    /** DRIFTWATCH_METRICS_TOKEN when set: /metrics then requires it. */
+    private static String metricsToken() {
+        String t = System.getenv("DRIFTWATCH_METRICS_TOKEN");
+        return t == null || t.isEmpty() ? null : t;
     }
 
     /** --jdbc-password, else DRIFTWATCH_JDBC_PASSWORD. */
@@ -184,7 +212,9 @@ final class RegistryCommand implements Callable<Integer> {
                         .withPort(port)
                         .withAdminToken(System.getenv("DRIFTWATCH_ADMIN_TOKEN"))
                         .withKafka(bootstrapServers)
-                        .withTopics(alertsTopic, profilesTopic);
+                        .withTopics(alertsTopic, profilesTopic)
+                        .withMetricsToken(metricsToken())
+                        .withOutboundAllowList(allowOutbound);
         RegistryServer server;
         try {
             server = RegistryServer.start(config, dataSource);

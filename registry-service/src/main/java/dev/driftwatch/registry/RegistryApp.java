@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the registry's HTTP server from its route groups: {@code /health} (no auth), {@code
- * /metrics} (Prometheus), and each API's routes. Errors are answered in MLflow's shape; a domain
- * {@link RunStateConflict} is {@code 409 INVALID_STATE}.
+ * /metrics} (Prometheus; with a metrics token only for that token), and each API's routes. Errors
+ * are answered in MLflow's shape, always with a JSON body; a domain {@link RunStateConflict} is
+ * {@code 409 INVALID_STATE}; an internal error is logged on one line.
  *
  * <pre>{@code
- * Javalin app = RegistryApp.create(List.of(mlflowApi::register, profileApi::register), meters, 1 << 20);
+ * Javalin app = RegistryApp.create(List.of(mlflowApi::register), meters, 1 << 20, metricsToken);
  * app.start(8080);
  * }</pre>
  */
@@ -33,7 +34,8 @@ public final class RegistryApp {
     public static Javalin create(
             List<Consumer<RoutesConfig>> routeGroups,
             PrometheusMeterRegistry meters,
-            int maxBodyBytes) {
+            int maxBodyBytes,
+            String metricsToken) {
         return Javalin.create(
                 config -> {
                     config.startup.showJavalinBanner = false;
@@ -49,9 +51,19 @@ public final class RegistryApp {
                             });
                     routes.get(
                             "/metrics",
-                            ctx ->
-                                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                                            .result(meters.scrape()));
+                            ctx -> {
+                                if (metricsToken != null && !bearerIs(ctx, metricsToken)) {
+                                    ctx.header("WWW-Authenticate", "Bearer");
+                                    Responses.error(
+                                            ctx,
+                                            ErrorCode.UNAUTHENTICATED,
+                                            "/metrics needs the metrics token"
+                                                    + " (Authorization: Bearer <token>).");
+                                    return;
+                                }
+                                ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                                        .result(meters.scrape());
+                            });
                     routeGroups.forEach(g -> g.accept(routes));
                     routes.exception(
                             RegistryException.class,
@@ -79,7 +91,13 @@ public final class RegistryApp {
                     routes.exception(
                             Exception.class,
                             (e, ctx) -> {
-                                LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+                                // one line per request: a flood of bad requests is not a flood of
+                                // stack traces
+                                LOG.error(
+                                        "internal error on {} {}: {}",
+                                        ctx.method(),
+                                        ctx.path(),
+                                        oneLine(e));
                                 Responses.error(
                                         ctx,
                                         ErrorCode.INTERNAL_ERROR,
@@ -95,8 +113,35 @@ public final class RegistryApp {
                                             "No endpoint " + ctx.method() + " " + ctx.path());
                                 }
                             });
+                    routes.error(
+                            500,
+                            ctx -> {
+                                if (ctx.result() == null || ctx.result().isEmpty()) {
+                                    Responses.error(
+                                            ctx, ErrorCode.INTERNAL_ERROR, "Internal error");
+                                }
+                            });
                     routes.after(ctx -> count(meters, ctx));
                 });
+    }
+
+    /** Whether the request's bearer token is {@code expected} (compared in constant time). */
+    static boolean bearerIs(Context ctx, String expected) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(
+                header.substring(7).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                expected.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** An exception and where it was thrown, on one line. */
+    static String oneLine(Throwable e) {
+        StackTraceElement[] at = e.getStackTrace();
+        return e.getClass().getName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' '))
+                + (at.length == 0 ? "" : " at " + at[0]);
     }
 
     private static void count(PrometheusMeterRegistry meters, Context ctx) {

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  *         .withTopics("driftwatch.alerts", "driftwatch.reference-profiles");
  * }</pre>
  *
- * @param host interface to listen on
+ * @param host interface to listen on (default {@code 127.0.0.1}: this machine only; a deployment
+ *     sets it, e.g. {@code 0.0.0.0} in a pod)
  * @param port HTTP port; 0 picks a free one
  * @param adminToken the bootstrap admin token (at least 16 characters), or null to generate one at
  *     first start
@@ -29,6 +30,10 @@ import java.util.function.Consumer;
  * @param notificationMaxAttempts attempts before a delivery is marked failed
  * @param slackMinInterval the least time between two messages to one rate-limited receiver URL
  *     (Slack webhooks)
+ * @param metricsToken the bearer token {@code GET /metrics} requires (at least 16 characters), or
+ *     null to serve it without one
+ * @param outboundAllowList host names and CIDR ranges of internal receivers the registry may send
+ *     notifications to (by default only public addresses)
  */
 public record RegistryConfig(
         String host,
@@ -41,7 +46,9 @@ public record RegistryConfig(
         String alertsTopic,
         Duration notificationRetryBase,
         int notificationMaxAttempts,
-        Duration slackMinInterval) {
+        Duration slackMinInterval,
+        String metricsToken,
+        java.util.List<String> outboundAllowList) {
 
     /** The default topic the registry consumes alerts from. */
     public static final String DEFAULT_ALERTS_TOPIC = "driftwatch.alerts";
@@ -56,11 +63,15 @@ public record RegistryConfig(
         if (alertsTopic == null || alertsTopic.isBlank()) {
             throw new IllegalArgumentException("the alerts topic must not be empty");
         }
+        outboundAllowList = java.util.List.copyOf(outboundAllowList);
+        if (metricsToken != null && metricsToken.length() < 16) {
+            throw new IllegalArgumentException("the metrics token must be at least 16 characters");
+        }
     }
 
     public static RegistryConfig defaults() {
         return new RegistryConfig(
-                "0.0.0.0",
+                "127.0.0.1",
                 8080,
                 null,
                 1024 * 1024,
@@ -70,7 +81,9 @@ public record RegistryConfig(
                 DEFAULT_ALERTS_TOPIC,
                 Duration.ofSeconds(1),
                 8,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                null,
+                java.util.List.of());
     }
 
     public RegistryConfig withHost(String host) {
@@ -112,6 +125,19 @@ public record RegistryConfig(
                 });
     }
 
+    /** {@code GET /metrics} requires {@code Authorization: Bearer <token>}; null: open. */
+    public RegistryConfig withMetricsToken(String token) {
+        return with(d -> d.metricsToken = token);
+    }
+
+    /**
+     * Internal receivers the registry may send to: host names (exact) and CIDR ranges ({@code
+     * 10.20.0.0/16}, {@code 127.0.0.1}).
+     */
+    public RegistryConfig withOutboundAllowList(java.util.List<String> entries) {
+        return with(d -> d.outboundAllowList = entries);
+    }
+
     private RegistryConfig with(Consumer<Draft> change) {
         Draft d = new Draft(this);
         change.accept(d);
@@ -131,6 +157,8 @@ public record RegistryConfig(
         Duration notificationRetryBase;
         int notificationMaxAttempts;
         Duration slackMinInterval;
+        String metricsToken;
+        java.util.List<String> outboundAllowList;
 
         Draft(RegistryConfig c) {
             host = c.host;
@@ -144,6 +172,8 @@ public record RegistryConfig(
             notificationRetryBase = c.notificationRetryBase;
             notificationMaxAttempts = c.notificationMaxAttempts;
             slackMinInterval = c.slackMinInterval;
+            metricsToken = c.metricsToken;
+            outboundAllowList = c.outboundAllowList;
         }
 
         RegistryConfig build() {
@@ -158,7 +188,9 @@ public record RegistryConfig(
                     alertsTopic,
                     notificationRetryBase,
                     notificationMaxAttempts,
-                    slackMinInterval);
+                    slackMinInterval,
+                    metricsToken,
+                    outboundAllowList);
         }
     }
 }

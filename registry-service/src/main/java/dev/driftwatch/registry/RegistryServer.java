@@ -10,11 +10,13 @@ import dev.driftwatch.registry.api.ProfileApi;
 import dev.driftwatch.registry.api.RetrainApi;
 import dev.driftwatch.registry.api.TokenApi;
 import dev.driftwatch.registry.auth.AccessControl;
+import dev.driftwatch.registry.auth.RunTokens;
 import dev.driftwatch.registry.auth.TokenStore;
 import dev.driftwatch.registry.db.Database;
 import dev.driftwatch.registry.model.ModelRegistry;
 import dev.driftwatch.registry.notify.NotificationDispatcher;
 import dev.driftwatch.registry.notify.NotificationRoutes;
+import dev.driftwatch.registry.notify.OutboundAddresses;
 import dev.driftwatch.registry.profile.KafkaReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.profile.ReferenceProfiles;
@@ -27,9 +29,7 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running registry service: migrates the database, bootstraps the admin token, wires the
- * services and starts HTTP. This is the class to embed (e.g. from {@code driftwatch up}).
+ * services and starts HTTP. This is the class to embed (e.g. from {@code driftwatch up}). The given
+ * data source is used through a pool of at most {@value #MAX_DATABASE_CONNECTIONS} connections
+ * (HikariCP), closed with the server.
  *
  * <pre>{@code
  * try (RegistryServer server = RegistryServer.start(RegistryConfig.defaults().withPort(0), dataSource)) {
@@ -58,6 +60,10 @@ public final class RegistryServer implements AutoCloseable {
     private final String url;
     private final Optional<String> generatedAdminToken;
     private final Retraining retraining;
+
+    /** The most database connections the registry holds at once. */
+    public static final int MAX_DATABASE_CONNECTIONS = 10;
+
     private final List<AutoCloseable> resources;
 
     private RegistryServer(
@@ -120,10 +126,22 @@ public final class RegistryServer implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(publisher);
         try {
-            Jdbi jdbi = Database.migrateAndOpen(dataSource);
+            // a bounded pool: however many requests arrive at once, the database sees at most
+            // MAX_DATABASE_CONNECTIONS connections from the registry; the others wait their turn
+            com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+            pool.setDataSource(dataSource);
+            pool.setPoolName("driftwatch-registry");
+            pool.setMaximumPoolSize(MAX_DATABASE_CONNECTIONS);
+            pool.setMinimumIdle(1);
+            pool.setConnectionTimeout(30_000);
+            com.zaxxer.hikari.HikariDataSource pooled =
+                    new com.zaxxer.hikari.HikariDataSource(pool);
+            resources.add(pooled);
+            Jdbi jdbi = Database.migrateAndOpen(pooled);
             TokenStore tokens = new TokenStore(jdbi, clock);
             Optional<String> generated = tokens.bootstrapAdmin(config.adminToken());
-            AccessControl access = new AccessControl(tokens);
+            RunTokens runTokens = new RunTokens(jdbi, clock);
+            AccessControl access = new AccessControl(tokens, runTokens);
             ReferenceProfiles profiles = new ReferenceProfiles(jdbi, clock, publisher);
             InputSchemaPublisher schemaPublisher = inputSchemaPublisher(config);
             resources.add(schemaPublisher);
@@ -137,25 +155,27 @@ public final class RegistryServer implements AutoCloseable {
                                 schemas.aliasMoved(h, name, alias, version);
                             });
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            OutboundAddresses outbound = OutboundAddresses.allowing(config.outboundAllowList());
             NotificationDispatcher dispatcher =
                     new NotificationDispatcher(
                             jdbi,
                             clock,
-                            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                             config.notificationRetryBase(),
                             config.notificationMaxAttempts(),
-                            config.slackMinInterval());
+                            config.slackMinInterval(),
+                            outbound);
             resources.add(dispatcher);
             Retraining retraining =
-                    new Retraining(jdbi, clock, registry, tokens, retrain, dispatcher::wakeUp);
+                    new Retraining(jdbi, clock, registry, runTokens, retrain, dispatcher::wakeUp);
             resources.add(retraining);
             AlertIntake intake =
                     new AlertIntake(jdbi, clock, dispatcher::wakeUp, retraining.requests());
-            NotificationRoutes notificationRoutes = new NotificationRoutes(jdbi, clock);
+            NotificationRoutes notificationRoutes = new NotificationRoutes(jdbi, clock, outbound);
 
             List<Consumer<RoutesConfig>> routes = new ArrayList<>();
             routes.add(new MlflowApi(registry, access, config.maxBodyBytes())::register);
-            routes.add(new ProfileApi(profiles, access, config.maxProfileBytes())::register);
+            routes.add(
+                    new ProfileApi(profiles, registry, access, config.maxProfileBytes())::register);
             routes.add(new InputSchemaApi(schemas, access, config.maxBodyBytes())::register);
             routes.add(new TokenApi(tokens, access, config.maxBodyBytes())::register);
             routes.add(
@@ -168,7 +188,8 @@ public final class RegistryServer implements AutoCloseable {
                     RegistryApp.create(
                             routes,
                             meters,
-                            Math.max(config.maxBodyBytes(), config.maxProfileBytes()));
+                            Math.max(config.maxBodyBytes(), config.maxProfileBytes()),
+                            config.metricsToken());
             app.start(config.host(), config.port());
             resources.add(app::stop);
             dispatcher.start();

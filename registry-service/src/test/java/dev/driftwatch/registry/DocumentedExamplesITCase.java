@@ -80,6 +80,30 @@ class DocumentedExamplesITCase {
                                         "{\"name\": \"fraud\"}")
                                 .status())
                 .isEqualTo(200);
+        Answer noTemplate = api.send("PUT", "/api/v1/models/fraud/retrain-policy", file);
+        assertThat(noTemplate.status()).isEqualTo(400);
+        assertThat(noTemplate.json().get("message").asText())
+                .contains("there is no training template named fraud-train");
+
+        // an admin sets the templates retraining.md shows, then the policy is accepted
+        String templates = DocExamples.example("training-templates.json");
+        assertThat(
+                        ApiClient.JSON.readTree(
+                                DocExamples.jsonBlockAfter("retraining.md", "Templates")))
+                .as("docs/retraining.md shows examples/training-templates.json")
+                .isEqualTo(ApiClient.JSON.readTree(templates));
+        var fields = ApiClient.JSON.readTree(templates).fields();
+        while (fields.hasNext()) {
+            var t = fields.next();
+            Answer saved =
+                    api.send(
+                            "PUT",
+                            "/api/v1/training-templates/" + t.getKey(),
+                            t.getValue().toString());
+            assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+            assertThat(saved.json().get("name").asText()).isEqualTo(t.getKey());
+            assertThat(saved.json().get("configured").asBoolean()).isFalse();
+        }
         Answer put = api.send("PUT", "/api/v1/models/fraud/retrain-policy", file);
         assertThat(put.status()).as(put.body()).isEqualTo(200);
         assertThat(put.json()).isEqualTo(ApiClient.JSON.readTree(file));

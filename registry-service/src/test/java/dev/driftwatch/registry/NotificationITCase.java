@@ -36,6 +36,8 @@ class NotificationITCase {
                                 .withHost("127.0.0.1")
                                 .withPort(0)
                                 .withAdminToken(ADMIN)
+                                // the test's receivers listen on this machine
+                                .withOutboundAllowList(java.util.List.of("127.0.0.1"))
                                 .withNotificationRetries(
                                         Duration.ofMillis(200), 5, Duration.ofSeconds(1)),
                         TestPostgres.freshDatabase(),
@@ -248,6 +250,84 @@ class NotificationITCase {
                 .doesNotContain("/slack")
                 .doesNotContain("/pd");
         assertThat(routes.json().get("routes")).hasSize(3);
+    }
+
+    @Test
+    void aReceiversAnswerIsNeverStoredAndOnlyAdminsSeeWhyADeliveryFailed() {
+        // the attack: a route to an internal service whose error page holds a secret
+        receivers.script("/internal", new Reply(403, null, "INTERNAL-ONLY: db_password=hunter2"));
+        route(
+                "{\"name\": \"internal-hook\", \"receiver\": \"webhook\", \"url\": \""
+                        + receivers.url("/internal")
+                        + "\", \"match\": {\"model_name\": \"internal\"}}");
+        Alert a =
+                Alert.firing(
+                        labels("internal"),
+                        annotations(),
+                        Instant.parse("2026-11-26T08:00:00Z"),
+                        "");
+        assertThat(api.post("/api/v1/alerts", a.toJson()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                api.get("/api/v1/alerts?model_name=internal")
+                                        .json()
+                                        .at("/alerts/0/delivery_state")
+                                        .asText(),
+                        "failed"::equals);
+        long id = api.get("/api/v1/alerts?model_name=internal").json().at("/alerts/0/id").asLong();
+        JsonNode forAdmin =
+                api.get("/api/v1/alerts/" + id + "/deliveries").json().at("/deliveries/0");
+        assertThat(forAdmin.get("last_http_status").asInt()).isEqualTo(403);
+        assertThat(forAdmin.get("last_error").asText())
+                .isEqualTo("HTTP 403 (refused: check the route's URL or key)");
+        Answer issued =
+                api.post("/api/v1/tokens", "{\"name\": \"internal-reader\", \"role\": \"reader\"}");
+        Answer forReader =
+                api.as(issued.json().get("token").asText())
+                        .get("/api/v1/alerts/" + id + "/deliveries");
+        assertThat(forReader.status()).isEqualTo(200);
+        assertThat(forReader.json().at("/deliveries/0/status").asText()).isEqualTo("failed");
+        assertThat(forReader.json().at("/deliveries/0").has("last_error")).isFalse();
+        assertThat(forReader.body() + forAdmin).doesNotContain("db_password");
+        assertThat(api.send("DELETE", "/api/v1/routes/internal-hook", null).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aSlowOrHugeAnswerHoldsNoThreadAndNoMemory() {
+        // the attack: a receiver answering 1 byte/s, another 400 MB; both are delivered on their
+        // status alone, the body is never read
+        receivers.script("/slow", new Reply(200, null, "SLOW"));
+        receivers.script("/huge", new Reply(200, null, "HUGE"));
+        for (String path : List.of("/slow", "/huge")) {
+            route(
+                    "{\"name\": \"answer"
+                            + path.substring(1)
+                            + "\", \"receiver\": \"webhook\", \"url\": \""
+                            + receivers.url(path)
+                            + "\", \"match\": {\"model_name\": \"answers\"}}");
+        }
+        Alert a =
+                Alert.firing(
+                        labels("answers"),
+                        annotations(),
+                        Instant.parse("2026-11-26T08:00:00Z"),
+                        "");
+        assertThat(api.post("/api/v1/alerts", a.toJson()).status()).isEqualTo(200);
+        // within half the minute the slow answer would take to be read
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                api.get("/api/v1/alerts?model_name=answers")
+                                        .json()
+                                        .at("/alerts/0/delivery_state")
+                                        .asText(),
+                        "delivered"::equals);
+        // other tests list the routes: leave none behind
+        for (String name : List.of("answerslow", "answerhuge")) {
+            assertThat(api.send("DELETE", "/api/v1/routes/" + name, null).status()).isEqualTo(200);
+        }
     }
 
     @Test

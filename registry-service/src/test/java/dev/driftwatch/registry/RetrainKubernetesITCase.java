@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.launcher.KubernetesJobBackend;
-import dev.driftwatch.launcher.RegistryToken;
 import dev.driftwatch.launcher.TrainerVariable;
+import dev.driftwatch.launcher.TrainingJobs;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.retrain.RetrainSettings;
@@ -15,6 +15,7 @@ import dev.driftwatch.testsupport.TestPostgres;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
@@ -80,20 +81,37 @@ class RetrainKubernetesITCase {
         api.post(
                 "/api/2.0/mlflow/registered-models/alias",
                 "{\"name\": \"fraud\", \"alias\": \"champion\", \"version\": \"1\"}");
+        // an admin sets what runs execute; the policy names the templates
+        Answer train =
+                api.send(
+                        "PUT",
+                        "/api/v1/training-templates/fraud-train",
+                        """
+                        {"image": "ghcr.io/acme/fraud-trainer:1.4",
+                         "command": ["python", "-m", "train"], "gpus": 1,
+                         "cpu": "4", "memory": "16Gi", "deadline": "2h",
+                         "backoff_limit": 1, "queue": "gpu-training",
+                         "node_selector": {"nvidia.com/gpu.present": "true"},
+                         "parameters": {"EPOCHS": {"default": "20", "pattern": "[0-9]{1,4}"}}}
+                        """);
+        assertThat(train.status()).as(train.body()).isEqualTo(200);
+        Answer validate =
+                api.send(
+                        "PUT",
+                        "/api/v1/training-templates/fraud-validate",
+                        """
+                        {"image": "ghcr.io/acme/fraud-trainer:1.4",
+                         "command": ["python", "-m", "validate"], "deadline": "30min"}
+                        """);
+        assertThat(validate.status()).as(validate.body()).isEqualTo(200);
         Answer p =
                 api.send(
                         "PUT",
                         "/api/v1/models/fraud/retrain-policy",
                         """
                         {"triggers": [{"alertname": "FeatureDrift"}],
-                         "training": {"image": "ghcr.io/acme/fraud-trainer:1.4",
-                                      "command": ["python", "-m", "train"], "gpus": 1,
-                                      "cpu": "4", "memory": "16Gi", "deadline": "2h",
-                                      "backoff_limit": 1, "queue": "gpu-training",
-                                      "node_selector": {"nvidia.com/gpu.present": "true"}},
-                         "validation": {"image": "ghcr.io/acme/fraud-trainer:1.4",
-                                        "command": ["python", "-m", "validate"],
-                                        "deadline": "30min"},
+                         "training": {"template": "fraud-train", "parameters": {"EPOCHS": "30"}},
+                         "validation": {"template": "fraud-validate"},
                          "gates": [{"type": "min_vs_champion", "metric": "roc_auc",
                                     "tolerance": 0.01}]}
                         """);
@@ -111,9 +129,7 @@ class RetrainKubernetesITCase {
                         ReferenceProfilePublisher.NONE,
                         Clock.systemUTC(),
                         RetrainSettings.with(new KubernetesJobBackend(client, NS))
-                                .withTrainerAccess(
-                                        "http://registry.driftwatch:8080",
-                                        RegistryToken.fromSecret("driftwatch-trainer", "token"))
+                                .withTrainerRegistryUrl("http://registry.driftwatch:8080")
                                 .withPollInterval(Duration.ofMillis(100)));
         api = new ApiClient(registry.url(), ADMIN);
     }
@@ -221,17 +237,43 @@ class RetrainKubernetesITCase {
                 .build();
     }
 
-    /** What the trainer does over HTTP: registers the candidate and reports it. */
+    /** The token the backend gave a run's part, read from the part's Secret. */
+    ApiClient trainer(String backendRunId) {
+        Secret s =
+                await().atMost(WAIT)
+                        .until(
+                                () ->
+                                        client.secrets()
+                                                .inNamespace(NS)
+                                                .withName(
+                                                        TrainingJobs.tokenSecretName(backendRunId))
+                                                .get(),
+                                java.util.Objects::nonNull);
+        String token =
+                s.getStringData() != null && s.getStringData().containsKey(TrainingJobs.TOKEN_KEY)
+                        ? s.getStringData().get(TrainingJobs.TOKEN_KEY)
+                        : new String(
+                                java.util.Base64.getDecoder()
+                                        .decode(s.getData().get(TrainingJobs.TOKEN_KEY)),
+                                java.nio.charset.StandardCharsets.UTF_8);
+        return api.as(token);
+    }
+
+    /**
+     * What the trainer does over HTTP, with its run's token: registers the candidate, reports it.
+     */
     void trainerReports(long id, String trainingRunId) {
+        ApiClient trainer = trainer(trainingRunId);
         Answer v =
-                api.post(
+                trainer.post(
                         "/api/2.0/mlflow/model-versions/create",
                         "{\"name\": \"fraud\", \"tags\": [{\"key\": \"run_id\", \"value\": \""
                                 + trainingRunId
                                 + "\"}]}");
+        assertThat(v.status()).as(v.body()).isEqualTo(200);
         String version = v.json().at("/model_version/version").asText();
         Answer c =
-                api.post(
+                trainer.post(
                         "/api/v1/retrain-runs/" + id + "/candidate",
                         "{\"version\": \"" + version + "\", \"metrics\": {\"roc_auc\": 0.94}}");
         assertThat(c.status()).as(c.body()).isEqualTo(200);
@@ -262,7 +304,9 @@ class RetrainKubernetesITCase {
                                 .getValueFrom()
                                 .getSecretKeyRef()
                                 .getName())
-                .isEqualTo("driftwatch-trainer");
+                .as("the run's own token, in a Secret of its own")
+                .isEqualTo(TrainingJobs.tokenSecretName("rr-" + id + "-training"));
+        assertThat(env.get("EPOCHS").getValue()).as("the policy's parameter").isEqualTo("30");
         assertThat(env.get(TrainerVariable.RETRAIN_RUN.envName()).getValue())
                 .isEqualTo(String.valueOf(id));
         assertThat(env.get(TrainerVariable.DATA_WINDOW_START.envName()).getValue()).isNotEmpty();
@@ -283,15 +327,16 @@ class RetrainKubernetesITCase {
         assertThat(validating.get("gpu_hours").asDouble()).isEqualTo(1.0);
 
         // a report with the champion's value in the wrong place is refused, naming the field
+        ApiClient validator = trainer("rr-" + id + "-validation");
         Answer misplaced =
-                api.post(
+                validator.post(
                         "/api/v1/retrain-runs/" + id + "/validation-metrics",
                         "{\"candidate\": {\"roc_auc\": 0.94}, \"metrics\": {\"champion\":"
                                 + " {\"roc_auc\": 0.91}}}");
         assertThat(misplaced.status()).isEqualTo(400);
         assertThat(misplaced.json().get("message").asText()).contains("unknown field 'metrics'");
         Answer nested =
-                api.post(
+                validator.post(
                         "/api/v1/retrain-runs/" + id + "/validation-metrics",
                         "{\"candidate\": {\"roc_auc\": 0.94, \"champion\": {\"roc_auc\":"
                                 + " 0.91}}}");
@@ -300,7 +345,7 @@ class RetrainKubernetesITCase {
                 .contains("'candidate.champion' must be a number");
         // the run has a champion and a min_vs_champion gate: the champion's value is required
         Answer noChampion =
-                api.post(
+                validator.post(
                         "/api/v1/retrain-runs/" + id + "/validation-metrics",
                         "{\"candidate\": {\"roc_auc\": 0.94}}");
         assertThat(noChampion.status()).isEqualTo(400);
@@ -310,7 +355,7 @@ class RetrainKubernetesITCase {
                 .as("nothing refused was stored")
                 .isTrue();
         Answer m =
-                api.post(
+                validator.post(
                         "/api/v1/retrain-runs/" + id + "/validation-metrics",
                         "{\"candidate\": {\"roc_auc\": 0.94}, \"champion\": {\"roc_auc\": 0.91}}");
         assertThat(m.status()).as(m.body()).isEqualTo(200);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.launcher.LocalProcessBackend;
 import dev.driftwatch.registry.ApiClient.Answer;
+import dev.driftwatch.registry.auth.RunTokens;
 import dev.driftwatch.registry.retrain.RetrainSettings;
 import dev.driftwatch.testsupport.TestKafka;
 import dev.driftwatch.testsupport.TestPostgres;
@@ -56,6 +57,7 @@ class RetrainLoopITCase {
                                 .withTopics(RegistryConfig.DEFAULT_ALERTS_TOPIC, TOPIC),
                         TestPostgres.freshDatabase(),
                         RetrainSettings.with(new LocalProcessBackend(runDir))
+                                .withTemplates(TestTrainer.templates())
                                 .withPollInterval(Duration.ofMillis(100)));
         api = new ApiClient(server.url(), ADMIN);
     }
@@ -107,23 +109,6 @@ class RetrainLoopITCase {
                 "{\"name\": \"" + model + "\", \"alias\": \"champion\", \"version\": \"1\"}");
     }
 
-    static ObjectNode template(String mode, Map<String, String> env, int gpus, String deadline) {
-        ObjectNode t = ApiClient.JSON.createObjectNode();
-        t.put("image", "ghcr.io/driftwatch/test-trainer:1");
-        ArrayNode cmd = t.putArray("command");
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-Xshare:auto");
-        cmd.add(TestTrainer.class.getName());
-        cmd.add(mode);
-        ObjectNode e = t.putObject("env");
-        e.put("CLASSPATH", System.getProperty("java.class.path"));
-        env.forEach(e::put);
-        t.put("gpus", gpus);
-        t.put("deadline", deadline);
-        return t;
-    }
-
     static ObjectNode policy(
             String alertname,
             String approval,
@@ -136,8 +121,8 @@ class RetrainLoopITCase {
         p.put("cooldown", "1h");
         p.put("approval", approval);
         p.put("data_window", "7d");
-        p.set("training", template("train", trainEnv, 0, "2min"));
-        p.set("validation", template("validate", validateEnv, 0, "2min"));
+        p.set("training", TestTrainer.choice("test-train", trainEnv));
+        p.set("validation", TestTrainer.choice("test-validate", validateEnv));
         ArrayNode gates = p.putArray("gates");
         gates.addObject()
                 .put("type", "min_vs_champion")
@@ -404,7 +389,7 @@ class RetrainLoopITCase {
     void aRunThatWouldExceedTheGpuBudgetWaitsAndSaysWhy() {
         modelWithChampion("credit");
         ObjectNode p = policy("FeatureDrift", "automatic", Map.of(), Map.of());
-        ((ObjectNode) p.get("training")).put("gpus", 1).put("deadline", "1h");
+        p.set("training", TestTrainer.choice("test-train-1gpu", Map.of()));
         p.put("gpu_hours_per_day", 0.5);
         putPolicy("credit", p);
         post(alert("credit", "FeatureDrift", "income", Instant.parse("2026-11-26T10:00:00Z")));
@@ -428,7 +413,7 @@ class RetrainLoopITCase {
         ObjectNode p = policy("FeatureDrift", "automatic", Map.of("TRAINER_FAIL", "1"), Map.of());
         // each run may use 2 GPUs x 1 h = 2.0 GPU-hours of an 8-hour day: four reservations
         // would exhaust it, four fast failures must not
-        ((ObjectNode) p.get("training")).put("gpus", 2).put("deadline", "1h");
+        p.set("training", TestTrainer.choice("test-train-2gpu", Map.of("TRAINER_FAIL", "1")));
         p.put("gpu_hours_per_day", 8);
         putPolicy("fastfail", p);
         String operator = issue("fastfail-operator", "operator");
@@ -528,10 +513,11 @@ class RetrainLoopITCase {
         assertThat(api.as(null).get("/api/v1/retrain-runs").status()).isEqualTo(401);
 
         // every retraining body is read strictly: unknown or misplaced fields name themselves
-        Answer nestedTypo = putBadPolicy("training", "{\"command\": [\"t\"], \"gpu\": 1}");
+        Answer nestedTypo =
+                putBadPolicy("training", "{\"template\": \"test-train\", \"parameter\": {}}");
         assertThat(nestedTypo.status()).isEqualTo(400);
         assertThat(nestedTypo.json().get("message").asText())
-                .contains("unknown field 'training.gpu'");
+                .contains("unknown field 'training.parameter'");
         Answer misplacedMax =
                 putBadPolicy(
                         "gates",
@@ -544,25 +530,6 @@ class RetrainLoopITCase {
                                 .get("message")
                                 .asText())
                 .contains("unknown field 'model'");
-        Answer candidateTypo =
-                api.post(
-                        "/api/v1/retrain-runs/999999/candidate",
-                        "{\"version\": \"2\", \"metrics\": {\"roc_auc\": 0.9}, \"run_id\": \"x\"}");
-        assertThat(candidateTypo.status()).isEqualTo(400);
-        assertThat(candidateTypo.json().get("message").asText()).contains("unknown field 'run_id'");
-        Answer metricText =
-                api.post(
-                        "/api/v1/retrain-runs/999999/candidate",
-                        "{\"version\": \"2\", \"metrics\": {\"roc_auc\": \"high\"}}");
-        assertThat(metricText.json().get("message").asText())
-                .contains("'metrics.roc_auc' must be a number");
-        Answer validationTypo =
-                api.post(
-                        "/api/v1/retrain-runs/999999/validation-metrics",
-                        "{\"candidate\": {\"roc_auc\": 0.93, \"champion\": {\"roc_auc\": 0.9}}}");
-        assertThat(validationTypo.status()).isEqualTo(400);
-        assertThat(validationTypo.json().get("message").asText())
-                .contains("'candidate.champion' must be a number");
         assertThat(
                         api.post("/api/v1/retrain-runs/999999/reject", "{\"reasons\": \"late\"}")
                                 .json()
@@ -578,8 +545,8 @@ class RetrainLoopITCase {
         assertThat(
                         api.post("/api/v1/retrain-runs/999999/candidate", "{\"version\": \"2\"}")
                                 .status())
-                .as("a well-formed report of an unknown run")
-                .isEqualTo(404);
+                .as("a report with a person's token, even an admin's")
+                .isEqualTo(403);
 
         Answer noPolicy = api.post("/api/v1/retrain-runs", "{\"model_name\": \"bad\"}");
         assertThat(noPolicy.status()).isEqualTo(400);
@@ -591,6 +558,115 @@ class RetrainLoopITCase {
         assertThat(api.post("/api/v1/retrain-runs/999999/approve", "").status()).isEqualTo(404);
         assertThat(api.post("/api/v1/models/bad/rollback", "").json().get("message").asText())
                 .contains("no 'previous' version");
+    }
+
+    @Test
+    void onlyTheRunsOwnTokenReportsItAndItsBodiesAreReadStrictly() {
+        modelWithChampion("own");
+        modelWithChampion("other");
+        putPolicy(
+                "own",
+                policy("FeatureDrift", "automatic", Map.of("TRAINER_SLEEP_MS", "60000"), Map.of()));
+        Answer created = api.post("/api/v1/retrain-runs", "{\"model_name\": \"own\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long id = created.json().get("id").asLong();
+        awaitState("own", "training");
+        // the trainer (asleep) holds the run's training token; the test mints one more the same way
+        RunTokens runTokens = new RunTokens(server.jdbi(), java.time.Clock.systemUTC());
+        String training = runTokens.issue(id, "training", "rr-" + id + "-training");
+        String validation = runTokens.issue(id, "validation", "rr-" + id + "-training");
+        String candidate = "/api/v1/retrain-runs/" + id + "/candidate";
+        String good = "{\"version\": \"2\", \"metrics\": {\"roc_auc\": 0.9}}";
+
+        // the attack: any other token reporting the run, operators and admins included
+        String operator = issue("own-operator", "operator");
+        for (String foreign : List.of(ADMIN, operator, validation)) {
+            Answer refused = api.as(foreign).post(candidate, good);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.json().get("message").asText())
+                    .contains("Only retrain run " + id + "'s own training token");
+        }
+        assertThat(api.as(training).post("/api/v1/retrain-runs/999999/candidate", good).status())
+                .as("another run's report")
+                .isEqualTo(403);
+        assertThat(
+                        api.as(training)
+                                .post(
+                                        "/api/v1/retrain-runs/" + id + "/validation-metrics",
+                                        "{\"candidate\": {\"roc_auc\": 0.9}}")
+                                .status())
+                .as("the training token reporting validation metrics")
+                .isEqualTo(403);
+        // nor can a run's token do anything else
+        assertThat(api.as(training).get("/api/v1/retrain-runs").status()).isEqualTo(403);
+        assertThat(
+                        api.as(training)
+                                .get("/api/2.0/mlflow/registered-models/get?name=other")
+                                .status())
+                .isEqualTo(403);
+        assertThat(
+                        api.as(training)
+                                .post(
+                                        "/api/2.0/mlflow/model-versions/create",
+                                        "{\"name\": \"own\"}")
+                                .status())
+                .as("a version that is not the run's candidate")
+                .isEqualTo(403);
+
+        // its own token: bodies are read strictly, unknown fields name themselves
+        Answer candidateTypo =
+                api.as(training)
+                        .post(
+                                candidate,
+                                "{\"version\": \"2\", \"metrics\": {\"roc_auc\": 0.9}, \"run_id\": \"x\"}");
+        assertThat(candidateTypo.status()).isEqualTo(400);
+        assertThat(candidateTypo.json().get("message").asText()).contains("unknown field 'run_id'");
+        Answer metricText =
+                api.as(training)
+                        .post(
+                                candidate,
+                                "{\"version\": \"2\", \"metrics\": {\"roc_auc\": \"high\"}}");
+        assertThat(metricText.json().get("message").asText())
+                .contains("'metrics.roc_auc' must be a number");
+        Answer validationTypo =
+                api.as(validation)
+                        .post(
+                                "/api/v1/retrain-runs/" + id + "/validation-metrics",
+                                "{\"candidate\": {\"roc_auc\": 0.93, \"champion\": {\"roc_auc\": 0.9}}}");
+        assertThat(validationTypo.status()).isEqualTo(400);
+        assertThat(validationTypo.json().get("message").asText())
+                .contains("'candidate.champion' must be a number");
+
+        // the legitimate use: reading its model and creating its candidate
+        assertThat(api.as(training).get("/api/2.0/mlflow/registered-models/get?name=own").status())
+                .isEqualTo(200);
+        Answer version =
+                api.as(training)
+                        .post(
+                                "/api/2.0/mlflow/model-versions/create",
+                                "{\"name\": \"own\", \"tags\": [{\"key\": \"run_id\", \"value\": \"rr-"
+                                        + id
+                                        + "-training\"}]}");
+        assertThat(version.status()).as(version.body()).isEqualTo(200);
+        assertThat(version.json().at("/model_version/user_id").asText())
+                .isEqualTo("run:" + id + "/training");
+
+        // the tokens expire with the run
+        assertThat(api.post("/api/v1/retrain-runs/" + id + "/cancel", "").status()).isEqualTo(200);
+        Answer expired = api.as(training).post(candidate, good);
+        assertThat(expired.status()).isEqualTo(401);
+        assertThat(expired.json().get("message").asText())
+                .contains("a run's token expires when its run ends");
+        long left =
+                server.jdbi()
+                        .withHandle(
+                                h ->
+                                        h.createQuery(
+                                                        "SELECT count(*) FROM run_tokens WHERE run_id = :id")
+                                                .bind("id", id)
+                                                .mapTo(Long.class)
+                                                .one());
+        assertThat(left).isZero();
     }
 
     /** PUTs a valid policy for model {@code bad} with {@code field} replaced by {@code json}. */

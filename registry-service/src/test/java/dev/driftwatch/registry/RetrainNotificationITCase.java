@@ -48,6 +48,8 @@ class RetrainNotificationITCase {
                                 .withHost("127.0.0.1")
                                 .withPort(0)
                                 .withAdminToken(ADMIN)
+                                // the test's receivers listen on this machine
+                                .withOutboundAllowList(java.util.List.of("127.0.0.1"))
                                 .withNotificationRetries(
                                         Duration.ofMillis(200), 5, Duration.ofMillis(50)),
                         TestPostgres.freshDatabase(),
@@ -56,6 +58,7 @@ class RetrainNotificationITCase {
                         RetrainSettings.with(
                                         new LocalProcessBackend(
                                                 Files.createTempDirectory("retrain-notify-runs")))
+                                .withTemplates(TestTrainer.templates())
                                 .withPollInterval(Duration.ofMillis(100)));
         api = new ApiClient(server.url(), ADMIN);
     }
@@ -100,7 +103,8 @@ class RetrainNotificationITCase {
     }
 
     static JsonNode awaitFinal(long id, String state) {
-        await().atMost(Duration.ofSeconds(40))
+        // two trainer JVMs start per run: generous for a loaded 2-core machine
+        await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(100))
                 .until(
                         () -> api.get("/api/v1/retrain-runs/" + id).json().get("state").asText(),

@@ -17,7 +17,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class TestReceiver implements AutoCloseable {
     /** One scripted answer. */
-    record Reply(int status, String retryAfter) {}
+    record Reply(int status, String retryAfter, String body) {
+        Reply(int status, String retryAfter) {
+            this(status, retryAfter, null);
+        }
+    }
 
     /** One request received. */
     record Received(long atMillis, Map<String, List<String>> headers, String body) {
@@ -57,8 +61,40 @@ final class TestReceiver implements AutoCloseable {
                     if (reply != null && reply.retryAfter() != null) {
                         exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
                     }
+                    if (reply != null && "HUGE".equals(reply.body())) {
+                        // a 400 MB answer, written until the client goes away
+                        exchange.sendResponseHeaders(status, 400L * 1024 * 1024);
+                        byte[] chunk = new byte[64 * 1024];
+                        try {
+                            for (int i = 0; i < 6400; i++) {
+                                exchange.getResponseBody().write(chunk);
+                            }
+                        } catch (IOException clientLeft) {
+                            // what a receiver sees when the registry stops reading
+                        }
+                        exchange.close();
+                        return;
+                    }
+                    if (reply != null && "SLOW".equals(reply.body())) {
+                        // one byte a second, for a minute, unless the client goes away
+                        exchange.sendResponseHeaders(status, 60);
+                        try {
+                            for (int i = 0; i < 60; i++) {
+                                exchange.getResponseBody().write('x');
+                                exchange.getResponseBody().flush();
+                                Thread.sleep(1000);
+                            }
+                        } catch (IOException | InterruptedException clientLeft) {
+                            // the registry stopped reading
+                        }
+                        exchange.close();
+                        return;
+                    }
                     byte[] answer =
-                            ("{\"status\": " + status + "}").getBytes(StandardCharsets.UTF_8);
+                            (reply != null && reply.body() != null
+                                            ? reply.body()
+                                            : "{\"status\": " + status + "}")
+                                    .getBytes(StandardCharsets.UTF_8);
                     exchange.sendResponseHeaders(status, answer.length);
                     exchange.getResponseBody().write(answer);
                     exchange.close();

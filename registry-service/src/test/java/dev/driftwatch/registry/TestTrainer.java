@@ -1,11 +1,16 @@
 package dev.driftwatch.registry;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.launcher.TrainerVariable;
+import dev.driftwatch.registry.retrain.TrainingTemplate;
 import dev.driftwatch.testsupport.TestProfiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,12 +20,64 @@ import java.util.Map;
  * it; {@code validate}: reports holdout metrics of candidate and champion.
  *
  * <p>Knobs: {@code TRAINER_FAIL=1} (exit 3 after logging), {@code TRAINER_SLEEP_MS}, {@code
- * CANDIDATE_AUC}, {@code CHAMPION_AUC}, {@code LATENCY_MS}, {@code SEGMENT_GAP}.
+ * CANDIDATE_AUC}, {@code CHAMPION_AUC}, {@code LATENCY_MS}, {@code SEGMENT_GAP}: the parameters of
+ * its training templates ({@link #templates}), which a policy may set.
  */
 public final class TestTrainer {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** The knobs, the template parameters a policy may set, with their defaults. */
+    static final Map<String, String> KNOBS = new LinkedHashMap<>();
+
+    static {
+        KNOBS.put("TRAINER_FAIL", "0");
+        KNOBS.put("TRAINER_SLEEP_MS", "0");
+        KNOBS.put("CANDIDATE_AUC", "0.93");
+        KNOBS.put("CHAMPION_AUC", "0.90");
+        KNOBS.put("LATENCY_MS", "12");
+        KNOBS.put("SEGMENT_GAP", "0.01");
+    }
+
     private TestTrainer() {}
+
+    /**
+     * The test trainer's templates, as an admin configures them: {@code test-train} and {@code
+     * test-validate} (no GPU, 2 min), {@code test-train-1gpu} and {@code test-train-2gpu} (1 h).
+     */
+    static List<TrainingTemplate> templates() {
+        return List.of(
+                template("test-train", "train", 0, Duration.ofMinutes(2)),
+                template("test-train-1gpu", "train", 1, Duration.ofHours(1)),
+                template("test-train-2gpu", "train", 2, Duration.ofHours(1)),
+                template("test-validate", "validate", 0, Duration.ofMinutes(2)));
+    }
+
+    private static TrainingTemplate template(String name, String mode, int gpus, Duration limit) {
+        TrainingTemplate.Builder b =
+                TrainingTemplate.builder(name)
+                        .image("ghcr.io/driftwatch/test-trainer:1")
+                        .command(
+                                List.of(
+                                        ProcessHandle.current().info().command().orElse("java"),
+                                        "-XX:TieredStopAtLevel=1",
+                                        "-Xshare:auto",
+                                        "-cp",
+                                        System.getProperty("java.class.path"),
+                                        TestTrainer.class.getName(),
+                                        mode))
+                        .gpus(gpus)
+                        .deadline(limit);
+        KNOBS.forEach((k, v) -> b.parameter(k, v, "[0-9.]{1,12}"));
+        return b.build();
+    }
+
+    /** A policy's part: {@code {"template": ..., "parameters": {...}}}. */
+    static ObjectNode choice(String template, Map<String, String> parameters) {
+        ObjectNode c = ApiClient.JSON.createObjectNode().put("template", template);
+        ObjectNode p = c.putObject("parameters");
+        parameters.forEach(p::put);
+        return c;
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();

@@ -2,6 +2,7 @@ package dev.driftwatch.launcher;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * no waiting for the pod; bounded by the client's request timeout) and kept: pods go away with the
  * Job's TTL. The informer's event thread never does I/O.
  *
+ * <p>A run's literal registry token goes into a Secret of its own ({@link
+ * TrainingJobs#tokenSecret}), owned by the Job, never into the Job spec. Status never goes back:
+ * the informer's copy of a Job may be older than one read from the API server a moment before, so a
+ * run's status is never reported behind one already reported (a running run never becomes pending
+ * again, a started one never loses its start time).
+ *
  * <pre>{@code
  * KubernetesClient client = new KubernetesClientBuilder().build();
  * try (TrainingBackend backend = new KubernetesJobBackend(client, "ml-training")) {
@@ -39,6 +46,7 @@ public final class KubernetesJobBackend implements TrainingBackend {
     private final String namespace;
     private final SharedIndexInformer<Job> informer;
     private final Map<String, String> logTails = new ConcurrentHashMap<>();
+    private final Map<String, RunStatus> reported = new ConcurrentHashMap<>();
 
     public KubernetesJobBackend(KubernetesClient client, String namespace) {
         this.client = client;
@@ -59,7 +67,9 @@ public final class KubernetesJobBackend implements TrainingBackend {
 
                                     @Override
                                     public void onDelete(Job job, boolean unknownFinalState) {
-                                        logTails.remove(TrainingJobs.status(job).runId());
+                                        String runId = TrainingJobs.status(job).runId();
+                                        logTails.remove(runId);
+                                        reported.remove(runId);
                                     }
                                 },
                                 0);
@@ -92,7 +102,36 @@ public final class KubernetesJobBackend implements TrainingBackend {
                 existing = jobs().withName(name).get();
             }
         }
-        return withLogTail(TrainingJobs.status(existing));
+        ensureTokenSecret(spec, existing);
+        return observe(existing);
+    }
+
+    /** Creates the run's token Secret, owned by its Job, unless it exists. */
+    private void ensureTokenSecret(RunSpec spec, Job job) {
+        Secret secret = TrainingJobs.tokenSecret(spec, job);
+        if (secret == null) {
+            return;
+        }
+        var secrets = client.secrets().inNamespace(namespace);
+        if (secrets.withName(secret.getMetadata().getName()).get() != null) {
+            return;
+        }
+        try {
+            secrets.resource(secret).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw new LaunchException(
+                        "could not create the token Secret "
+                                + namespace
+                                + "/"
+                                + secret.getMetadata().getName()
+                                + " of run "
+                                + spec.runId()
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
     }
 
     @Override
@@ -103,7 +142,38 @@ public final class KubernetesJobBackend implements TrainingBackend {
             // a Job created a moment ago may not have reached the informer yet: ask the API server
             job = jobs().withName(name).get();
         }
-        return Optional.ofNullable(job).map(j -> withLogTail(TrainingJobs.status(j)));
+        if (job == null) {
+            reported.remove(runId);
+            return Optional.empty();
+        }
+        return Optional.of(observe(job));
+    }
+
+    /** The run status a Job says, never behind the run's status reported before. */
+    RunStatus observe(Job job) {
+        return report(withLogTail(TrainingJobs.status(job)));
+    }
+
+    /**
+     * {@code seen}, unless a status further on was reported for the run before (the informer's copy
+     * may be older than the API server's answer read a moment ago); records what it returns.
+     */
+    private RunStatus report(RunStatus seen) {
+        return reported.merge(
+                seen.runId(),
+                seen,
+                (before, now) -> progress(now) < progress(before) ? before : now);
+    }
+
+    /** How far a run has got: pending, running, running with a start time, finished. */
+    static int progress(RunStatus s) {
+        if (s.finished()) {
+            return 3;
+        }
+        if (s.phase() == RunPhase.RUNNING) {
+            return s.startedAt() != null ? 2 : 1;
+        }
+        return 0;
     }
 
     @Override
@@ -116,6 +186,12 @@ public final class KubernetesJobBackend implements TrainingBackend {
                             .delete()
                             .isEmpty();
             logTails.remove(runId);
+            reported.remove(runId);
+            // the Job's garbage collection deletes it too; this does not wait for it
+            client.secrets()
+                    .inNamespace(namespace)
+                    .withName(TrainingJobs.tokenSecretName(runId))
+                    .delete();
             if (deleted) {
                 LOG.info("deleted Job {}/{} (run {} cancelled)", namespace, name, runId);
             }
@@ -128,9 +204,7 @@ public final class KubernetesJobBackend implements TrainingBackend {
 
     @Override
     public List<RunStatus> runs() {
-        return informer.getStore().list().stream()
-                .map(j -> withLogTail(TrainingJobs.status(j)))
-                .toList();
+        return informer.getStore().list().stream().map(this::observe).toList();
     }
 
     @Override

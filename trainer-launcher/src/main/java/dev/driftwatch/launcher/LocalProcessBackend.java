@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * The image, GPUs and node selector are ignored; a registry token must be a literal value. Runs do
  * not survive a restart of this JVM.
  *
+ * <p>A trainer starts from an empty environment: only {@link TrainerEnvironment#INHERITED} (or the
+ * names given to the constructor) are taken from this process's environment, then the run's {@link
+ * RunSpec#environment()} and its token. Nothing else of the registry's environment (its admin
+ * token, its database password) reaches the trainer.
+ *
  * <pre>{@code
  * try (TrainingBackend backend = new LocalProcessBackend(Path.of("data/runs"))) {
  *     backend.launch(spec);
@@ -36,6 +42,7 @@ public final class LocalProcessBackend implements TrainingBackend {
 
     private final Path workDir;
     private final Clock clock;
+    private final Set<String> inherited;
     private final Map<String, LocalRun> runs = new ConcurrentHashMap<>();
     private final ExecutorService supervisors =
             Executors.newCachedThreadPool(
@@ -50,8 +57,26 @@ public final class LocalProcessBackend implements TrainingBackend {
     }
 
     public LocalProcessBackend(Path workDir, Clock clock) {
+        this(workDir, clock, TrainerEnvironment.INHERITED);
+    }
+
+    /**
+     * A backend whose trainers inherit only the variables named in {@code inherited} from this
+     * process's environment.
+     */
+    public LocalProcessBackend(Path workDir, Clock clock, Set<String> inherited) {
+        for (String name : inherited) {
+            if (!name.equals("PATH") && TrainerEnvironment.refusal(name).isPresent()) {
+                throw new LaunchException(
+                        "a trainer may not inherit "
+                                + name
+                                + ": "
+                                + TrainerEnvironment.refusal(name).get());
+            }
+        }
         this.workDir = workDir;
         this.clock = clock;
+        this.inherited = Set.copyOf(inherited);
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
@@ -210,11 +235,13 @@ public final class LocalProcessBackend implements TrainingBackend {
         pb.directory(dir.toFile());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().putAll(spec.environment());
+        Map<String, String> run = new java.util.LinkedHashMap<>(spec.environment());
         if (spec.registryToken() != null) {
-            pb.environment()
-                    .put(TrainerVariable.REGISTRY_TOKEN.envName(), spec.registryToken().value());
+            run.put(TrainerVariable.REGISTRY_TOKEN.envName(), spec.registryToken().value());
         }
+        pb.environment().clear();
+        pb.environment()
+                .putAll(TrainerEnvironment.forLocalProcess(inherited, System.getenv(), run));
         return pb.start();
     }
 

@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * @param kind training or validation
  * @param image container image (ignored by the local backend)
  * @param command the command and its arguments
- * @param env extra environment variables (the registry adds its {@link TrainerVariable}s here)
+ * @param env extra environment variables (the registry adds its {@link TrainerVariable}s here);
+ *     names {@link TrainerEnvironment#refusal refused} (LD_*, PATH, ...) or set by the launcher are
+ *     a {@link LaunchException}
  * @param registryUrl where the trainer reports back
  * @param registryToken the trainer's registry token, or null
  * @param dataWindowStart start of the data window (inclusive), or null
@@ -94,7 +96,33 @@ public record RunSpec(
         modelVersion = modelVersion == null ? "" : modelVersion;
         command = List.copyOf(command);
         env = Map.copyOf(env);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String refused =
+                    TrainerEnvironment.refusal(e.getKey())
+                            .or(() -> launcherSet(e.getKey()))
+                            .or(() -> TrainerEnvironment.valueRefusal(e.getValue()))
+                            .orElse(null);
+            if (refused != null) {
+                throw new LaunchException(
+                        "run " + runId + ": environment variable " + e.getKey() + " " + refused);
+            }
+        }
+        for (String arg : command) {
+            if (arg == null || arg.indexOf('\0') >= 0) {
+                throw new LaunchException(
+                        "run " + runId + ": a command argument is missing or contains NUL");
+            }
+        }
         nodeSelector = Map.copyOf(nodeSelector);
+    }
+
+    private static java.util.Optional<String> launcherSet(String name) {
+        for (TrainerVariable v : TrainerVariable.values()) {
+            if (v.setByLauncher() && v.envName().equals(name)) {
+                return java.util.Optional.of("is set by the launcher from the run spec");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     public static Builder builder(String runId, String modelName, RunKind kind) {

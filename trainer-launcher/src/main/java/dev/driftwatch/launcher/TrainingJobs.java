@@ -3,6 +3,8 @@ package dev.driftwatch.launcher;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -40,6 +42,9 @@ public final class TrainingJobs {
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
     public static final String CONTAINER_NAME = "trainer";
 
+    /** The key of a run's token Secret that holds the token. */
+    public static final String TOKEN_KEY = "token";
+
     private TrainingJobs() {}
 
     /**
@@ -67,6 +72,38 @@ public final class TrainingJobs {
         return v.replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9]+$", "");
     }
 
+    /** The name of the Secret holding a run's own registry token: {@code <job name>-token}. */
+    public static String tokenSecretName(String runId) {
+        return jobName(runId) + "-token";
+    }
+
+    /**
+     * The Secret that holds a run's literal registry token (key {@value #TOKEN_KEY}), owned by the
+     * run's Job so that it goes when the Job goes; null when the run has no literal token.
+     */
+    public static Secret tokenSecret(RunSpec spec, Job owner) {
+        if (spec.registryToken() == null || spec.registryToken().isSecretReference()) {
+            return null;
+        }
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(tokenSecretName(spec.runId()))
+                .withNamespace(owner.getMetadata().getNamespace())
+                .withLabels(labels(spec))
+                .withAnnotations(Map.of(RUN_ID_ANNOTATION, spec.runId()))
+                .addNewOwnerReference()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withBlockOwnerDeletion(false)
+                .endOwnerReference()
+                .endMetadata()
+                .withType("Opaque")
+                .withStringData(Map.of(TOKEN_KEY, spec.registryToken().value()))
+                .build();
+    }
+
     /** The labels every Job of this run carries (and its pods). */
     public static Map<String, String> labels(RunSpec spec) {
         Map<String, String> labels = new LinkedHashMap<>();
@@ -88,21 +125,21 @@ public final class TrainingJobs {
         List<EnvVar> env = new ArrayList<>();
         spec.environment().forEach((k, v) -> env.add(new EnvVar(k, v, null)));
         if (spec.registryToken() != null) {
+            // never the value itself: anyone who may read Jobs would read the token
+            RegistryToken token = spec.registryToken();
             env.add(
-                    spec.registryToken().isSecretReference()
-                            ? new EnvVarBuilder()
-                                    .withName(TrainerVariable.REGISTRY_TOKEN.envName())
-                                    .withNewValueFrom()
-                                    .withNewSecretKeyRef()
-                                    .withName(spec.registryToken().secretName())
-                                    .withKey(spec.registryToken().secretKey())
-                                    .endSecretKeyRef()
-                                    .endValueFrom()
-                                    .build()
-                            : new EnvVar(
-                                    TrainerVariable.REGISTRY_TOKEN.envName(),
-                                    spec.registryToken().value(),
-                                    null));
+                    new EnvVarBuilder()
+                            .withName(TrainerVariable.REGISTRY_TOKEN.envName())
+                            .withNewValueFrom()
+                            .withNewSecretKeyRef()
+                            .withName(
+                                    token.isSecretReference()
+                                            ? token.secretName()
+                                            : tokenSecretName(spec.runId()))
+                            .withKey(token.isSecretReference() ? token.secretKey() : TOKEN_KEY)
+                            .endSecretKeyRef()
+                            .endValueFrom()
+                            .build());
         }
         Map<String, Quantity> limits = new LinkedHashMap<>();
         Map<String, Quantity> requests = new LinkedHashMap<>();

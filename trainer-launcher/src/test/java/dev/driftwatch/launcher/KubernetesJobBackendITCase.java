@@ -320,4 +320,78 @@ class KubernetesJobBackendITCase extends TrainingBackendContractTest {
         assertThat(delete.getBody().readUtf8()).contains("\"propagationPolicy\":\"Background\"");
         assertThat(job(id).get()).isNull();
     }
+
+    @Test
+    void aRunsOwnTokenGoesIntoASecretOwnedByItsJobNeverIntoTheJobSpec() {
+        String id = newRunId();
+        String value = "dwr_the-runs-own-token-value";
+        RunSpec spec =
+                controlledSpec(id)
+                        .registry("http://registry.driftwatch:8080", RegistryToken.of(value))
+                        .build();
+        backend.launch(spec);
+
+        Job job = job(id).get();
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(job))
+                .doesNotContain(value);
+        EnvVar token =
+                job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                        .filter(e -> e.getName().equals(TrainerVariable.REGISTRY_TOKEN.envName()))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(token.getValue()).isNull();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("dw-" + id + "-token");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+
+        var secret = client.secrets().inNamespace(NS).withName("dw-" + id + "-token").get();
+        assertThat(secret).isNotNull();
+        String stored =
+                secret.getStringData() != null && secret.getStringData().containsKey("token")
+                        ? secret.getStringData().get("token")
+                        : new String(
+                                java.util.Base64.getDecoder().decode(secret.getData().get("token")),
+                                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(stored).isEqualTo(value);
+        assertThat(secret.getMetadata().getOwnerReferences()).hasSize(1);
+        var owner = secret.getMetadata().getOwnerReferences().get(0);
+        assertThat(owner.getKind()).isEqualTo("Job");
+        assertThat(owner.getName()).isEqualTo("dw-" + id);
+        assertThat(owner.getUid()).isEqualTo(job.getMetadata().getUid());
+
+        // relaunching keeps the one Secret; cancel removes it with the Job
+        backend.launch(spec);
+        assertThat(client.secrets().inNamespace(NS).list().getItems())
+                .filteredOn(x -> x.getMetadata().getName().equals("dw-" + id + "-token"))
+                .hasSize(1);
+        assertThat(backend.cancel(id)).isTrue();
+        assertThat(client.secrets().inNamespace(NS).withName("dw-" + id + "-token").get()).isNull();
+    }
+
+    /**
+     * The race the contract test once hit under load: {@code status} answered from the API server
+     * (the informer did not have the Job yet) that the run was running, and the next call answered
+     * from the informer's older copy that it was pending, without a start time.
+     */
+    @Test
+    void aRunsStatusNeverGoesBackWhenTheInformersCopyIsOlder() {
+        String id = newRunId();
+        backend.launch(controlledSpec(id).gpus(2).build());
+        Job pending = job(id).get();
+        driver.start(id);
+        Job running = job(id).get();
+        KubernetesJobBackend k8s = (KubernetesJobBackend) backend;
+
+        RunStatus fresh = k8s.observe(running);
+        assertThat(fresh.phase()).isEqualTo(RunPhase.RUNNING);
+        assertThat(fresh.startedAt()).isNotNull();
+        RunStatus fromStaleCopy = k8s.observe(pending);
+        assertThat(fromStaleCopy.phase()).isEqualTo(RunPhase.RUNNING);
+        assertThat(fromStaleCopy.startedAt()).isEqualTo(fresh.startedAt());
+
+        driver.fail(id, 3, "boom");
+        RunStatus failed = k8s.observe(job(id).get());
+        assertThat(failed.phase()).isEqualTo(RunPhase.FAILED);
+        assertThat(k8s.observe(running).phase()).isEqualTo(RunPhase.FAILED);
+    }
 }

@@ -166,4 +166,84 @@ class LocalProcessBackendTest extends TrainingBackendContractTest {
         assertThatThrownBy(() -> RunSpec.builder("ok", "m", RunKind.TRAINING).build())
                 .hasMessageContaining("command is required");
     }
+
+    @Test
+    void aTrainerStartsFromACleanEnvironmentWithOnlyTheAllowListAndItsOwnVariables() {
+        // a variable of this process that is not on the allow-list stands for the registry's
+        // secrets (DRIFTWATCH_ADMIN_TOKEN, DRIFTWATCH_JDBC_PASSWORD)
+        String secretName =
+                System.getenv().keySet().stream()
+                        .filter(n -> !TrainerEnvironment.INHERITED.contains(n))
+                        .filter(n -> n.matches("[A-Za-z_][A-Za-z0-9_]*"))
+                        .sorted()
+                        .findFirst()
+                        .orElseThrow();
+        String id = newRunId();
+        backend.launch(
+                RunSpec.builder(id, "fraud", RunKind.TRAINING)
+                        .command(List.of("sh", "-c", "env; exit 1"))
+                        .env(java.util.Map.of("EPOCHS", "20"))
+                        .build());
+        RunStatus failed = awaitPhase(id, RunPhase.FAILED);
+        List<String> names =
+                failed.logTail()
+                        .lines()
+                        .filter(l -> l.contains("="))
+                        .map(l -> l.substring(0, l.indexOf('=')))
+                        .toList();
+        assertThat(names).doesNotContain(secretName).contains("EPOCHS", "DRIFTWATCH_RUN_ID");
+        // what sh itself adds (PWD, SHLVL, _) aside, only the allow-list and the run's variables
+        assertThat(names)
+                .allMatch(
+                        n ->
+                                TrainerEnvironment.INHERITED.contains(n)
+                                        || n.startsWith("DRIFTWATCH_")
+                                        || n.equals("EPOCHS")
+                                        || List.of("PWD", "SHLVL", "_", "OLDPWD").contains(n),
+                        "allowed");
+    }
+
+    @Test
+    void loaderVariablesAndTheLaunchersOwnAreRefusedInARunsEnv() {
+        for (String name :
+                List.of(
+                        "LD_PRELOAD",
+                        "LD_LIBRARY_PATH",
+                        "PATH",
+                        "DYLD_INSERT_LIBRARIES",
+                        "PYTHONPATH",
+                        "JAVA_TOOL_OPTIONS",
+                        "BASH_ENV",
+                        "ld_preload",
+                        "DRIFTWATCH_REGISTRY_URL",
+                        "DRIFTWATCH_REGISTRY_TOKEN",
+                        "1X",
+                        "A-B")) {
+            assertThatThrownBy(
+                            () ->
+                                    RunSpec.builder("rr-1-training", "m", RunKind.TRAINING)
+                                            .command(List.of("true"))
+                                            .env(java.util.Map.of(name, "x"))
+                                            .build())
+                    .as(name)
+                    .isInstanceOf(LaunchException.class)
+                    .hasMessageContaining("environment variable " + name);
+        }
+        assertThat(
+                        RunSpec.builder("rr-1-training", "m", RunKind.TRAINING)
+                                .command(List.of("true"))
+                                .env(
+                                        java.util.Map.of(
+                                                "EPOCHS", "20", "DRIFTWATCH_RETRAIN_RUN", "1"))
+                                .build()
+                                .environment())
+                .containsEntry("EPOCHS", "20");
+        assertThatThrownBy(
+                        () ->
+                                new LocalProcessBackend(
+                                        workDir,
+                                        java.time.Clock.systemUTC(),
+                                        java.util.Set.of("LD_PRELOAD")))
+                .isInstanceOf(LaunchException.class);
+    }
 }

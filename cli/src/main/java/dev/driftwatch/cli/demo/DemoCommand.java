@@ -16,17 +16,13 @@ import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.jobs.drift.AlertRule;
 import dev.driftwatch.jobs.shared.JobArguments;
-import java.io.File;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -145,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
                             + " (version 1, its reference profile, champion alias, retrain"
                             + " policy)");
             registerModel(registry, model);
-            setPolicy(registry, model, endpoints.kafkaBootstrapServers());
+            setPolicy(registry, model);
             DemoWorld world = new DemoWorld(7);
             try (Simulator simulator =
                     new Simulator(
@@ -277,14 +273,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .put("version", v));
     }
 
-    private static void setPolicy(RegistryClient registry, String model, String bootstrap)
-            throws Exception {
-        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // absolute entries: the trainer runs in the run's own directory
-        String classpath =
-                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                        .map(e -> Path.of(e).toAbsolutePath().toString())
-                        .collect(Collectors.joining(File.pathSeparator));
+    private static void setPolicy(RegistryClient registry, String model) throws Exception {
         ObjectNode policy = JSON.createObjectNode();
         policy.put("enabled", true);
         policy.putArray("triggers").addObject().put("alertname", AlertRule.FEATURE_DRIFT);
@@ -292,19 +281,9 @@ public final class DemoCommand implements Callable<Integer> {
         policy.put("dedup_window", "1h");
         policy.put("approval", "automatic");
         policy.put("data_window", "1min");
-        for (String kind : List.of("training", "validation")) {
-            ObjectNode t = policy.putObject(kind);
-            t.put("image", "local");
-            ArrayNode cmd = t.putArray("command");
-            cmd.add(javaBinary)
-                    .add("-cp")
-                    .add(classpath)
-                    .add(DemoTrainer.class.getName())
-                    .add(kind.equals("training") ? "train" : "validate");
-            t.putObject("env").put("DRIFTWATCH_KAFKA", bootstrap);
-            t.put("gpus", 0);
-            t.put("deadline", "5min");
-        }
+        // what runs is the demo's templates, configured by the local stack (as admin)
+        policy.putObject("training").put("template", DemoTrainer.TRAIN_TEMPLATE);
+        policy.putObject("validation").put("template", DemoTrainer.VALIDATE_TEMPLATE);
         policy.putArray("gates")
                 .addObject()
                 .put("type", "min_vs_champion")

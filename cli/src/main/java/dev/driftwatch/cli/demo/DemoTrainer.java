@@ -13,13 +13,18 @@ import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.registry.retrain.TrainingTemplate;
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,7 +37,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * id>.json} in its working directory), builds the reference profile with drift-core, registers the
  * candidate version (tags run_id, trigger_alert, dataset, center) and reports its holdout accuracy;
  * {@code validate} reports candidate and champion accuracy on the holdout. Configuration comes from
- * the run's environment (docs/retraining.md).
+ * the run's environment (docs/retraining.md); what runs is the demo's training templates ({@link
+ * #templates}), which the local stack configures as the registry's admin.
  */
 public final class DemoTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +52,47 @@ public final class DemoTrainer {
      */
     static final Duration SETTLE = Duration.ofSeconds(8);
 
+    /** The demo's training template (the demo policy names it). */
+    public static final String TRAIN_TEMPLATE = "demo-train";
+
+    /** The demo's validation template. */
+    public static final String VALIDATE_TEMPLATE = "demo-validate";
+
+    /** The variable that tells the trainer where Kafka is (set by its template). */
+    static final String KAFKA_VARIABLE = "DEMO_KAFKA_BOOTSTRAP";
+
     private DemoTrainer() {}
+
+    /**
+     * The templates {@code up} and {@code demo} configure: this class run by this JVM's java with
+     * this JVM's class path (absolute: the trainer runs in the run's own directory), reading from
+     * Kafka at {@code kafkaBootstrap}.
+     */
+    public static List<TrainingTemplate> templates(String kafkaBootstrap) {
+        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath =
+                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .map(e -> Path.of(e).toAbsolutePath().toString())
+                        .collect(Collectors.joining(File.pathSeparator));
+        List<TrainingTemplate> out = new ArrayList<>();
+        for (String mode : List.of("train", "validate")) {
+            out.add(
+                    TrainingTemplate.builder(
+                                    mode.equals("train") ? TRAIN_TEMPLATE : VALIDATE_TEMPLATE)
+                            .image("local")
+                            .command(
+                                    List.of(
+                                            javaBinary,
+                                            "-cp",
+                                            classpath,
+                                            DemoTrainer.class.getName(),
+                                            mode))
+                            .env(KAFKA_VARIABLE, kafkaBootstrap)
+                            .deadline(Duration.ofMinutes(5))
+                            .build());
+        }
+        return out;
+    }
 
     /** A labelled recent prediction. */
     record Example(PredictionEvent event, boolean fraud) {
@@ -87,7 +133,7 @@ public final class DemoTrainer {
         if (mode.equals("train")) {
             Thread.sleep(SETTLE.toMillis());
         }
-        List<Example> data = recentExamples(env("DRIFTWATCH_KAFKA"), model, TRAINING_DATA);
+        List<Example> data = recentExamples(env(KAFKA_VARIABLE), model, TRAINING_DATA);
         if (data.size() < 50) {
             System.err.println(
                     "only "

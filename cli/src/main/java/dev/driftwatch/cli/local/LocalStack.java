@@ -2,6 +2,7 @@ package dev.driftwatch.cli.local;
 
 import dev.driftwatch.ingest.IngestConfig;
 import dev.driftwatch.ingest.IngestServer;
+import dev.driftwatch.cli.demo.DemoTrainer;
 import dev.driftwatch.jobs.LocalJobs;
 import dev.driftwatch.jobs.drift.DriftJobOptions;
 import dev.driftwatch.jobs.ingest.InferenceLogOptions;
@@ -151,7 +152,9 @@ public final class LocalStack implements AutoCloseable {
                                         .withKafka(kafka.bootstrapServers()),
                                 database,
                                 RetrainSettings.with(
-                                        new LocalProcessBackend(dataDir.resolve("runs")))));
+                                                new LocalProcessBackend(dataDir.resolve("runs")))
+                                        .withTemplates(
+                                                DemoTrainer.templates(kafka.bootstrapServers()))));
         listening("registry", address.clientHostInUri() + ":" + registry.port());
 
         progress(out, "starting the ingest endpoint...");

@@ -8,6 +8,7 @@ import dev.driftwatch.registry.alert.AlertDao;
 import dev.driftwatch.registry.alert.AlertIntake;
 import dev.driftwatch.registry.alert.StoredAlert;
 import dev.driftwatch.registry.auth.AccessControl;
+import dev.driftwatch.registry.auth.AccessToken;
 import dev.driftwatch.registry.auth.Role;
 import dev.driftwatch.registry.notify.Delivery;
 import dev.driftwatch.registry.notify.DeliveryDao;
@@ -92,22 +93,26 @@ public final class AlertApi {
     }
 
     private void deliveries(Context ctx) {
-        access.require(ctx, Role.READER);
+        AccessToken who = access.require(ctx, Role.READER);
         long id = pathId(ctx, "alert");
         Responses.json(
                 ctx,
                 200,
-                deliveriesView(jdbi.withExtension(DeliveryDao.class, dao -> dao.ofAlert(id))));
+                deliveriesView(
+                        jdbi.withExtension(DeliveryDao.class, dao -> dao.ofAlert(id)),
+                        who.roleValue().includes(Role.ADMIN)));
     }
 
     /** The delivery log of a retraining run's events (launched, failed, rejected, promoted). */
     private void runDeliveries(Context ctx) {
-        access.require(ctx, Role.READER);
+        AccessToken who = access.require(ctx, Role.READER);
         long id = pathId(ctx, "run");
         Responses.json(
                 ctx,
                 200,
-                deliveriesView(jdbi.withExtension(DeliveryDao.class, dao -> dao.ofRun(id))));
+                deliveriesView(
+                        jdbi.withExtension(DeliveryDao.class, dao -> dao.ofRun(id)),
+                        who.roleValue().includes(Role.ADMIN)));
     }
 
     private static long pathId(Context ctx, String what) {
@@ -118,7 +123,11 @@ public final class AlertApi {
         }
     }
 
-    private ObjectNode deliveriesView(java.util.List<Delivery> deliveries) {
+    /**
+     * The delivery log; {@code last_error} (why a delivery to a receiver failed, which says
+     * something about the network behind the registry) only for an admin.
+     */
+    private ObjectNode deliveriesView(java.util.List<Delivery> deliveries, boolean admin) {
         ObjectNode out = JsonViews.object();
         ArrayNode arr = out.putArray("deliveries");
         for (Delivery d : deliveries) {
@@ -137,7 +146,9 @@ public final class AlertApi {
             if (d.lastStatus() != null) {
                 n.put("last_http_status", d.lastStatus());
             }
-            n.put("last_error", d.lastError());
+            if (admin) {
+                n.put("last_error", d.lastError());
+            }
             n.put("created_at", d.createdAt().toString());
             n.put("delivered_at", d.deliveredAt() == null ? null : d.deliveredAt().toString());
         }

@@ -19,7 +19,17 @@ import java.util.Map;
  * MLflow clients send them; typed getters answer INVALID_PARAMETER_VALUE on a wrong type.
  */
 public final class JsonRequest {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Strict: trailing content after the JSON value and a key given twice in one object are refused
+     * (a body means one thing only).
+     */
+    static final ObjectMapper MAPPER =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .FAIL_ON_TRAILING_TOKENS)
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build();
 
     private final ObjectNode body;
     private final Map<String, List<String>> query;
@@ -74,12 +84,38 @@ public final class JsonRequest {
             if (node == null || node.isMissingNode()) {
                 throw RegistryException.invalid("request body is empty; expected JSON");
             }
+            refuseNul(node, "");
             return node;
         } catch (JsonProcessingException e) {
             throw RegistryException.invalid(
                     "request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw RegistryException.invalid("request body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a NUL character in any name or text of the body (PostgreSQL stores none; nesting is
+     * bounded by the parser's depth limit).
+     */
+    private static void refuseNul(JsonNode node, String path) {
+        if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+            throw RegistryException.invalid(
+                    "'" + (path.isEmpty() ? "body" : path) + "' contains a NUL character");
+        }
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var f = fields.next();
+                if (f.getKey().indexOf('\0') >= 0) {
+                    throw RegistryException.invalid("a field name contains a NUL character");
+                }
+                refuseNul(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refuseNul(node.get(i), path + "[" + i + "]");
+            }
         }
     }
 

@@ -2,19 +2,27 @@ package dev.driftwatch.registry.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.registry.ErrorCode;
+import dev.driftwatch.registry.RegistryException;
 import dev.driftwatch.registry.auth.AccessControl;
-import dev.driftwatch.registry.auth.AccessToken;
+import dev.driftwatch.registry.auth.Caller;
 import dev.driftwatch.registry.auth.Role;
+import dev.driftwatch.registry.auth.RunToken;
 import dev.driftwatch.registry.model.ModelRegistry;
 import dev.driftwatch.registry.model.ModelVersion;
 import dev.driftwatch.registry.model.Page;
 import dev.driftwatch.registry.model.RegisteredModel;
+import dev.driftwatch.registry.model.Tag;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 
 /**
  * MLflow's Model Registry REST API under {@code /api/2.0/mlflow/}: registered models, model
- * versions, tags and aliases. Handlers only translate HTTP to {@link ModelRegistry} calls.
+ * versions, tags and aliases. Handlers only translate HTTP to {@link ModelRegistry} calls. A
+ * retraining run's own token may read its model ({@code registered-models/get}, {@code
+ * model-versions/get}, {@code get-by-alias}, {@code get-latest-versions}) and, from its training
+ * part, create the candidate version, tagged {@code run_id} = its training run's id; nothing else.
  */
 public final class MlflowApi {
     private static final String RM = "/api/2.0/mlflow/registered-models/";
@@ -68,8 +76,16 @@ public final class MlflowApi {
         answer(ctx, "registered_model", JsonViews.registeredModel(m));
     }
 
+    /** A read of one model: a person's token, or the token of a run of that model. */
+    private JsonRequest readModel(Context ctx) {
+        Caller caller = access.authenticate(ctx);
+        JsonRequest r = JsonRequest.of(ctx, maxBodyBytes);
+        AccessControl.requireReaderOf(caller, r.string("name"));
+        return r;
+    }
+
     private void getModel(Context ctx) {
-        JsonRequest r = read(ctx, Role.READER);
+        JsonRequest r = readModel(ctx);
         answer(
                 ctx,
                 "registered_model",
@@ -130,13 +146,13 @@ public final class MlflowApi {
     }
 
     private void getByAlias(Context ctx) {
-        JsonRequest r = read(ctx, Role.READER);
+        JsonRequest r = readModel(ctx);
         ModelVersion v = registry.getByAlias(r.string("name"), r.string("alias"));
         answer(ctx, "model_version", JsonViews.modelVersion(v));
     }
 
     private void latestVersions(Context ctx) {
-        JsonRequest r = read(ctx, Role.READER);
+        JsonRequest r = readModel(ctx);
         ObjectNode out = JsonViews.object();
         ArrayNode items = out.putArray("model_versions");
         registry.latestVersions(r.string("name"))
@@ -145,8 +161,15 @@ public final class MlflowApi {
     }
 
     private void createVersion(Context ctx) {
-        AccessToken who = access.require(ctx, Role.OPERATOR);
+        Caller caller = access.authenticate(ctx);
+        if (caller instanceof Caller.Person) {
+            AccessControl.requireRole(caller, Role.OPERATOR);
+        }
         JsonRequest r = JsonRequest.of(ctx, maxBodyBytes);
+        List<Tag> tags = r.tags();
+        if (caller instanceof Caller.Run run) {
+            requireCandidateOf(run.token(), r.string("name"), tags);
+        }
         ModelVersion v =
                 registry.createVersion(
                         r.string("name"),
@@ -154,13 +177,13 @@ public final class MlflowApi {
                         r.optionalString("run_id"),
                         r.optionalString("run_link"),
                         r.optionalString("description"),
-                        r.tags(),
-                        who.name());
+                        tags,
+                        caller.displayName());
         answer(ctx, "model_version", JsonViews.modelVersion(v));
     }
 
     private void getVersion(Context ctx) {
-        JsonRequest r = read(ctx, Role.READER);
+        JsonRequest r = readModel(ctx);
         answer(
                 ctx,
                 "model_version",
@@ -209,6 +232,34 @@ public final class MlflowApi {
         JsonRequest r = read(ctx, Role.OPERATOR);
         registry.deleteVersionTag(r.string("name"), r.string("version"), r.string("key"));
         Responses.json(ctx, 200, JsonViews.object());
+    }
+
+    /**
+     * A run's token creates a version only from its training part, of its model, tagged {@code
+     * run_id} = its training run's id (the tag that makes the version the run's candidate).
+     */
+    static void requireCandidateOf(RunToken run, String model, List<Tag> tags) {
+        String runIdTag =
+                tags.stream()
+                        .filter(t -> t.key().equals("run_id"))
+                        .map(Tag::value)
+                        .findFirst()
+                        .orElse(null);
+        if (!run.part().equals("training")
+                || !run.modelName().equals(model)
+                || !run.trainingRunId().equals(runIdTag)) {
+            throw new RegistryException(
+                    ErrorCode.PERMISSION_DENIED,
+                    "The token of retrain run "
+                            + run.runId()
+                            + " ("
+                            + run.part()
+                            + ") may only create its candidate: a version of "
+                            + run.modelName()
+                            + " tagged run_id="
+                            + run.trainingRunId()
+                            + ", from its training part.");
+        }
     }
 
     private static void answer(Context ctx, String field, ObjectNode value) {

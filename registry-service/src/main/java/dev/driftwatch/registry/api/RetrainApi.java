@@ -3,15 +3,18 @@ package dev.driftwatch.registry.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.launcher.RunKind;
 import dev.driftwatch.registry.JsonFields;
 import dev.driftwatch.registry.RegistryException;
 import dev.driftwatch.registry.auth.AccessControl;
 import dev.driftwatch.registry.auth.AccessToken;
+import dev.driftwatch.registry.auth.Caller;
 import dev.driftwatch.registry.auth.Role;
 import dev.driftwatch.registry.model.ModelRegistry;
 import dev.driftwatch.registry.retrain.GateResult;
 import dev.driftwatch.registry.retrain.RetrainRun;
 import dev.driftwatch.registry.retrain.Retraining;
+import dev.driftwatch.registry.retrain.TrainingTemplate;
 import dev.driftwatch.registry.retrain.Transition;
 import dev.driftwatch.registry.retrain.TriggerDecision;
 import io.javalin.config.RoutesConfig;
@@ -20,9 +23,10 @@ import java.time.OffsetDateTime;
 import java.util.Set;
 
 /**
- * Retraining over HTTP: policies ({@code /api/v1/models/{name}/retrain-policy}), runs ({@code
- * /api/v1/retrain-runs}: request, list, get with transitions and gates, cancel, approve, reject),
- * the trainers' reports (candidate, validation metrics), trigger decisions and rollback.
+ * Retraining over HTTP: training templates ({@code /api/v1/training-templates}, admin), policies
+ * ({@code /api/v1/models/{name}/retrain-policy}), runs ({@code /api/v1/retrain-runs}: request,
+ * list, get with transitions and gates, cancel, approve, reject), the trainers' reports (candidate,
+ * validation metrics: only with the run's own token), trigger decisions and rollback.
  */
 public final class RetrainApi {
     private static final Set<String> REQUEST_FIELDS = Set.of("model_name");
@@ -41,6 +45,10 @@ public final class RetrainApi {
     }
 
     public void register(RoutesConfig routes) {
+        routes.get("/api/v1/training-templates", this::listTemplates);
+        routes.get("/api/v1/training-templates/{name}", this::getTemplate);
+        routes.put("/api/v1/training-templates/{name}", this::putTemplate);
+        routes.delete("/api/v1/training-templates/{name}", this::deleteTemplate);
         routes.put("/api/v1/models/{name}/retrain-policy", this::putPolicy);
         routes.get("/api/v1/models/{name}/retrain-policy", this::getPolicy);
         routes.delete("/api/v1/models/{name}/retrain-policy", this::deletePolicy);
@@ -54,6 +62,41 @@ public final class RetrainApi {
         routes.post("/api/v1/retrain-runs/{id}/candidate", this::candidate);
         routes.post("/api/v1/retrain-runs/{id}/validation-metrics", this::validationMetrics);
         routes.get("/api/v1/retrain-triggers", this::triggers);
+    }
+
+    private void listTemplates(Context ctx) {
+        access.require(ctx, Role.APPROVER);
+        ObjectNode out = JsonViews.object();
+        ArrayNode arr = out.putArray("templates");
+        for (TrainingTemplate t : retraining.templates().list()) {
+            arr.add(templateView(t));
+        }
+        Responses.json(ctx, 200, out);
+    }
+
+    private void getTemplate(Context ctx) {
+        access.require(ctx, Role.APPROVER);
+        Responses.json(ctx, 200, templateView(retraining.templates().get(ctx.pathParam("name"))));
+    }
+
+    private void putTemplate(Context ctx) {
+        AccessToken by = access.require(ctx, Role.ADMIN);
+        JsonNode body = JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes));
+        TrainingTemplate t =
+                retraining.templates().put(ctx.pathParam("name"), body, "token:" + by.name());
+        Responses.json(ctx, 200, templateView(t));
+    }
+
+    private void deleteTemplate(Context ctx) {
+        access.require(ctx, Role.ADMIN);
+        retraining.templates().delete(ctx.pathParam("name"));
+        Responses.json(ctx, 200, JsonViews.object());
+    }
+
+    private ObjectNode templateView(TrainingTemplate t) {
+        ObjectNode n = t.toJson();
+        n.put("configured", retraining.templates().isConfigured(t.name()));
+        return n;
     }
 
     private void putPolicy(Context ctx) {
@@ -133,15 +176,17 @@ public final class RetrainApi {
     }
 
     private void candidate(Context ctx) {
-        access.require(ctx, Role.OPERATOR);
+        Caller caller = access.authenticate(ctx);
         long id = id(ctx);
+        AccessControl.requireRunReport(caller, id, RunKind.TRAINING.wireName());
         JsonNode body = JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes));
         Responses.json(ctx, 200, view(retraining.reports().candidate(id, body), true));
     }
 
     private void validationMetrics(Context ctx) {
-        access.require(ctx, Role.OPERATOR);
+        Caller caller = access.authenticate(ctx);
         long id = id(ctx);
+        AccessControl.requireRunReport(caller, id, RunKind.VALIDATION.wireName());
         JsonNode body = JsonRequest.parse(JsonRequest.readBody(ctx, maxBodyBytes));
         Responses.json(ctx, 200, view(retraining.reports().validation(id, body), true));
     }

@@ -69,9 +69,15 @@ public final class TokenStore {
      */
     public Optional<String> bootstrapAdmin(String configured) {
         if (configured != null && !configured.isEmpty()) {
-            if (configured.length() < 16) {
+            if (configured.length() < AccessControl.MIN_TOKEN_LENGTH) {
                 throw new IllegalArgumentException(
                         "the configured admin token must be at least 16 characters");
+            }
+            if (!AccessControl.wellFormed(configured) || configured.startsWith(RunTokens.PREFIX)) {
+                throw new IllegalArgumentException(
+                        "the configured admin token must be at most 512 printable ASCII"
+                                + " characters without spaces, not starting with "
+                                + RunTokens.PREFIX);
             }
             jdbi.useExtension(
                     TokenDao.class,

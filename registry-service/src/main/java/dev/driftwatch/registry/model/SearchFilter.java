@@ -13,18 +13,25 @@ import java.util.regex.Pattern;
  * MLflow's search {@code filter} and {@code order_by}, turned into a SQL condition with bound
  * parameters. Supported: clauses joined by {@code AND}, each {@code name}, {@code run_id}, {@code
  * source} or {@code tags.<key>} compared with {@code =}, {@code !=}, {@code LIKE} or {@code ILIKE}
- * to a quoted string, or {@code version_number} compared with a number.
+ * to a quoted string, or {@code version_number} compared with a number. A filter is at most {@value
+ * #MAX_LENGTH} characters (longer: 400); clauses are read by a scanner that does one step per
+ * character, without recursion or backtracking, so no literal can exhaust the stack.
  *
  * <pre>{@code
  * SearchFilter f = SearchFilter.forVersions("name = 'fraud' AND tags.team = 'risk'", List.of());
  * }</pre>
  */
 public final class SearchFilter {
-    private static final Pattern CLAUSE =
-            Pattern.compile(
-                    "^\\s*(name|run_id|source|version_number|tags\\.(?:`[^`]+`|[\\w.\\-]+))\\s*"
-                            + "(=|!=|<=|>=|<|>|(?i:LIKE)|(?i:ILIKE))\\s*"
-                            + "('(?:[^']|'')*'|\"[^\"]*\"|-?\\d+)\\s*$");
+    /** The longest filter accepted. */
+    public static final int MAX_LENGTH = 4096;
+
+    private static final java.util.Set<String> FIELDS =
+            java.util.Set.of("name", "run_id", "source", "version_number");
+    private static final List<String> OPERATORS = List.of("!=", "<=", ">=", "=", "<", ">");
+
+    /** One clause as read: field, operator (upper case) and literal as written. */
+    record Clause(String field, String op, String literal) {}
+
     private static final Pattern ORDER =
             Pattern.compile("^\\s*([a-z_]+)(?:\\s+(?i:(ASC|DESC)))?\\s*$");
 
@@ -91,20 +98,27 @@ public final class SearchFilter {
             String defaultOrder) {
         List<String> conditions = new ArrayList<>();
         Map<String, Object> params = new LinkedHashMap<>();
+        if (filter != null && filter.length() > MAX_LENGTH) {
+            throw RegistryException.invalid(
+                    "filter: at most " + MAX_LENGTH + " characters; was " + filter.length());
+        }
         if (filter != null && !filter.isBlank()) {
             int i = 0;
-            for (String clause : splitOnAnd(filter)) {
-                Matcher m = CLAUSE.matcher(clause);
-                if (!m.matches()) {
-                    throw RegistryException.invalid(
-                            "filter: cannot parse '"
-                                    + clause.strip()
-                                    + "'; expected e.g. name = 'fraud', name LIKE 'fr%',"
-                                    + " tags.team = 'risk' or version_number > 3, joined by AND");
-                }
-                String field = m.group(1);
-                String op = m.group(2).toUpperCase(Locale.ROOT);
-                String literal = m.group(3);
+            for (String text : splitOnAnd(filter)) {
+                Clause clause =
+                        clause(text)
+                                .orElseThrow(
+                                        () ->
+                                                RegistryException.invalid(
+                                                        "filter: cannot parse '"
+                                                                + clip(text.strip())
+                                                                + "'; expected e.g. name = 'fraud',"
+                                                                + " name LIKE 'fr%', tags.team ="
+                                                                + " 'risk' or version_number > 3,"
+                                                                + " joined by AND"));
+                String field = clause.field();
+                String op = clause.op();
+                String literal = clause.literal();
                 boolean numeric = !literal.startsWith("'") && !literal.startsWith("\"");
                 String key = "v" + i;
                 String keyName = "k" + i;
@@ -115,7 +129,13 @@ public final class SearchFilter {
                                 "filter: version_number compares with a number, on model versions"
                                         + " only");
                     }
-                    params.put(key, Integer.parseInt(literal));
+                    try {
+                        params.put(key, Integer.parseInt(literal));
+                    } catch (NumberFormatException e) {
+                        throw RegistryException.invalid(
+                                "filter: version_number compares with a whole number up to "
+                                        + Integer.MAX_VALUE);
+                    }
                     conditions.add("v.version " + op + " :p." + key);
                     continue;
                 }
@@ -170,6 +190,121 @@ public final class SearchFilter {
         order.add(defaultOrder);
         String where = conditions.isEmpty() ? "TRUE" : String.join(" AND ", conditions);
         return new SearchFilter(where, String.join(", ", order), params);
+    }
+
+    /**
+     * Reads {@code field op literal} from {@code text}, one character at a time; empty when it is
+     * not one.
+     */
+    static java.util.Optional<Clause> clause(String text) {
+        int n = text.length();
+        int i = skipSpace(text, 0);
+        int start = i;
+        String field;
+        if (text.startsWith("tags.", i)) {
+            i += 5;
+            if (i < n && text.charAt(i) == '`') {
+                int close = text.indexOf('`', i + 1);
+                if (close < 0 || close == i + 1) {
+                    return java.util.Optional.empty();
+                }
+                i = close + 1;
+            } else {
+                int keyStart = i;
+                while (i < n
+                        && (Character.isLetterOrDigit(text.charAt(i))
+                                || "_.-".indexOf(text.charAt(i)) >= 0)) {
+                    i++;
+                }
+                if (i == keyStart) {
+                    return java.util.Optional.empty();
+                }
+            }
+            field = text.substring(start, i);
+        } else {
+            while (i < n && (Character.isLetter(text.charAt(i)) || text.charAt(i) == '_')) {
+                i++;
+            }
+            field = text.substring(start, i);
+            if (!FIELDS.contains(field)) {
+                return java.util.Optional.empty();
+            }
+        }
+        i = skipSpace(text, i);
+        String op = null;
+        for (String o : OPERATORS) {
+            if (text.startsWith(o, i)) {
+                op = o;
+                break;
+            }
+        }
+        if (op == null) {
+            for (String o : List.of("ILIKE", "LIKE")) {
+                if (text.regionMatches(true, i, o, 0, o.length())) {
+                    op = o;
+                    break;
+                }
+            }
+        }
+        if (op == null) {
+            return java.util.Optional.empty();
+        }
+        i = skipSpace(text, i + op.length());
+        int litStart = i;
+        if (i >= n) {
+            return java.util.Optional.empty();
+        }
+        char c = text.charAt(i);
+        if (c == '\'') {
+            i++;
+            while (true) {
+                if (i >= n) {
+                    return java.util.Optional.empty();
+                }
+                if (text.charAt(i) == '\'') {
+                    if (i + 1 < n && text.charAt(i + 1) == '\'') {
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                i++;
+            }
+        } else if (c == '"') {
+            int close = text.indexOf('"', i + 1);
+            if (close < 0) {
+                return java.util.Optional.empty();
+            }
+            i = close + 1;
+        } else {
+            if (c == '-') {
+                i++;
+            }
+            int digits = i;
+            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == digits) {
+                return java.util.Optional.empty();
+            }
+        }
+        String literal = text.substring(litStart, i);
+        if (skipSpace(text, i) != n) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Clause(field, op.toUpperCase(Locale.ROOT), literal));
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static String clip(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 
     private static String unquote(String literal) {

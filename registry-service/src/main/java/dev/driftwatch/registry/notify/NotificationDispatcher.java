@@ -5,9 +5,7 @@ import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.alert.AlertDao;
 import dev.driftwatch.registry.alert.StoredAlert;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +13,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +29,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends queued deliveries, one thread, from the delivery log: claims due rows (alert occurrences
- * and retraining run events), has the route's {@link Receiver} build the request, sends it, and
- * records the outcome. Retries on 429, 5xx and network errors with exponential backoff (base ×
- * 2^(attempt-1), at most 10 min) or the receiver's Retry-After when longer; other 4xx answers fail
- * at once. A rate-limited receiver (Slack) gets at most one message per URL per {@code
- * minInterval}. A delivery whose route was deleted is {@code cancelled}. Receiver URLs and keys are
- * never logged.
+ * Sends queued deliveries from the delivery log: claims due rows (alert occurrences and retraining
+ * run events), has the route's {@link Receiver} build the request, sends it with a {@link
+ * ReceiverClient} (the checked addresses only, one deadline for the whole exchange, the answer's
+ * body never read) on a small pool of {@value #SENDERS} threads, and records the outcome on that
+ * delivery alone: one delivery that cannot be built or sent never holds up the others of its batch.
+ * Retries on 429, 5xx and network errors with exponential backoff (base × 2^(attempt-1), at most 10
+ * min) or the receiver's Retry-After when longer; other 4xx answers fail at once. A rate-limited
+ * receiver (Slack) gets at most one message per URL per {@code minInterval}. A delivery whose route
+ * was deleted is {@code cancelled}. Receiver URLs and keys are never logged. Just before each
+ * request the URL's host is resolved and checked ({@link OutboundAddresses}): a delivery to an
+ * internal address fails at once, with the reason. A receiver's answer body is never read; a
+ * failure is recorded as the status and a short reason.
  *
  * <pre>{@code
- * NotificationDispatcher d = new NotificationDispatcher(jdbi, clock, HttpClient.newHttpClient(),
- *         Duration.ofSeconds(1), 8, Duration.ofSeconds(1));
+ * NotificationDispatcher d = new NotificationDispatcher(jdbi, clock,
+ *         Duration.ofSeconds(1), 8, Duration.ofSeconds(1), OutboundAddresses.PUBLIC_ONLY);
  * d.start();
  * }</pre>
  */
@@ -47,13 +53,25 @@ public final class NotificationDispatcher implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
     private static final Duration LEASE = Duration.ofMinutes(2);
 
+    /** Deliveries sent at the same time. */
+    static final int SENDERS = 4;
+
     private final Jdbi jdbi;
     private final Clock clock;
-    private final HttpClient http;
+    private final ReceiverClient http;
     private final Duration retryBase;
     private final int maxAttempts;
     private final Duration minInterval;
+    private final OutboundAddresses outbound;
     private final Map<String, Instant> nextAllowed = new HashMap<>();
+    private final ExecutorService senders =
+            Executors.newFixedThreadPool(
+                    SENDERS,
+                    r -> {
+                        Thread t = new Thread(r, "driftwatch-notification-sender");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private final ScheduledExecutorService worker =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
@@ -65,16 +83,17 @@ public final class NotificationDispatcher implements AutoCloseable {
     public NotificationDispatcher(
             Jdbi jdbi,
             Clock clock,
-            HttpClient http,
             Duration retryBase,
             int maxAttempts,
-            Duration minInterval) {
+            Duration minInterval,
+            OutboundAddresses outbound) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.http = http;
+        this.http = new ReceiverClient(outbound, Receiver.REQUEST_TIMEOUT);
         this.retryBase = retryBase;
         this.maxAttempts = maxAttempts;
         this.minInterval = minInterval;
+        this.outbound = outbound;
     }
 
     public void start() {
@@ -106,7 +125,35 @@ public final class NotificationDispatcher implements AutoCloseable {
             if (due.isEmpty()) {
                 return;
             }
-            due.forEach(this::deliver);
+            List<Callable<Void>> sends = new ArrayList<>();
+            for (Delivery d : due) {
+                sends.add(
+                        () -> {
+                            deliverAlone(d);
+                            return null;
+                        });
+            }
+            try {
+                senders.invokeAll(sends);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Delivers {@code d}; whatever goes wrong is recorded on {@code d} only. */
+    private void deliverAlone(Delivery d) {
+        try {
+            deliver(d);
+        } catch (RuntimeException e) {
+            LOG.warn("delivery {} could not be sent: {}", d.id(), e.getClass().getSimpleName());
+            try {
+                finish(d, null, "could not be sent: " + e.getClass().getSimpleName(), false);
+            } catch (RuntimeException notRecorded) {
+                // the database is away: the claim's lease runs out and it is tried again
+                LOG.warn("delivery {} outcome not recorded: {}", d.id(), notRecorded.toString());
+            }
         }
     }
 
@@ -153,25 +200,39 @@ public final class NotificationDispatcher implements AutoCloseable {
             request = receiver.alertRequest(r, alert, d.event());
         }
         if (receiver.rateLimited()) {
-            Instant allowed = nextAllowed.getOrDefault(r.url(), Instant.MIN);
-            if (clock.instant().isBefore(allowed)) {
+            Instant allowed;
+            synchronized (nextAllowed) {
+                allowed = nextAllowed.getOrDefault(r.url(), Instant.MIN);
+                if (!clock.instant().isBefore(allowed)) {
+                    nextAllowed.put(r.url(), clock.instant().plus(minInterval));
+                    allowed = null;
+                }
+            }
+            if (allowed != null) {
+                Instant at = allowed;
                 jdbi.useExtension(
                         DeliveryDao.class,
-                        dao -> dao.postpone(d.id(), allowed.atOffset(ZoneOffset.UTC)));
+                        dao -> dao.postpone(d.id(), at.atOffset(ZoneOffset.UTC)));
                 return;
             }
-            nextAllowed.put(r.url(), clock.instant().plus(minInterval));
+        }
+        Optional<String> refused = outbound.refusal(request.uri());
+        if (refused.isPresent()) {
+            finish(d, null, "refused: " + refused.get(), false);
+            return;
         }
         Integer status = null;
         String error;
         Duration retryAfter = Duration.ZERO;
         try {
-            HttpResponse<String> resp = http.send(request, HttpResponse.BodyHandlers.ofString());
-            status = resp.statusCode();
+            // the answer's body is never read or stored: a receiver's answer is not the
+            // registry's to show (status and a short reason only)
+            ReceiverClient.Answer resp = http.send(request);
+            status = resp.status();
             if (status >= 200 && status < 300) {
                 jdbi.useTransaction(
                         h -> {
-                            h.attach(DeliveryDao.class).delivered(d.id(), resp.statusCode(), now());
+                            h.attach(DeliveryDao.class).delivered(d.id(), resp.status(), now());
                             refreshAlert(h, d);
                         });
                 LOG.info(
@@ -182,17 +243,19 @@ public final class NotificationDispatcher implements AutoCloseable {
                         r.name());
                 return;
             }
-            error = "HTTP " + status + ": " + clip(resp.body());
-            retryAfter = retryAfter(resp.headers().firstValue("Retry-After").orElse(null));
+            error = "HTTP " + status + " " + reason(status);
+            retryAfter = retryAfter(resp.retryAfter());
             if (status != 429 && status < 500) {
                 finish(d, status, error, false);
                 return;
             }
+        } catch (OutboundAddresses.Refused e) {
+            // resolved differently than when checked a moment ago: refused all the same
+            finish(d, null, "refused: " + e.getMessage(), false);
+            return;
         } catch (IOException e) {
-            error =
-                    "network error: "
-                            + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + clip(e.getMessage()));
+            // the kind of failure only: messages would tell which ports answer (a port scan)
+            error = "network error: " + e.getClass().getSimpleName();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -262,6 +325,18 @@ public final class NotificationDispatcher implements AutoCloseable {
                 error);
     }
 
+    /** A short reason for an HTTP status (its class); the receiver's own words are not kept. */
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "(bad request)";
+            case 401, 403 -> "(refused: check the route's URL or key)";
+            case 404 -> "(not found: check the route's URL)";
+            case 413 -> "(message too large)";
+            case 429 -> "(rate limited)";
+            default -> status >= 500 ? "(receiver error)" : "(refused)";
+        };
+    }
+
     /** Retry-After as seconds or an HTTP date; zero when absent or unreadable. */
     Duration retryAfter(String header) {
         if (header == null || header.isBlank()) {
@@ -314,6 +389,8 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        senders.shutdownNow();
+        http.close();
         worker.shutdownNow();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

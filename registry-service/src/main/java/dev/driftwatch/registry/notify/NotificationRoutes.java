@@ -22,15 +22,34 @@ import org.jdbi.v3.core.Jdbi;
 public final class NotificationRoutes {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final OutboundAddresses outbound;
 
-    public NotificationRoutes(Jdbi jdbi, Clock clock) {
+    public NotificationRoutes(Jdbi jdbi, Clock clock, OutboundAddresses outbound) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.outbound = outbound;
     }
 
-    /** Creates or replaces the route {@code body} describes ({@link RouteSpec}). */
+    /**
+     * Creates or replaces the route {@code body} describes ({@link RouteSpec}); a URL that can
+     * never be sent to (scheme, port, a literal internal address) is refused now, a host name is
+     * checked when each delivery is sent.
+     */
     public Route put(JsonNode body) {
         Route r = RouteSpec.parse(body);
+        if (r.url() != null) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(r.url());
+            } catch (IllegalArgumentException e) {
+                throw RegistryException.invalid("'url' is not a URL");
+            }
+            outbound.refusalWithoutLookup(uri)
+                    .ifPresent(
+                            why -> {
+                                throw RegistryException.invalid("'url': " + why);
+                            });
+        }
         jdbi.useExtension(RouteDao.class, d -> d.upsert(r, clock.millis()));
         return jdbi.withExtension(RouteDao.class, d -> d.byName(r.name())).orElseThrow();
     }

@@ -16,6 +16,12 @@ import java.util.Set;
  * Slack incoming webhooks: a Block Kit message with a {@code text} fallback for alerts and for
  * every run event; routes need {@code url}; messages to one webhook are spaced (Slack's rate
  * limit).
+ *
+ * <p>Alert labels and annotations and run details come from outside (whoever may post an alert):
+ * every such text is escaped ({@code &}, {@code <}, {@code >} become {@code &amp;}, {@code &lt;},
+ * {@code &gt;}) so that it shows as written and never becomes a mention ({@code <!channel>}) or a
+ * link ({@code <https://evil.example|Open runbook>}); headers are plain text; the runbook button
+ * only takes an {@code http(s)} URL.
  */
 public final class SlackReceiver implements Receiver {
     @Override
@@ -54,13 +60,15 @@ public final class SlackReceiver implements Receiver {
     /** A Slack incoming-webhook message: Block Kit blocks and the {@code text} fallback. */
     public static ObjectNode message(Alert a) {
         ObjectNode msg = MAPPER.createObjectNode();
-        msg.put("text", headline(a));
+        msg.put("text", escape(headline(a)));
         ArrayNode blocks = msg.putArray("blocks");
         header(blocks, (a.isFiring() ? "Firing: " : "Resolved: ") + a.label("alertname"));
         String summary = a.annotations().getOrDefault("summary", "");
         if (!summary.isEmpty()) {
             ObjectNode section = blocks.addObject().put("type", "section");
-            section.putObject("text").put("type", "mrkdwn").put("text", clip(summary, 3000));
+            section.putObject("text")
+                    .put("type", "mrkdwn")
+                    .put("text", clip(escape(summary), 3000));
         }
         ObjectNode fields = blocks.addObject().put("type", "section");
         ArrayNode f = fields.putArray("fields");
@@ -85,10 +93,10 @@ public final class SlackReceiver implements Receiver {
         }
         if (f.isEmpty()) {
             fields.remove("fields");
-            fields.putObject("text").put("type", "mrkdwn").put("text", headline(a));
+            fields.putObject("text").put("type", "mrkdwn").put("text", escape(headline(a)));
         }
         String runbook = a.annotations().get("runbook_url");
-        if (runbook != null && !runbook.isEmpty()) {
+        if (runbook != null && (runbook.startsWith("https://") || runbook.startsWith("http://"))) {
             ObjectNode actions = blocks.addObject().put("type", "actions");
             ObjectNode button = actions.putArray("elements").addObject().put("type", "button");
             button.putObject("text").put("type", "plain_text").put("text", "Runbook");
@@ -101,7 +109,7 @@ public final class SlackReceiver implements Receiver {
         if (value != null && !value.isEmpty() && fields.size() < 10) {
             fields.addObject()
                     .put("type", "mrkdwn")
-                    .put("text", "*" + name + "*\n" + clip(value, 1900));
+                    .put("text", "*" + escape(name) + "*\n" + clip(escape(value), 1900));
         }
     }
 
@@ -112,7 +120,7 @@ public final class SlackReceiver implements Receiver {
      */
     static ObjectNode message(RunEvent e) {
         ObjectNode msg = MAPPER.createObjectNode();
-        msg.put("text", clip(headline(e), 3000));
+        msg.put("text", clip(escape(headline(e)), 3000));
         ArrayNode blocks = msg.putArray("blocks");
         header(
                 blocks,
@@ -122,7 +130,7 @@ public final class SlackReceiver implements Receiver {
                     .put("type", "section")
                     .putObject("text")
                     .put("type", "mrkdwn")
-                    .put("text", clip(e.detail(), 3000));
+                    .put("text", clip(escape(e.detail()), 3000));
         }
         ObjectNode fields = blocks.addObject().put("type", "section");
         ArrayNode f = fields.putArray("fields");
@@ -142,17 +150,17 @@ public final class SlackReceiver implements Receiver {
                     .put("type", "section")
                     .putObject("text")
                     .put("type", "mrkdwn")
-                    .put("text", clip("*Failure reason*\n" + e.failureReason(), 3000));
+                    .put("text", clip("*Failure reason*\n" + escape(e.failureReason()), 3000));
         } else if (!e.gates().isEmpty()) {
-            StringBuilder g = new StringBuilder("*Gates*: ").append(e.gatesSummary());
+            StringBuilder g = new StringBuilder("*Gates*: ").append(escape(e.gatesSummary()));
             for (RunEvent.Gate gate : e.gates()) {
                 g.append("\n")
                         .append(gate.passed() ? ":white_check_mark: " : ":x: ")
-                        .append(gate.gate())
+                        .append(escape(gate.gate()))
                         .append(' ')
-                        .append(gate.metric())
+                        .append(escape(gate.metric()))
                         .append(": ")
-                        .append(gate.detail());
+                        .append(escape(gate.detail()));
             }
             blocks.addObject()
                     .put("type", "section")
@@ -161,6 +169,27 @@ public final class SlackReceiver implements Receiver {
                     .put("text", clip(g.toString(), 3000));
         }
         return msg;
+    }
+
+    /**
+     * {@code s} as Slack shows it literally in mrkdwn: {@code &}, {@code <} and {@code >} escaped
+     * (the three characters Slack's formatting gives a meaning).
+     */
+    public static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** A header block: plain text, at most 150 characters (Slack's limit). */

@@ -6,6 +6,7 @@ import dev.driftwatch.launcher.RunSpec;
 import dev.driftwatch.launcher.RunStatus;
 import dev.driftwatch.launcher.TrainingBackend;
 import dev.driftwatch.registry.RegistryException;
+import dev.driftwatch.registry.auth.RunTokens;
 import dev.driftwatch.registry.retrain.RunStepper.Observed;
 import dev.driftwatch.registry.retrain.StepAction.Fail;
 import dev.driftwatch.registry.retrain.StepAction.Judge;
@@ -17,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * do, does it, and asks again until the run waits. All state changes go through {@link
  * RetrainRuns}; a change someone else made in between ({@link RunStateConflict}) ends the run's
  * step, and the next one starts from what is stored.
+ *
+ * <p>A part is launched with the templates the policy names (resolved at launch: a template that is
+ * gone or no longer fits fails the run with {@code NoTemplate}) and a token of its own. A launch
+ * the backend refuses is tried again at the next step; after {@value #MAX_LAUNCH_ATTEMPTS} refusals
+ * in a row the run fails with {@code LaunchFailed} and the backend's reason.
  */
 final class RetrainLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainLoop.class);
@@ -39,8 +47,14 @@ final class RetrainLoop implements AutoCloseable {
     /** The most actions one run takes per step (a run has fewer states than this). */
     private static final int MAX_ACTIONS_PER_STEP = 16;
 
+    /** Launch refusals in a row after which a run fails. */
+    static final int MAX_LAUNCH_ATTEMPTS = 3;
+
     private final RetrainRuns runs;
     private final RetrainPolicies policies;
+    private final TrainingTemplates templates;
+    private final RunTokens runTokens;
+    private final Map<Long, Integer> launchFailures = new ConcurrentHashMap<>();
     private final Promotion promotion;
     private final TrainingBackend backend;
     private final Clock clock;
@@ -56,11 +70,15 @@ final class RetrainLoop implements AutoCloseable {
     RetrainLoop(
             RetrainRuns runs,
             RetrainPolicies policies,
+            TrainingTemplates templates,
+            RunTokens runTokens,
             Promotion promotion,
             TrainingBackend backend,
             Clock clock) {
         this.runs = runs;
         this.policies = policies;
+        this.templates = templates;
+        this.runTokens = runTokens;
         this.promotion = promotion;
         this.backend = backend;
         this.clock = clock;
@@ -101,11 +119,21 @@ final class RetrainLoop implements AutoCloseable {
         for (int i = 0; i < MAX_ACTIONS_PER_STEP; i++) {
             RetrainRun run = runs.get(id);
             if (run.runState().isFinal()) {
+                launchFailures.remove(id);
                 return;
             }
             RetrainPolicy policy = policies.find(run.modelName()).orElse(null);
-            StepAction action = RunStepper.next(run, observe(run), policy);
-            if (!apply(run, policy, action)) {
+            RetrainPolicy.RunTemplates resolved = null;
+            if (policy != null && backend != null && run.runState().launchesAPart()) {
+                try {
+                    resolved = templates.resolve(policy);
+                } catch (RegistryException e) {
+                    runs.fail(id, "NoTemplate: " + e.getMessage(), "", null);
+                    return;
+                }
+            }
+            StepAction action = RunStepper.next(run, observe(run), policy, resolved);
+            if (!apply(run, resolved, action)) {
                 return;
             }
         }
@@ -124,13 +152,13 @@ final class RetrainLoop implements AutoCloseable {
     }
 
     /** Does {@code action}; true when the run moved on and may have a next action at once. */
-    private boolean apply(RetrainRun run, RetrainPolicy policy, StepAction action) {
+    private boolean apply(RetrainRun run, RetrainPolicy.RunTemplates templates, StepAction action) {
         if (action instanceof Wait w) {
             runs.waiting(run, w.reason());
             return false;
         }
         if (action instanceof Launch l) {
-            return launch(run, policy, l.part());
+            return launch(run, templates, l.part());
         }
         if (action instanceof Move m) {
             runs.move(run.id(), run.runState(), m.to(), m.detail(), m.charge());
@@ -152,9 +180,41 @@ final class RetrainLoop implements AutoCloseable {
     }
 
     /** Launches the run's training or validation part: one way for both. */
-    private boolean launch(RetrainRun run, RetrainPolicy policy, RunKind part) {
-        RunSpec spec = specs.spec(run, policy, part);
-        RunStatus status = backend.launch(spec);
+    private boolean launch(RetrainRun run, RetrainPolicy.RunTemplates templates, RunKind part) {
+        RunSpec spec;
+        RunStatus status;
+        try {
+            spec =
+                    specs.spec(
+                            run,
+                            templates,
+                            part,
+                            runTokens.issue(
+                                    run.id(),
+                                    part.wireName(),
+                                    RunSpecs.backendRunId(run.id(), RunKind.TRAINING)));
+            status = backend.launch(spec);
+        } catch (LaunchException e) {
+            int failures = launchFailures.merge(run.id(), 1, Integer::sum);
+            if (failures >= MAX_LAUNCH_ATTEMPTS) {
+                launchFailures.remove(run.id());
+                runs.fail(
+                        run.id(),
+                        "LaunchFailed: the "
+                                + backend.name()
+                                + " backend refused the "
+                                + part.wireName()
+                                + " run "
+                                + failures
+                                + " times in a row: "
+                                + e.getMessage(),
+                        "",
+                        null);
+                return false;
+            }
+            throw e;
+        }
+        launchFailures.remove(run.id());
         String detail =
                 part == RunKind.TRAINING
                         ? "training run "
@@ -168,7 +228,7 @@ final class RetrainLoop implements AutoCloseable {
                                 + spec.runId()
                                 + " of candidate version "
                                 + run.candidateVersion();
-        if (runs.launched(run.id(), part, backend.name(), spec.runId(), policy, detail)) {
+        if (runs.launched(run.id(), part, backend.name(), spec.runId(), templates, detail)) {
             return true;
         }
         backend.cancel(spec.runId());

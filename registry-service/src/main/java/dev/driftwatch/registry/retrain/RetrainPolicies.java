@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The models' retrain policies: stored as they were given (after {@link RetrainPolicy#parse}
- * accepted them), one per model.
+ * accepted them and their template choices fit the {@link TrainingTemplates}), one per model.
  *
  * <pre>{@code
  * policies.put("fraud", body);
@@ -27,17 +27,23 @@ public final class RetrainPolicies {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ModelRegistry registry;
+    private final TrainingTemplates templates;
 
-    RetrainPolicies(Jdbi jdbi, Clock clock, ModelRegistry registry) {
+    RetrainPolicies(Jdbi jdbi, Clock clock, ModelRegistry registry, TrainingTemplates templates) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.registry = registry;
+        this.templates = templates;
     }
 
-    /** Checks and stores the model's policy (the model must exist). */
+    /**
+     * Checks and stores the model's policy (the model must exist; the templates it names must exist
+     * and declare the parameters it sets).
+     */
     public RetrainPolicy put(String model, JsonNode spec) {
         RetrainPolicy policy = RetrainPolicy.parse(spec);
         registry.getModel(model);
+        templates.resolve(policy);
         jdbi.useExtension(
                 RetrainDao.class,
                 d ->

@@ -14,12 +14,14 @@ import java.util.TreeSet;
 
 /**
  * A model's retraining configuration: which firing alerts request a run, how often (cooldown, dedup
- * window, GPU-hours per day), how the training and validation runs look, which gates a candidate
- * must pass and whether promotion needs an approver.
+ * window, GPU-hours per day), which {@link TrainingTemplate}s the training and validation runs use
+ * and with which of their parameters, which gates a candidate must pass and whether promotion needs
+ * an approver. What a run executes is the template's (chosen by an admin); a policy only names it.
  *
  * <pre>{@code
  * RetrainPolicy p = RetrainPolicy.parse(JsonRequest.parse(bytes));
  * boolean triggers = p.matches(alert);
+ * RunTemplates runs = templates.resolve(p);      // the templates with the policy's parameters
  * }</pre>
  */
 public record RetrainPolicy(
@@ -30,8 +32,8 @@ public record RetrainPolicy(
         double gpuHoursPerDay,
         boolean manualApproval,
         Duration dataWindow,
-        RunTemplate training,
-        RunTemplate validation,
+        TemplateChoice training,
+        TemplateChoice validation,
         List<ValidationGate> gates) {
 
     private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
@@ -48,18 +50,7 @@ public record RetrainPolicy(
                     "validation",
                     "gates");
     private static final Set<String> TRIGGER_FIELDS = Set.of("alertname", "metric", "severities");
-    private static final Set<String> TEMPLATE_FIELDS =
-            Set.of(
-                    "image",
-                    "command",
-                    "env",
-                    "gpus",
-                    "cpu",
-                    "memory",
-                    "deadline",
-                    "backoff_limit",
-                    "node_selector",
-                    "queue");
+    private static final Set<String> CHOICE_FIELDS = Set.of("template", "parameters");
 
     /** Which alerts request a run; an absent field matches anything. */
     public record AlertMatch(String alertname, String metric, Set<String> severities) {
@@ -70,8 +61,18 @@ public record RetrainPolicy(
         }
     }
 
-    /** A training or validation run's shape: image, command, resources, limits, placement. */
+    /**
+     * Which template a part of a run uses, and the values of the template's parameters the policy
+     * sets.
+     */
+    public record TemplateChoice(String template, Map<String, String> parameters) {}
+
+    /**
+     * A training or validation run's shape, resolved from its template and the policy's parameter
+     * values: image, command, environment, resources, limits, placement.
+     */
     public record RunTemplate(
+            String template,
             String image,
             List<String> command,
             Map<String, String> env,
@@ -94,14 +95,22 @@ public record RetrainPolicy(
         return enabled && a.isFiring() && triggers.stream().anyMatch(t -> t.matches(a));
     }
 
-    /** The most GPU-hours one run (training + validation) may use. */
-    public double maxGpuHoursPerRun() {
-        return training.maxGpuHours() + validation.maxGpuHours();
+    /** The template choice of a training or a validation run. */
+    public TemplateChoice choice(RunKind kind) {
+        return kind == RunKind.TRAINING ? training : validation;
     }
 
-    /** The template of a training or a validation run. */
-    public RunTemplate template(RunKind kind) {
-        return kind == RunKind.TRAINING ? training : validation;
+    /** A policy's two parts resolved: the training and the validation run templates. */
+    public record RunTemplates(RunTemplate training, RunTemplate validation) {
+        /** The most GPU-hours one run (training + validation) may use. */
+        public double maxGpuHoursPerRun() {
+            return training.maxGpuHours() + validation.maxGpuHours();
+        }
+
+        /** The template of a training or a validation run. */
+        public RunTemplate of(RunKind kind) {
+            return kind == RunKind.TRAINING ? training : validation;
+        }
     }
 
     /**
@@ -163,36 +172,46 @@ public record RetrainPolicy(
                 List.copyOf(gates));
     }
 
-    private static RunTemplate template(JsonFields policy, String field) {
+    private static TemplateChoice template(JsonFields policy, String field) {
+        policy.object(field)
+                .ifPresent(
+                        o -> {
+                            for (String f : o.fieldNames()) {
+                                if (TrainingTemplate.FIELDS.contains(f)
+                                        && !CHOICE_FIELDS.contains(f)) {
+                                    throw RegistryException.invalid(
+                                            "a retrain policy cannot set '"
+                                                    + field
+                                                    + "."
+                                                    + f
+                                                    + "': what a run executes (image, command,"
+                                                    + " env, resources) comes from a training"
+                                                    + " template that an admin sets (PUT"
+                                                    + " /api/v1/training-templates/<name>); the"
+                                                    + " policy names it in '"
+                                                    + field
+                                                    + ".template' and may set its declared"
+                                                    + " parameters in '"
+                                                    + field
+                                                    + ".parameters'");
+                                }
+                            }
+                        });
         JsonFields t =
-                policy.object(field, TEMPLATE_FIELDS)
+                policy.object(field, CHOICE_FIELDS)
                         .orElseThrow(
                                 () ->
                                         RegistryException.invalid(
                                                 "'"
                                                         + field
-                                                        + "' must be an object with at least"
-                                                        + " 'command'"));
-        List<String> command = t.strings("command");
-        if (command.isEmpty()) {
-            throw t.invalid("command", "must not be empty");
-        }
-        Duration deadline = duration(t, "deadline", Duration.ofHours(1));
-        if (deadline.isZero()) {
-            throw t.invalid("deadline", "must be positive");
-        }
-        String image = t.optText("image");
-        return new RunTemplate(
-                image == null ? "" : image,
-                command,
-                t.stringMap("env"),
-                t.wholeNumber("gpus", 0, 0),
-                t.optText("cpu"),
-                t.optText("memory"),
-                deadline,
-                t.wholeNumber("backoff_limit", 0, 0),
-                t.stringMap("node_selector"),
-                t.optText("queue"));
+                                                        + "' must be an object naming a training"
+                                                        + " template: {\"template\": \"<name>\","
+                                                        + " \"parameters\": {...}}; templates are"
+                                                        + " set by admins (PUT"
+                                                        + " /api/v1/training-templates/<name>)"));
+        String name = t.text("template");
+        TrainingTemplate.checkName(name);
+        return new TemplateChoice(name, Map.copyOf(t.stringMap("parameters")));
     }
 
     private static Duration duration(JsonFields n, String field, Duration dflt) {

@@ -2,6 +2,7 @@ package dev.driftwatch.registry.retrain;
 
 import dev.driftwatch.launcher.RunKind;
 import dev.driftwatch.registry.RegistryException;
+import dev.driftwatch.registry.auth.RunTokenDao;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -142,7 +143,7 @@ public final class RetrainRuns {
             RunKind part,
             String backend,
             String backendRunId,
-            RetrainPolicy policy,
+            RetrainPolicy.RunTemplates templates,
             String detail) {
         RunState from = part == RunKind.TRAINING ? RunState.REQUESTED : RunState.TRAINED;
         RunState to = part == RunKind.TRAINING ? RunState.LAUNCHED : RunState.VALIDATING;
@@ -158,12 +159,12 @@ public final class RetrainRuns {
                                 id,
                                 backend,
                                 backendRunId,
-                                policy.training().maxGpuHours(),
-                                policy.validation().maxGpuHours(),
+                                templates.training().maxGpuHours(),
+                                templates.validation().maxGpuHours(),
                                 now());
                     } else {
                         dao.setValidationLaunched(
-                                id, backendRunId, policy.validation().maxGpuHours());
+                                id, backendRunId, templates.validation().maxGpuHours());
                     }
                     transition(h, locked, to, null, detail);
                     return true;
@@ -302,6 +303,10 @@ public final class RetrainRuns {
                         now,
                         cause != null ? cause : locked.cause(),
                         detail));
+        if (to.isFinal()) {
+            // the run's tokens expire with it
+            h.attach(RunTokenDao.class).deleteOfRun(locked.id());
+        }
         notifier.queue(h, locked, to, detail, now);
     }
 

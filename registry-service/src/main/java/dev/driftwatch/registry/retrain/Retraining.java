@@ -1,8 +1,6 @@
 package dev.driftwatch.registry.retrain;
 
-import dev.driftwatch.launcher.RegistryToken;
-import dev.driftwatch.registry.auth.Role;
-import dev.driftwatch.registry.auth.TokenStore;
+import dev.driftwatch.registry.auth.RunTokens;
 import dev.driftwatch.registry.model.ModelRegistry;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -16,22 +14,20 @@ import org.slf4j.LoggerFactory;
  * with {@link RunStepper}); trainers report the candidate and the holdout metrics ({@link
  * TrainerReports}); gates judge the candidate, which is promoted automatically or by an approver
  * ({@link RunDecisions}). {@link RetrainRuns} is the only writer of run state; {@link
- * RetrainPolicies} holds the policies.
+ * RetrainPolicies} holds the policies and {@link TrainingTemplates} what runs execute. Each part of
+ * a run gets a token of its own ({@link RunTokens}) when it is launched.
  *
  * <pre>{@code
- * Retraining retraining = new Retraining(jdbi, clock, registry, tokens, settings, dispatcher::wakeUp);
+ * Retraining retraining = new Retraining(jdbi, clock, registry, runTokens, settings, dispatcher::wakeUp);
  * AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp, retraining.requests());
  * retraining.start(serverUrl);
  * }</pre>
  */
 public final class Retraining implements AutoCloseable {
-    /** The operator token issued for trainers when none is configured. */
-    public static final String TRAINER_TOKEN_NAME = "retrain-trainer";
-
     private static final Logger LOG = LoggerFactory.getLogger(Retraining.class);
 
-    private final TokenStore tokens;
     private final RetrainSettings settings;
+    private final TrainingTemplates templates;
     private final RetrainPolicies policies;
     private final RetrainRuns runs;
     private final RetrainLoop loop;
@@ -47,36 +43,31 @@ public final class Retraining implements AutoCloseable {
             Jdbi jdbi,
             Clock clock,
             ModelRegistry registry,
-            TokenStore tokens,
+            RunTokens runTokens,
             RetrainSettings settings,
             Runnable notificationsQueued) {
-        this.tokens = tokens;
         this.settings = settings;
-        this.policies = new RetrainPolicies(jdbi, clock, registry);
+        this.templates = new TrainingTemplates(jdbi, clock);
+        this.policies = new RetrainPolicies(jdbi, clock, registry, templates);
         this.runs = new RetrainRuns(jdbi, clock, new RetrainNotifier(notificationsQueued));
         Promotion promotion = new Promotion(registry, runs);
-        this.loop = new RetrainLoop(runs, policies, promotion, settings.backend(), clock);
+        this.loop =
+                new RetrainLoop(
+                        runs, policies, templates, runTokens, promotion, settings.backend(), clock);
         this.requests = new RunRequests(jdbi, clock, registry, runs, loop::wakeUp);
         this.reports = new TrainerReports(runs, policies, registry, loop::wakeUp);
         this.decisions = new RunDecisions(runs, promotion, loop);
     }
 
     /**
-     * Starts stepping runs; {@code serverUrl} is given to trainers unless the settings name another
-     * URL. Without a configured trainer token an operator token named {@value #TRAINER_TOKEN_NAME}
-     * is issued (replacing the previous one).
+     * Stores the configured templates and starts stepping runs; {@code serverUrl} is given to
+     * trainers unless the settings name another URL.
      */
     public void start(String serverUrl) {
+        templates.configure(settings.templates());
         String url =
                 settings.trainerRegistryUrl() != null ? settings.trainerRegistryUrl() : serverUrl;
-        RegistryToken token = settings.trainerToken();
-        if (token == null && settings.backend() != null) {
-            tokens.list().stream()
-                    .filter(t -> t.name().equals(TRAINER_TOKEN_NAME))
-                    .forEach(t -> tokens.revoke(t.id()));
-            token = RegistryToken.of(tokens.issue(TRAINER_TOKEN_NAME, Role.OPERATOR).secret());
-        }
-        loop.start(new RunSpecs(url, token), settings.pollInterval());
+        loop.start(new RunSpecs(url), settings.pollInterval());
         LOG.info(
                 "retraining {} (poll every {} ms)",
                 loop.backendName() == null
@@ -87,6 +78,10 @@ public final class Retraining implements AutoCloseable {
 
     public RetrainPolicies policies() {
         return policies;
+    }
+
+    public TrainingTemplates templates() {
+        return templates;
     }
 
     public RetrainRuns runs() {

@@ -8,21 +8,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The backend {@link RunSpec} of a run's training or validation part: the policy's template, the
- * data window, the registry URL and token trainers report with, and the retraining loop's {@link
- * TrainerVariable}s ({@code DRIFTWATCH_RETRAIN_RUN}, {@code DRIFTWATCH_TRIGGER_ALERT}, ...).
+ * The backend {@link RunSpec} of a run's training or validation part: the template the policy names
+ * with its parameters, the data window, the registry URL and the part's own token trainers report
+ * with, and the retraining loop's {@link TrainerVariable}s ({@code DRIFTWATCH_RETRAIN_RUN}, {@code
+ * DRIFTWATCH_TRIGGER_ALERT}, ...).
  *
  * <pre>{@code
- * RunSpec spec = new RunSpecs(url, token).spec(run, policy, RunKind.TRAINING);  // rr-7-training
+ * RunSpec spec = new RunSpecs(url).spec(run, templates, RunKind.TRAINING, token);  // rr-7-training
  * }</pre>
  */
 final class RunSpecs {
     private final String registryUrl;
-    private final RegistryToken token;
 
-    RunSpecs(String registryUrl, RegistryToken token) {
+    RunSpecs(String registryUrl) {
         this.registryUrl = registryUrl;
-        this.token = token;
     }
 
     /** The backend run id of a run's part: {@code rr-<id>-training}, {@code rr-<id>-validation}. */
@@ -30,8 +29,8 @@ final class RunSpecs {
         return "rr-" + runId + "-" + part.wireName();
     }
 
-    RunSpec spec(RetrainRun run, RetrainPolicy policy, RunKind part) {
-        RetrainPolicy.RunTemplate t = policy.template(part);
+    RunSpec spec(RetrainRun run, RetrainPolicy.RunTemplates templates, RunKind part, String token) {
+        RetrainPolicy.RunTemplate t = templates.of(part);
         Map<String, String> env = new LinkedHashMap<>(t.env());
         env.put(TrainerVariable.RETRAIN_RUN.envName(), String.valueOf(run.id()));
         env.put(
@@ -50,7 +49,7 @@ final class RunSpecs {
                 .image(t.image())
                 .command(t.command())
                 .env(env)
-                .registry(registryUrl, token)
+                .registry(registryUrl, RegistryToken.of(token))
                 .dataWindow(run.dataWindowStart().toInstant(), run.dataWindowEnd().toInstant())
                 .gpus(t.gpus())
                 .cpu(t.cpu())

@@ -57,6 +57,11 @@ public enum RunState {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether the next step of a run in this state launches a part (training or validation). */
+    public boolean launchesAPart() {
+        return this == REQUESTED || this == TRAINED;
+    }
+
     /** A final state: the run is over and never moves again. */
     public boolean isFinal() {
         return MOVES.get(this).isEmpty();

@@ -23,7 +23,7 @@ import java.util.Locale;
  * training when the GPU budget allows), then follow its backend run to its end.
  *
  * <pre>{@code
- * StepAction a = RunStepper.next(run, new Observed("local", status, 1.5, now), policy);
+ * StepAction a = RunStepper.next(run, new Observed("local", status, 1.5, now), policy, templates);
  * }</pre>
  */
 final class RunStepper {
@@ -43,13 +43,18 @@ final class RunStepper {
     private RunStepper() {}
 
     /**
-     * The next action for {@code run}; {@code policy} is null when the model's policy was deleted.
+     * The next action for {@code run}; {@code policy} is null when the model's policy was deleted,
+     * {@code templates} (the policy's run templates) null when they were not resolved.
      */
-    static StepAction next(RetrainRun run, Observed seen, RetrainPolicy policy) {
+    static StepAction next(
+            RetrainRun run,
+            Observed seen,
+            RetrainPolicy policy,
+            RetrainPolicy.RunTemplates templates) {
         return switch (run.runState()) {
-            case REQUESTED -> launch(RunKind.TRAINING, seen, policy);
+            case REQUESTED -> launch(RunKind.TRAINING, seen, policy, templates);
             case LAUNCHED, TRAINING -> follow(RunKind.TRAINING, run, seen, policy);
-            case TRAINED -> launch(RunKind.VALIDATION, seen, policy);
+            case TRAINED -> launch(RunKind.VALIDATION, seen, policy, templates);
             case VALIDATING -> follow(RunKind.VALIDATION, run, seen, policy);
             case VALIDATED ->
                     policy != null && policy.manualApproval()
@@ -63,15 +68,25 @@ final class RunStepper {
         };
     }
 
-    private static StepAction launch(RunKind part, Observed seen, RetrainPolicy policy) {
+    private static StepAction launch(
+            RunKind part,
+            Observed seen,
+            RetrainPolicy policy,
+            RetrainPolicy.RunTemplates templates) {
         if (seen.backend() == null) {
             return new Wait("no training backend is configured");
         }
         if (policy == null) {
             return new Fail("NoPolicy: the model's retrain policy was deleted", "", null);
         }
+        if (templates == null) {
+            return new Fail(
+                    "NoTemplate: the training templates the policy names could not be used",
+                    "",
+                    null);
+        }
         if (part == RunKind.TRAINING) {
-            double need = policy.maxGpuHoursPerRun();
+            double need = templates.maxGpuHoursPerRun();
             if (seen.gpuHoursUsedToday() + need > policy.gpuHoursPerDay() + BUDGET_EPSILON) {
                 return new Wait(
                         String.format(

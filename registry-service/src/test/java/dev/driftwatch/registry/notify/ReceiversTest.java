@@ -112,6 +112,68 @@ class ReceiversTest {
     }
 
     @Test
+    void untrustedAlertTextIsEscapedForSlackAndKeptAsDataElsewhere() throws Exception {
+        Alert hostile =
+                Alert.firing(
+                        Map.of(
+                                "alertname", "FeatureDrift",
+                                "model_name", "<https://evil.example|Open runbook>",
+                                "feature", "a&b"),
+                        Map.of(
+                                "summary", "<!channel> wake up <@U123>",
+                                "runbook_url", "javascript:alert(1)"),
+                        Instant.parse("2026-11-26T10:00:00Z"),
+                        "");
+        Route slack =
+                route(
+                        "{\"name\": \"s\", \"receiver\": \"slack\", \"url\":"
+                                + " \"https://hooks.slack.com/services/T/B/X\"}");
+        JsonNode msg =
+                JSON.readTree(
+                        body(
+                                Receivers.named("slack")
+                                        .alertRequest(slack, hostile, Delivery.TRIGGER)));
+        // every text Slack formats: no raw <, > or & left, so no mention and no link
+        List<String> texts = new ArrayList<>();
+        msg.findValues("text").stream()
+                .filter(JsonNode::isTextual)
+                .forEach(t -> texts.add(t.asText()));
+        msg.findValues("text").stream()
+                .filter(JsonNode::isObject)
+                .filter(t -> t.path("type").asText().equals("mrkdwn"))
+                .forEach(t -> texts.add(t.get("text").asText()));
+        assertThat(texts).isNotEmpty();
+        for (String t : texts) {
+            assertThat(t).doesNotContain("<", ">").doesNotContainPattern("&(?!amp;|lt;|gt;)");
+        }
+        assertThat(msg.get("text").asText())
+                .contains("&lt;https://evil.example|Open runbook&gt;", "&lt;!channel&gt;");
+        assertThat(msg.toString())
+                .as("no button for a non-http runbook URL")
+                .doesNotContain("javascript:");
+        assertThat(SlackReceiver.escape("a & <b> c")).isEqualTo("a &amp; &lt;b&gt; c");
+
+        // PagerDuty and webhooks carry the text as JSON data, unchanged
+        Route pd = route("{\"name\": \"p\", \"receiver\": \"pagerduty\", \"routing_key\": \"K\"}");
+        JsonNode event =
+                JSON.readTree(
+                        body(
+                                Receivers.named("pagerduty")
+                                        .alertRequest(pd, hostile, Delivery.TRIGGER)));
+        assertThat(event.at("/payload/summary").asText()).contains("<!channel> wake up");
+        Route hook =
+                route(
+                        "{\"name\": \"w\", \"receiver\": \"webhook\", \"url\":"
+                                + " \"https://ci.example/h\"}");
+        JsonNode posted =
+                JSON.readTree(
+                        body(
+                                Receivers.named("webhook")
+                                        .alertRequest(hook, hostile, Delivery.TRIGGER)));
+        assertThat(posted.toString()).contains("<https://evil.example|Open runbook>");
+    }
+
+    @Test
     void eachReceiverBuildsItsRequestForAnAlert() throws Exception {
         Route slack =
                 route(

@@ -15,9 +15,12 @@ import dev.driftwatch.registry.retrain.StepAction.Launch;
 import dev.driftwatch.registry.retrain.StepAction.Move;
 import dev.driftwatch.registry.retrain.StepAction.Promote;
 import dev.driftwatch.registry.retrain.StepAction.Wait;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The loop's decisions, one state and observation at a time, without a database or backend. */
@@ -31,12 +34,32 @@ class RunStepperTest {
                         """
                         {"triggers": [{"alertname": "FeatureDrift"}], "approval": "%s",
                          "gpu_hours_per_day": %s,
-                         "training": {"command": ["t"], "gpus": 2, "deadline": "1h"},
-                         "validation": {"command": ["v"], "gpus": 0, "deadline": "30min"},
+                         "training": {"template": "t"},
+                         "validation": {"template": "v"},
                          "gates": [{"type": "min_vs_champion", "metric": "roc_auc",
                                     "tolerance": 0.01}]}
                         """
                                 .formatted(approval, gpuHoursPerDay)));
+    }
+
+    /** Templates t (2 GPUs, 1 h) and v (no GPU, 30 min), as the policy's parts resolve them. */
+    static final RetrainPolicy.RunTemplates TEMPLATES =
+            new RetrainPolicy.RunTemplates(
+                    TrainingTemplate.builder("t")
+                            .command(List.of("t"))
+                            .gpus(2)
+                            .deadline(Duration.ofHours(1))
+                            .build()
+                            .apply(Map.of(), "training.parameters"),
+                    TrainingTemplate.builder("v")
+                            .command(List.of("v"))
+                            .deadline(Duration.ofMinutes(30))
+                            .build()
+                            .apply(Map.of(), "validation.parameters"));
+
+    /** The stepper's next action with the policy's templates resolved (none without a policy). */
+    static StepAction next(RetrainRun run, Observed seen, RetrainPolicy policy) {
+        return RunStepper.next(run, seen, policy, policy == null ? null : TEMPLATES);
     }
 
     /** A run of fraud in {@code state}, as the loop reads it from the database. */
@@ -96,17 +119,15 @@ class RunStepperTest {
     @Test
     void aRequestedRunLaunchesItsTrainingWhenTheBudgetAllows() throws Exception {
         RetrainRun r = run(RunState.REQUESTED, null, null, null, null);
-        assertThat(RunStepper.next(r, seen(null), policy("automatic", 8)))
+        assertThat(next(r, seen(null), policy("automatic", 8)))
                 .isEqualTo(new Launch(RunKind.TRAINING));
         // 2 GPUs x 1 h + 0 x 30 min = 2.0 GPU-hours may be used; 6.5 already were
         StepAction overBudget =
-                RunStepper.next(r, new Observed("local", null, 6.5, NOW), policy("automatic", 8));
+                next(r, new Observed("local", null, 6.5, NOW), policy("automatic", 8));
         assertThat(overBudget).isInstanceOf(Wait.class);
         assertThat(((Wait) overBudget).reason())
                 .contains("GPU budget", "6.50 of 8.00 GPU-hours used today", "up to 2.00");
-        assertThat(
-                        RunStepper.next(
-                                r, new Observed("local", null, 6.0, NOW), policy("automatic", 8)))
+        assertThat(next(r, new Observed("local", null, 6.0, NOW), policy("automatic", 8)))
                 .as("exactly at the budget")
                 .isEqualTo(new Launch(RunKind.TRAINING));
     }
@@ -114,15 +135,15 @@ class RunStepperTest {
     @Test
     void withoutABackendOrAPolicyNothingLaunches() throws Exception {
         RetrainRun r = run(RunState.REQUESTED, null, null, null, null);
-        assertThat(RunStepper.next(r, new Observed(null, null, 0, NOW), policy("automatic", 8)))
+        assertThat(next(r, new Observed(null, null, 0, NOW), policy("automatic", 8)))
                 .isEqualTo(new Wait("no training backend is configured"));
-        assertThat(RunStepper.next(r, seen(null), null))
+        assertThat(next(r, seen(null), null))
                 .isInstanceOf(Fail.class)
                 .extracting(a -> ((Fail) a).reason())
                 .asString()
                 .startsWith("NoPolicy");
         assertThat(
-                        RunStepper.next(
+                        next(
                                 run(RunState.TRAINED, "rr-7-training", null, 2, null),
                                 seen(null),
                                 policy("automatic", 8)))
@@ -133,12 +154,10 @@ class RunStepperTest {
     void aLaunchedRunMovesToTrainingOnceItsPodRuns() throws Exception {
         RetrainRun r = run(RunState.LAUNCHED, "rr-7-training", null, null, null);
         RetrainPolicy p = policy("automatic", 8);
-        assertThat(
-                        RunStepper.next(
-                                r, seen(status(RunKind.TRAINING, RunPhase.PENDING, null, null)), p))
+        assertThat(next(r, seen(status(RunKind.TRAINING, RunPhase.PENDING, null, null)), p))
                 .isEqualTo(new Idle());
         StepAction started =
-                RunStepper.next(r, seen(status(RunKind.TRAINING, RunPhase.RUNNING, NOW, null)), p);
+                next(r, seen(status(RunKind.TRAINING, RunPhase.RUNNING, NOW, null)), p);
         assertThat(started).isInstanceOf(Move.class);
         assertThat(((Move) started).to()).isEqualTo(RunState.TRAINING);
         assertThat(((Move) started).charge()).isNull();
@@ -148,7 +167,7 @@ class RunStepperTest {
     void aFastFailureIsChargedWhatItRanNotItsReservation() throws Exception {
         RetrainRun r = run(RunState.TRAINING, "rr-7-training", null, null, null);
         StepAction a =
-                RunStepper.next(
+                next(
                         r,
                         seen(status(RunKind.TRAINING, RunPhase.FAILED, NOW.minusMillis(500), NOW)),
                         policy("automatic", 8));
@@ -164,7 +183,7 @@ class RunStepperTest {
     @Test
     void aLostBackendRunFailsTheRunAndKeepsItsReservation() throws Exception {
         StepAction a =
-                RunStepper.next(
+                next(
                         run(RunState.TRAINING, "rr-7-training", null, null, null),
                         seen(null),
                         policy("automatic", 8));
@@ -179,13 +198,11 @@ class RunStepperTest {
         RunStatus done = status(RunKind.TRAINING, RunPhase.SUCCEEDED, NOW.minusSeconds(1800), NOW);
         RetrainPolicy p = policy("automatic", 8);
         StepAction none =
-                RunStepper.next(
-                        run(RunState.TRAINING, "rr-7-training", null, null, null), seen(done), p);
+                next(run(RunState.TRAINING, "rr-7-training", null, null, null), seen(done), p);
         assertThat(((Fail) none).reason()).startsWith("NoCandidate");
         assertThat(((Fail) none).charge().gpuHours()).isEqualTo(1.0);
         StepAction trained =
-                RunStepper.next(
-                        run(RunState.TRAINING, "rr-7-training", null, 2, null), seen(done), p);
+                next(run(RunState.TRAINING, "rr-7-training", null, 2, null), seen(done), p);
         assertThat(trained)
                 .isEqualTo(
                         new Move(
@@ -199,7 +216,7 @@ class RunStepperTest {
         RunStatus done = status(RunKind.VALIDATION, RunPhase.SUCCEEDED, NOW.minusSeconds(60), NOW);
         RetrainPolicy p = policy("automatic", 8);
         StepAction pass =
-                RunStepper.next(
+                next(
                         run(
                                 RunState.VALIDATING,
                                 "rr-7-training",
@@ -214,7 +231,7 @@ class RunStepperTest {
         assertThat(((Judge) pass).charge())
                 .isEqualTo(new RetrainRuns.Charge(RunKind.VALIDATION, 0.0));
         StepAction fail =
-                RunStepper.next(
+                next(
                         run(
                                 RunState.VALIDATING,
                                 "rr-7-training",
@@ -226,7 +243,7 @@ class RunStepperTest {
         assertThat(((Judge) fail).to()).isEqualTo(RunState.REJECTED);
         assertThat(((Judge) fail).detail()).startsWith("gate(s) failed: min_vs_champion roc_auc");
         StepAction silent =
-                RunStepper.next(
+                next(
                         run(RunState.VALIDATING, "rr-7-training", "rr-7-validation", 2, null),
                         seen(done),
                         p);
@@ -236,16 +253,16 @@ class RunStepperTest {
     @Test
     void aValidatedRunIsPromotedOrWaitsForAPerson() throws Exception {
         RetrainRun r = run(RunState.VALIDATED, "rr-7-training", "rr-7-validation", 2, "{}");
-        assertThat(RunStepper.next(r, seen(null), policy("automatic", 8)))
+        assertThat(next(r, seen(null), policy("automatic", 8)))
                 .isEqualTo(new Promote("approved automatically by the policy"));
-        assertThat(RunStepper.next(r, seen(null), policy("manual", 8)))
+        assertThat(next(r, seen(null), policy("manual", 8)))
                 .isEqualTo(
                         new Move(
                                 RunState.AWAITING_APPROVAL,
                                 "manual approval required by the policy",
                                 null));
         assertThat(
-                        RunStepper.next(
+                        next(
                                 run(
                                         RunState.AWAITING_APPROVAL,
                                         "rr-7-training",

@@ -19,8 +19,8 @@ class TriggerRuleTest {
                         .readTree(
                                 """
                                 {"triggers": [{"alertname": "FeatureDrift"}], "cooldown": "6h",
-                                 "dedup_window": "24h", "training": {"command": ["t"]},
-                                 "validation": {"command": ["v"]}}
+                                 "dedup_window": "24h", "training": {"template": "t"},
+                                 "validation": {"template": "v"}}
                                 """));
     }
 

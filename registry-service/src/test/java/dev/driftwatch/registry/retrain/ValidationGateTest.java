@@ -9,6 +9,7 @@ import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.RegistryException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,13 +78,16 @@ class ValidationGateTest {
                         json(
                                 "{\"triggers\": [{\"alertname\": \"FeatureDrift\", \"severities\": [\"critical\"]},"
                                         + " {\"metric\": \"roc_auc\"}],"
-                                        + " \"training\": {\"command\": [\"train\"], \"gpus\": 2, \"deadline\": \"90min\"},"
-                                        + " \"validation\": {\"command\": [\"validate\"]}}"));
+                                        + " \"training\": {\"template\": \"train\", \"parameters\": {\"EPOCHS\": \"3\"}},"
+                                        + " \"validation\": {\"template\": \"validate\"}}"));
         assertThat(p.cooldown()).isEqualTo(Duration.ofHours(6));
         assertThat(p.dedupWindow()).isEqualTo(Duration.ofHours(24));
         assertThat(p.gpuHoursPerDay()).isInfinite();
         assertThat(p.manualApproval()).isFalse();
-        assertThat(p.maxGpuHoursPerRun()).isEqualTo(3.0);
+        assertThat(p.training())
+                .isEqualTo(new RetrainPolicy.TemplateChoice("train", Map.of("EPOCHS", "3")));
+        assertThat(p.validation())
+                .isEqualTo(new RetrainPolicy.TemplateChoice("validate", Map.of()));
         Instant t = Instant.parse("2026-11-26T10:00:00Z");
         assertThat(
                         p.matches(
@@ -131,21 +135,48 @@ class ValidationGateTest {
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("'triggers' must be a non-empty array");
         assertThatThrownBy(
-                        () ->
-                                RetrainPolicy.parse(
-                                        json(
-                                                "{\"triggers\": [{}], \"training\": {\"command\": []}}")))
-                .hasMessageContaining("'training.command' must not be empty");
+                        () -> RetrainPolicy.parse(json("{\"triggers\": [{}], \"training\": {}}")))
+                .hasMessageContaining("Missing value for required parameter 'training.template'");
         assertThatThrownBy(
                         () ->
                                 RetrainPolicy.parse(
                                         json(
                                                 "{\"triggers\": [{\"severities\": [\"loud\"]}],"
-                                                        + " \"training\": {\"command\": [\"t\"]}}")))
+                                                        + " \"training\": {\"template\": \"t\"}}")))
                 .hasMessageContaining("severity must be one of");
         assertThatThrownBy(() -> DurationText.parse("cooldown", "1 week"))
                 .hasMessageContaining("'cooldown' must be a duration");
         assertThat(DurationText.parse("x", "5min")).isEqualTo(Duration.ofMinutes(5));
         assertThat(DurationText.parse("x", "28d")).isEqualTo(Duration.ofDays(28));
+        // huge durations are a 400 with a message, never an overflow
+        assertThatThrownBy(() -> DurationText.parse("cooldown", "9999999999999d"))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("'cooldown' must be at most 3650d");
+        assertThatThrownBy(() -> DurationText.parse("cooldown", "99999999999999999999999s"))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("'cooldown' must be a duration");
+        assertThat(DurationText.format(Duration.ofMinutes(90))).isEqualTo("90min");
+        assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    }
+
+    @Test
+    void anApproverCannotSetWhatARunExecutes() {
+        // the attack: a policy that runs a shell command with the loader variables set
+        for (String part :
+                List.of(
+                        "{\"command\": [\"sh\", \"-c\", \"env > /tmp/leak; id\"], \"template\": \"t\"}",
+                        "{\"template\": \"t\", \"env\": {\"LD_PRELOAD\": \"/tmp/x.so\"}}",
+                        "{\"template\": \"t\", \"image\": \"evil:latest\"}")) {
+            assertThatThrownBy(
+                            () ->
+                                    RetrainPolicy.parse(
+                                            json(
+                                                    "{\"triggers\": [{}], \"training\": "
+                                                            + part
+                                                            + ", \"validation\": {\"template\": \"v\"}}")))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("a retrain policy cannot set 'training.")
+                    .hasMessageContaining("comes from a training template that an admin sets");
+        }
     }
 }
