@@ -1,6 +1,7 @@
 package dev.driftwatch.cli;
 
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.contract.Topics;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class PublishProfileCommand implements Callable<Integer> {
 
     @Option(
             names = "--topic",
-            defaultValue = "driftwatch.reference-profiles",
+            defaultValue = Topics.REFERENCE_PROFILES,
             paramLabel = "TOPIC",
             description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;

@@ -1,5 +1,6 @@
 package dev.driftwatch.registry;
 
+import dev.driftwatch.core.contract.Topics;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -51,10 +52,10 @@ public record RegistryConfig(
         java.util.List<String> outboundAllowList) {
 
     /** The default topic the registry consumes alerts from. */
-    public static final String DEFAULT_ALERTS_TOPIC = "driftwatch.alerts";
+    public static final String DEFAULT_ALERTS_TOPIC = Topics.ALERTS;
 
     /** The default topic the registry publishes champions' reference profiles to. */
-    public static final String DEFAULT_PROFILES_TOPIC = "driftwatch.reference-profiles";
+    public static final String DEFAULT_PROFILES_TOPIC = Topics.REFERENCE_PROFILES;
 
     public RegistryConfig {
         if (profilesTopic == null || profilesTopic.isBlank()) {

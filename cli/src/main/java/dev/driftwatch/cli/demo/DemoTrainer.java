@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.core.contract.Topics;
 import dev.driftwatch.core.event.InvalidEventException;
 import dev.driftwatch.core.event.JsonEventDecoder;
 import dev.driftwatch.core.event.LabelEvent;
@@ -13,6 +14,7 @@ import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
+import dev.driftwatch.launcher.TrainerVariable;
 import dev.driftwatch.registry.retrain.TrainingTemplate;
 import java.io.File;
 import java.nio.file.Path;
@@ -126,10 +128,10 @@ public final class DemoTrainer {
                     "usage: DemoTrainer train|validate (run by the registry's training backend)");
             System.exit(42);
         }
-        String model = env("DRIFTWATCH_MODEL_NAME");
+        String model = env(TrainerVariable.MODEL_NAME);
         RegistryClient registry =
                 new RegistryClient(
-                        env("DRIFTWATCH_REGISTRY_URL"), env("DRIFTWATCH_REGISTRY_TOKEN"));
+                        env(TrainerVariable.REGISTRY_URL), env(TrainerVariable.REGISTRY_TOKEN));
         if (mode.equals("train")) {
             Thread.sleep(SETTLE.toMillis());
         }
@@ -143,7 +145,7 @@ public final class DemoTrainer {
                             + " s: not enough to train");
             System.exit(1);
         }
-        String run = env("DRIFTWATCH_RETRAIN_RUN");
+        String run = env(TrainerVariable.RETRAIN_RUN);
         // A deterministic split by prediction id: training never sees the validation holdout.
         List<Example> training = new ArrayList<>();
         List<Example> holdout = new ArrayList<>();
@@ -168,7 +170,7 @@ public final class DemoTrainer {
         double accuracy = accuracy(holdout, center);
         // The artifact: the fitted model, next to the run's log.
         java.nio.file.Path artifact =
-                java.nio.file.Path.of("model-" + env("DRIFTWATCH_RUN_ID") + ".json")
+                java.nio.file.Path.of("model-" + env(TrainerVariable.RUN_ID) + ".json")
                         .toAbsolutePath();
         java.nio.file.Files.writeString(
                 artifact,
@@ -180,10 +182,13 @@ public final class DemoTrainer {
         ObjectNode create = JSON.createObjectNode();
         create.put("name", model);
         create.put("source", artifact.toUri().toString());
-        create.put("run_id", env("DRIFTWATCH_RUN_ID"));
+        create.put("run_id", env(TrainerVariable.RUN_ID));
         ArrayNode tags = create.putArray("tags");
-        tag(tags, "run_id", env("DRIFTWATCH_RUN_ID"));
-        tag(tags, "trigger_alert", System.getenv().getOrDefault("DRIFTWATCH_TRIGGER_ALERT", ""));
+        tag(tags, "run_id", env(TrainerVariable.RUN_ID));
+        tag(
+                tags,
+                "trigger_alert",
+                System.getenv().getOrDefault(TrainerVariable.TRIGGER_ALERT.envName(), ""));
         tag(
                 tags,
                 "dataset",
@@ -218,9 +223,10 @@ public final class DemoTrainer {
     private static void validate(
             RegistryClient registry, String model, String run, List<Example> data)
             throws Exception {
-        double candidate = accuracy(data, center(registry, model, env("DRIFTWATCH_MODEL_VERSION")));
+        double candidate =
+                accuracy(data, center(registry, model, env(TrainerVariable.MODEL_VERSION)));
         double champion =
-                accuracy(data, center(registry, model, env("DRIFTWATCH_CHAMPION_VERSION")));
+                accuracy(data, center(registry, model, env(TrainerVariable.CHAMPION_VERSION)));
         ObjectNode report = JSON.createObjectNode();
         report.putObject("candidate").put("accuracy", candidate);
         report.putObject("champion").put("accuracy", champion);
@@ -303,7 +309,7 @@ public final class DemoTrainer {
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of("driftwatch.predictions", "driftwatch.labels")) {
+            for (String topic : List.of(Topics.PREDICTIONS, Topics.LABELS)) {
                 consumer.partitionsFor(topic)
                         .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
@@ -313,7 +319,7 @@ public final class DemoTrainer {
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
                     try {
-                        if (r.topic().equals("driftwatch.predictions")) {
+                        if (r.topic().equals(Topics.PREDICTIONS)) {
                             PredictionEvent e = events.parse(r.value());
                             if (e.modelName.equals(model) && e.timestamp >= since) {
                                 predictions.put(e.predictionId, e);
@@ -345,6 +351,10 @@ public final class DemoTrainer {
         ObjectNode t = tags.addObject();
         t.put("key", key);
         t.put("value", value);
+    }
+
+    private static String env(TrainerVariable variable) {
+        return env(variable.envName());
     }
 
     private static String env(String name) {

@@ -1,5 +1,6 @@
 package dev.driftwatch.cli.demo;
 
+import dev.driftwatch.core.contract.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
@@ -86,7 +87,7 @@ final class Simulator implements Runnable, AutoCloseable {
                                     l[2]);
                     producer.send(
                             new ProducerRecord<>(
-                                    "driftwatch.labels", json.getBytes(StandardCharsets.UTF_8)));
+                                    Topics.LABELS, json.getBytes(StandardCharsets.UTF_8)));
                 }
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -139,7 +140,7 @@ final class Simulator implements Runnable, AutoCloseable {
                         score >= 0.5 ? 1 : 0);
         producer.send(
                 new ProducerRecord<>(
-                        "driftwatch.predictions",
+                        Topics.PREDICTIONS,
                         ("demo-" + id).getBytes(StandardCharsets.UTF_8),
                         json.getBytes(StandardCharsets.UTF_8)));
         pendingLabels.add(new long[] {now + labelDelayMs, id, t.fraud() ? 1 : 0});

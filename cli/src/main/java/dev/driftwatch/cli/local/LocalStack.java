@@ -1,8 +1,8 @@
 package dev.driftwatch.cli.local;
 
+import dev.driftwatch.cli.demo.DemoTrainer;
 import dev.driftwatch.ingest.IngestConfig;
 import dev.driftwatch.ingest.IngestServer;
-import dev.driftwatch.cli.demo.DemoTrainer;
 import dev.driftwatch.jobs.LocalJobs;
 import dev.driftwatch.jobs.drift.DriftJobOptions;
 import dev.driftwatch.jobs.ingest.InferenceLogOptions;

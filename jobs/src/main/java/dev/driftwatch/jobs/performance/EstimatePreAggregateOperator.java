@@ -1,7 +1,7 @@
 package dev.driftwatch.jobs.performance;
 
-import dev.driftwatch.core.event.CompositeKey;
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.event.CompositeKey;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.performance.EstimatedPerformance;
 import dev.driftwatch.core.performance.EstimatedPerformanceWindows;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.core.DriftCoreException;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.alert.AlertLabels;
 import dev.driftwatch.registry.RegistryException;
 import dev.driftwatch.registry.notify.Delivery;
 import dev.driftwatch.registry.notify.DeliveryDao;
@@ -136,10 +137,10 @@ public final class AlertIntake {
                                 a.fingerprint(),
                                 startsAt,
                                 a.status(),
-                                a.label("alertname"),
-                                a.label("severity"),
-                                a.label("model_name"),
-                                a.label("model_version"),
+                                a.label(AlertLabels.ALERTNAME),
+                                a.label(AlertLabels.SEVERITY),
+                                a.label(AlertLabels.MODEL_NAME),
+                                a.label(AlertLabels.MODEL_VERSION),
                                 json(a.labels()),
                                 json(a.annotations()),
                                 endsAt,
@@ -202,9 +203,9 @@ public final class AlertIntake {
                 .filter(
                         r ->
                                 r.matches(
-                                        a.label("model_name"),
-                                        a.label("severity"),
-                                        a.label("alertname")))
+                                        a.label(AlertLabels.MODEL_NAME),
+                                        a.label(AlertLabels.SEVERITY),
+                                        a.label(AlertLabels.ALERTNAME)))
                 .toList();
     }
 

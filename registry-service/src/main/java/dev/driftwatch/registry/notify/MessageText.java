@@ -2,6 +2,7 @@ package dev.driftwatch.registry.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.alert.AlertLabels;
 import java.util.Locale;
 
 /** The text every receiver's message shares: one-line headlines of alerts and run events. */
@@ -14,19 +15,23 @@ final class MessageText {
     static String headline(Alert a) {
         StringBuilder s = new StringBuilder();
         s.append('[').append(a.status().toUpperCase(Locale.ROOT)).append("] ");
-        s.append(a.label("alertname"));
-        if (!a.label("model_name").isEmpty()) {
-            s.append(" on ").append(a.label("model_name"));
-            if (!a.label("model_version").isEmpty()) {
-                s.append(" v").append(a.label("model_version"));
+        s.append(a.label(AlertLabels.ALERTNAME));
+        if (!a.label(AlertLabels.MODEL_NAME).isEmpty()) {
+            s.append(" on ").append(a.label(AlertLabels.MODEL_NAME));
+            if (!a.label(AlertLabels.MODEL_VERSION).isEmpty()) {
+                s.append(" v").append(a.label(AlertLabels.MODEL_VERSION));
             }
         }
-        if (!a.label("feature").isEmpty()) {
-            s.append(", feature ").append(a.label("feature"));
+        if (!a.label(AlertLabels.FEATURE).isEmpty()) {
+            s.append(", feature ").append(a.label(AlertLabels.FEATURE));
         }
         String value = a.annotations().get("value");
         if (value != null) {
-            s.append(": ").append(a.label("metric").isEmpty() ? "value" : a.label("metric"));
+            s.append(": ")
+                    .append(
+                            a.label(AlertLabels.METRIC).isEmpty()
+                                    ? "value"
+                                    : a.label(AlertLabels.METRIC));
             s.append(' ').append(value);
             String threshold = a.annotations().get("threshold");
             if (threshold != null) {

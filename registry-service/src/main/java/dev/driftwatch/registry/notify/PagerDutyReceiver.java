@@ -7,6 +7,8 @@ import static dev.driftwatch.registry.notify.MessageText.headline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.alert.AlertLabels;
+import dev.driftwatch.core.alert.Severity;
 import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.Set;
@@ -59,10 +61,7 @@ public final class PagerDutyReceiver implements Receiver {
 
     /** PagerDuty's severity for ours (critical, error, warning, info); anything else is warning. */
     static String pagerDutySeverity(String severity) {
-        return switch (severity) {
-            case "critical", "error", "warning", "info" -> severity;
-            default -> "warning";
-        };
+        return Severity.isLabel(severity) ? severity : Severity.WARNING.label();
     }
 
     /** A PagerDuty Events API v2 event: trigger for a firing alert, resolve for a resolved one. */
@@ -76,17 +75,21 @@ public final class PagerDutyReceiver implements Receiver {
         }
         ObjectNode p = e.putObject("payload");
         p.put("summary", clip(headline(a), 1024));
-        p.put("source", a.label("model_name").isEmpty() ? "driftwatch" : a.label("model_name"));
-        p.put("severity", pagerDutySeverity(a.label("severity")));
+        p.put(
+                "source",
+                a.label(AlertLabels.MODEL_NAME).isEmpty()
+                        ? "driftwatch"
+                        : a.label(AlertLabels.MODEL_NAME));
+        p.put("severity", pagerDutySeverity(a.label(AlertLabels.SEVERITY)));
         p.put("timestamp", a.startsAt().toString());
-        if (!a.label("feature").isEmpty()) {
-            p.put("component", a.label("feature"));
+        if (!a.label(AlertLabels.FEATURE).isEmpty()) {
+            p.put("component", a.label(AlertLabels.FEATURE));
         }
-        if (!a.label("model_name").isEmpty()) {
-            p.put("group", a.label("model_name"));
+        if (!a.label(AlertLabels.MODEL_NAME).isEmpty()) {
+            p.put("group", a.label(AlertLabels.MODEL_NAME));
         }
-        if (!a.label("metric").isEmpty()) {
-            p.put("class", a.label("metric"));
+        if (!a.label(AlertLabels.METRIC).isEmpty()) {
+            p.put("class", a.label(AlertLabels.METRIC));
         }
         ObjectNode details = p.putObject("custom_details");
         putNumberOrText(details, "value", a.annotations().get("value"));

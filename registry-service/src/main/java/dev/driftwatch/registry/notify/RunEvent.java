@@ -3,6 +3,7 @@ package dev.driftwatch.registry.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.core.alert.Severity;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,9 +83,9 @@ public record RunEvent(
      */
     public static String severityOf(String event) {
         return switch (event) {
-            case FAILED -> "error";
-            case REJECTED -> "warning";
-            default -> "info";
+            case FAILED -> Severity.ERROR.label();
+            case REJECTED -> Severity.WARNING.label();
+            default -> Severity.INFO.label();
         };
     }
 

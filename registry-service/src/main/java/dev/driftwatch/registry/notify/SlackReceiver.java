@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.alert.AlertLabels;
 import java.net.http.HttpRequest;
 import java.util.Set;
 
@@ -62,7 +63,7 @@ public final class SlackReceiver implements Receiver {
         ObjectNode msg = MAPPER.createObjectNode();
         msg.put("text", escape(headline(a)));
         ArrayNode blocks = msg.putArray("blocks");
-        header(blocks, (a.isFiring() ? "Firing: " : "Resolved: ") + a.label("alertname"));
+        header(blocks, (a.isFiring() ? "Firing: " : "Resolved: ") + a.label(AlertLabels.ALERTNAME));
         String summary = a.annotations().getOrDefault("summary", "");
         if (!summary.isEmpty()) {
             ObjectNode section = blocks.addObject().put("type", "section");
@@ -72,16 +73,17 @@ public final class SlackReceiver implements Receiver {
         }
         ObjectNode fields = blocks.addObject().put("type", "section");
         ArrayNode f = fields.putArray("fields");
-        field(f, "Model", a.label("model_name"));
-        field(f, "Version", a.label("model_version"));
-        field(f, "Feature", a.label("feature"));
-        field(f, "Severity", a.label("severity"));
+        field(f, "Model", a.label(AlertLabels.MODEL_NAME));
+        field(f, "Version", a.label(AlertLabels.MODEL_VERSION));
+        field(f, "Feature", a.label(AlertLabels.FEATURE));
+        field(f, "Severity", a.label(AlertLabels.SEVERITY));
         String value = a.annotations().get("value");
         String threshold = a.annotations().get("threshold");
         if (value != null) {
             field(
                     f,
-                    (a.label("metric").isEmpty() ? "Value" : a.label("metric")) + " vs threshold",
+                    (a.label(AlertLabels.METRIC).isEmpty() ? "Value" : a.label(AlertLabels.METRIC))
+                            + " vs threshold",
                     value + " vs " + (threshold == null ? "-" : threshold));
         }
         String windowStart = a.annotations().get("window_start");

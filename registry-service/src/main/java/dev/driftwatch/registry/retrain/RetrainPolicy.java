@@ -2,6 +2,8 @@ package dev.driftwatch.registry.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.alert.AlertLabels;
+import dev.driftwatch.core.alert.Severity;
 import dev.driftwatch.launcher.RunKind;
 import dev.driftwatch.registry.JsonFields;
 import dev.driftwatch.registry.RegistryException;
@@ -36,7 +38,6 @@ public record RetrainPolicy(
         TemplateChoice validation,
         List<ValidationGate> gates) {
 
-    private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
     private static final Set<String> FIELDS =
             Set.of(
                     "enabled",
@@ -55,9 +56,9 @@ public record RetrainPolicy(
     /** Which alerts request a run; an absent field matches anything. */
     public record AlertMatch(String alertname, String metric, Set<String> severities) {
         boolean matches(Alert a) {
-            return (alertname == null || alertname.equals(a.label("alertname")))
-                    && (metric == null || metric.equals(a.label("metric")))
-                    && (severities.isEmpty() || severities.contains(a.label("severity")));
+            return (alertname == null || alertname.equals(a.label(AlertLabels.ALERTNAME)))
+                    && (metric == null || metric.equals(a.label(AlertLabels.METRIC)))
+                    && (severities.isEmpty() || severities.contains(a.label(AlertLabels.SEVERITY)));
         }
     }
 
@@ -132,7 +133,7 @@ public record RetrainPolicy(
             JsonFields m = JsonFields.of(t.get(i), "triggers[" + i + "]", TRIGGER_FIELDS);
             Set<String> sev = new TreeSet<>();
             for (String s : m.strings("severities")) {
-                if (!SEVERITIES.contains(s)) {
+                if (!Severity.isLabel(s)) {
                     throw RegistryException.invalid(
                             "'"
                                     + m.path("severities")

@@ -1,6 +1,7 @@
 package dev.driftwatch.registry.retrain;
 
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.alert.AlertLabels;
 import dev.driftwatch.registry.RegistryException;
 import dev.driftwatch.registry.alert.FiringAlertListener;
 import dev.driftwatch.registry.auth.AccessToken;
@@ -47,7 +48,7 @@ public final class RunRequests implements FiringAlertListener {
 
     @Override
     public void firing(Handle h, long alertId, Alert a) {
-        String model = a.label("model_name");
+        String model = a.label(AlertLabels.MODEL_NAME);
         if (model == null || model.isEmpty()) {
             return;
         }
@@ -77,15 +78,15 @@ public final class RunRequests implements FiringAlertListener {
                             fp,
                             "alert",
                             "alert "
-                                    + a.label("alertname")
+                                    + a.label(AlertLabels.ALERTNAME)
                                     + " ("
-                                    + a.label("severity")
+                                    + a.label(AlertLabels.SEVERITY)
                                     + ") on "
                                     + model
                                     + " "
-                                    + a.label("metric")
+                                    + a.label(AlertLabels.METRIC)
                                     + " "
-                                    + a.label("feature"));
+                                    + a.label(AlertLabels.FEATURE));
             h.afterCommit(requested);
             LOG.info("alert {} requested retrain run {} of {}", fp, runId, model);
         } else {
