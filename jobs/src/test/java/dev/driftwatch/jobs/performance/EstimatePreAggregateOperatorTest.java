@@ -1,5 +1,6 @@
 package dev.driftwatch.jobs.performance;
 
+import dev.driftwatch.core.event.CompositeKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -194,7 +195,7 @@ class EstimatePreAggregateOperatorTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).kind).isEqualTo(PerformanceDelta.ESTIMATE);
         assertThat(out.get(0).timestamp).as("the window's start").isEqualTo(-MINUTE);
-        assertThat(out.get(0).windowKey()).isEqualTo("churn/1/");
+        assertThat(out.get(0).windowKey()).isEqualTo(CompositeKey.of("churn", "1", ""));
         assertSame(EstimatedPerformanceWindows.heapify(out.get(0).estimate), first);
         Object last = h.getOutput().toArray()[h.getOutput().size() - 1];
         assertThat(last).as("the watermark follows its slices").isInstanceOf(Watermark.class);
@@ -256,7 +257,7 @@ class EstimatePreAggregateOperatorTest {
         restored.processWatermark1(new Watermark(2 * MINUTE));
         assertThat(slices(restored))
                 .singleElement()
-                .satisfies(d -> assertThat(d.windowKey()).isEqualTo("fraud/1/"));
+                .satisfies(d -> assertThat(d.windowKey()).isEqualTo(CompositeKey.of("fraud", "1", "")));
         restored.close();
     }
 }
