@@ -82,7 +82,8 @@ class RunEventTest {
                 .isEqualTo(
                         "[REJECTED] retrain run 7 of fraud: candidate v4, champion v3 - 1 of 2"
                                 + " gate(s) passed; failed: max_value latency_p99_ms");
-        assertThat(slack.toString()).contains(":x: max_value latency_p99_ms: 80.0 > 50.0");
+        // Slack shows &gt; as ">": the gate's text is escaped like every text it formats
+        assertThat(slack.toString()).contains(":x: max_value latency_p99_ms: 80.0 &gt; 50.0");
         ObjectNode hook = WebhookReceiver.body(REJECTED, RunEvent.REJECTED);
         assertThat(hook.get("event").asText()).isEqualTo("retrain.rejected");
         assertThat(hook.at("/retrain_run/severity").asText()).isEqualTo("warning");
