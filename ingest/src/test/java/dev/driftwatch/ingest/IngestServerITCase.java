@@ -3,6 +3,8 @@ package dev.driftwatch.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.driftwatch.ingest.formats.CloudEventsKafka;
+import dev.driftwatch.local.LocalKafka;
+import dev.driftwatch.testsupport.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +14,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.Test;
 
 /** The ingest endpoint against a real in-process Kafka broker. */
@@ -49,7 +51,7 @@ class IngestServerITCase {
     @Test
     void kserveRequestAndResponseLandOnTheRawTopicUnchanged() throws Exception {
         String bootstrap = TestKafka.bootstrapServers();
-        String topic = TestKafka.createTopic(bootstrap, "inference-logs", 3, Map.of());
+        String topic = TestKafka.createTopics(3, "inference-logs").get(0);
         try (IngestServer server = IngestServer.start(config(bootstrap, topic))) {
             String request = "{\"instances\": [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]]}";
             HttpResponse<String> binary =
@@ -83,7 +85,7 @@ class IngestServerITCase {
 
             // 202 means acknowledged; the request without a token left nothing
             List<ConsumerRecord<byte[], byte[]>> records =
-                    TestKafka.readAll(bootstrap, topic, 2, Duration.ofSeconds(30));
+                    TestKafka.readAll(topic, 2, Duration.ofSeconds(30));
             assertThat(records).hasSize(2);
             records.sort((a, b) -> Long.compare(a.offset(), b.offset()));
             ConsumerRecord<byte[], byte[]> req = records.get(0);
@@ -119,7 +121,7 @@ class IngestServerITCase {
         String bootstrap = TestKafka.bootstrapServers();
         String topic =
                 TestKafka.createTopic(
-                        bootstrap, "inference-logs-small", 1, Map.of("max.message.bytes", "20000"));
+                        "inference-logs-small", 1, Map.of("max.message.bytes", "20000"));
         IngestConfig config = config(bootstrap, topic).withMaxRequestBytes(1 << 20);
         try (IngestServer server = IngestServer.start(config)) {
             String big = "{\"pad\": \"" + "x".repeat(100_000) + "\"}";
@@ -133,11 +135,12 @@ class IngestServerITCase {
 
     @Test
     void aStoppedBrokerGives503WithRetryAfterWithinTheAckTimeout() throws Exception {
-        KafkaClusterTestKit cluster = TestKafka.newCluster();
+        LocalKafka cluster = LocalKafka.startTemporary(); // a broker of its own: the test stops it
         boolean closed = false;
         try {
             String bootstrap = cluster.bootstrapServers();
-            String topic = TestKafka.createTopic(bootstrap, "inference-logs-down", 1, Map.of());
+            String topic = "inference-logs-down";
+            LocalKafka.createTopics(bootstrap, List.of(topic), Set.of());
             try (IngestServer server = IngestServer.start(config(bootstrap, topic))) {
                 assertThat(
                                 send(IngestAppTest.kserveRequest(server.url(), "before", "{}"))

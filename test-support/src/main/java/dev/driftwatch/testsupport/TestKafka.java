@@ -6,10 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,6 +73,22 @@ public final class TestKafka {
         }
         LocalKafka.createTopics(bootstrapServers(), created, Set.of(), partitions);
         return created;
+    }
+
+    /**
+     * Creates one topic named {@code name-<random suffix>} with topic-level {@code configs} (e.g.
+     * {@code max.message.bytes}) and returns its name once every partition has a leader.
+     */
+    public static String createTopic(String name, int partitions, Map<String, String> configs)
+            throws Exception {
+        String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
+                    .all()
+                    .get();
+        }
+        LocalKafka.createTopics(bootstrapServers(), List.of(topic), Set.of(), partitions);
+        return topic;
     }
 
     /** Sends the values (no key) and waits until every one is acknowledged. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.cli.local.Endpoints;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.alert.AlertLabels;
 import dev.driftwatch.jobs.drift.AlertRule;
 import dev.driftwatch.registry.notify.PagerDutyReceiver;
 import dev.driftwatch.registry.notify.SlackReceiver;
@@ -146,7 +147,8 @@ final class DemoLoop {
         Alert a = Alert.fromJsonNode(alert);
         return Optional.of(
                 "alert fired: "
-                        + a.annotations().getOrDefault("summary", a.label("alertname"))
+                        + a.annotations()
+                                .getOrDefault(AlertLabels.SUMMARY, a.label(AlertLabels.ALERTNAME))
                         + "\n  The Slack message it would send (configure a route with a webhook"
                         + " URL to send it):\n"
                         + indent(

@@ -1,10 +1,10 @@
 package dev.driftwatch.jobs.performance;
 
-import dev.driftwatch.core.event.CompositeKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.driftwatch.core.calibration.Calibration;
+import dev.driftwatch.core.event.CompositeKey;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.performance.Estimate;
 import dev.driftwatch.core.performance.EstimatedBinaryPerformance;
@@ -257,7 +257,10 @@ class EstimatePreAggregateOperatorTest {
         restored.processWatermark1(new Watermark(2 * MINUTE));
         assertThat(slices(restored))
                 .singleElement()
-                .satisfies(d -> assertThat(d.windowKey()).isEqualTo(CompositeKey.of("fraud", "1", "")));
+                .satisfies(
+                        d ->
+                                assertThat(d.windowKey())
+                                        .isEqualTo(CompositeKey.of("fraud", "1", "")));
         restored.close();
     }
 }
