@@ -165,7 +165,10 @@ class UpCommandITCase {
                 .allMatch(ListeningSockets.Socket::isLoopback);
         Set<Integer> ports = new java.util.HashSet<>();
         sockets.forEach(s -> ports.add(s.port()));
-        assertThat(stack.listeners()).extracting(LocalStack.Listener::part).hasSize(4);
+        assertThat(stack.listeners())
+                .extracting(LocalStack.Listener::part)
+                .hasSize(5)
+                .contains("Kafka broker", "registry", "ingest endpoint");
         for (LocalStack.Listener l : stack.listeners()) {
             assertThat(l.address()).as(l.part()).startsWith("127.0.0.1:");
             int port = Integer.parseInt(l.address().substring(l.address().lastIndexOf(':') + 1));
