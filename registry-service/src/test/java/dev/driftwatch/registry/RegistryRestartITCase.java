@@ -3,11 +3,9 @@ package dev.driftwatch.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.testsupport.TestKafka;
 import dev.driftwatch.testsupport.TestPostgres;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,12 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -39,7 +31,7 @@ class RegistryRestartITCase {
     void alertsAcceptedBeforeAStopAreDeliveredAfterTheRestart() throws Exception {
         String topic = TestKafka.createTopics("alerts").get(0);
         DataSource db = TestPostgres.freshDatabase();
-        try (Receiver receiver = new Receiver()) {
+        try (HoldingReceiver receiver = new HoldingReceiver()) {
             RegistryServer first = start(topic, db);
             ApiClient api = new ApiClient(first.url(), ADMIN);
             route(api, "down", receiver.url("/down"), "restart-down");
@@ -140,68 +132,6 @@ class RegistryRestartITCase {
                 ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getInt(1);
-        }
-    }
-
-    /**
-     * A local webhook receiver: until {@link #up()}, {@code /down} answers 503 and {@code /slow}
-     * holds each exchange open without answering; after it, both answer 200.
-     */
-    static final class Receiver implements AutoCloseable {
-        private final HttpServer server;
-        private final ExecutorService threads = Executors.newCachedThreadPool();
-        private final CountDownLatch up = new CountDownLatch(1);
-        private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
-        private final Map<String, AtomicInteger> ok = new ConcurrentHashMap<>();
-
-        Receiver() throws Exception {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.setExecutor(threads);
-            server.createContext(
-                    "/",
-                    exchange -> {
-                        String path = exchange.getRequestURI().getPath();
-                        exchange.getRequestBody().readAllBytes();
-                        requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-                        boolean isUp = up.getCount() == 0;
-                        if (!isUp && path.equals("/slow")) {
-                            try {
-                                isUp = up.await(120, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        }
-                        int status = isUp ? 200 : 503;
-                        if (status == 200) {
-                            ok.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-                        }
-                        exchange.sendResponseHeaders(status, -1);
-                        exchange.close();
-                    });
-            server.start();
-        }
-
-        String url(String path) {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
-        }
-
-        int requests(String path) {
-            return requests.getOrDefault(path, new AtomicInteger()).get();
-        }
-
-        int answeredOk(String path) {
-            return ok.getOrDefault(path, new AtomicInteger()).get();
-        }
-
-        void up() {
-            up.countDown();
-        }
-
-        @Override
-        public void close() {
-            up.countDown();
-            server.stop(0);
-            threads.shutdownNow();
         }
     }
 }
