@@ -111,6 +111,33 @@ class AlertConsumerResilienceITCase {
         }
     }
 
+    @Test
+    void aRequestThatMeetsAnUnexpectedExceptionGetsA500WithAJsonBody() throws Exception {
+        // a database outage in the middle of a request: nothing in the API expects it
+        String alerts = TestKafka.createTopics("alerts").get(0);
+        TestPostgres.Connection db = TestPostgres.freshConnection();
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(db.url())) {
+            PGSimpleDataSource viaProxy = (PGSimpleDataSource) db.dataSource();
+            viaProxy.setUrl(proxy.jdbcUrl(db.url()));
+            try (RegistryServer server = start(alerts, viaProxy)) {
+                ApiClient api = new ApiClient(server.url(), ADMIN);
+                assertThat(api.get("/api/v1/alerts").status()).isEqualTo(200);
+
+                proxy.cut();
+                ApiClient.Answer failed = api.get("/api/v1/alerts");
+                assertThat(failed.status()).isEqualTo(500);
+                assertThat(failed.json()).as(failed.body()).isNotNull();
+                assertThat(failed.errorCode()).isEqualTo("INTERNAL_ERROR");
+                assertThat(failed.json().get("message").asText()).startsWith("Internal error");
+                assertThat(failed.body()).doesNotContain("\tat ").doesNotContain("Exception:");
+
+                proxy.restore();
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> api.get("/api/v1/alerts").status() == 200);
+            }
+        }
+    }
+
     private static RegistryServer start(String alertsTopic, DataSource dataSource) {
         return RegistryServer.start(
                 RegistryConfig.defaults()

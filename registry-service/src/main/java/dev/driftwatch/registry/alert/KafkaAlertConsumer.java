@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.RegistryException;
+import dev.driftwatch.registry.db.DatabaseErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.jdbi.v3.core.ConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,58 +189,21 @@ public final class KafkaAlertConsumer implements AutoCloseable {
             try {
                 intake.receive(List.of(a), "kafka");
             } catch (RuntimeException e) {
-                if (isDatabaseOutage(e)) {
+                if (DatabaseErrors.isOutage(e)) {
                     outages.increment();
                     LOG.warn(
                             "database unavailable while storing {}-{}@{}, retrying: {}",
                             r.topic(),
                             r.partition(),
                             r.offset(),
-                            describe(e));
+                            DatabaseErrors.describe(e));
                     return false;
                 }
-                skip(r, "refused_by_database", describe(e));
+                String why = DatabaseErrors.describe(e);
+                skip(r, "refused_by_database", why != null ? why : e.getClass().getSimpleName());
             }
         }
         return true;
-    }
-
-    /**
-     * Whether {@code e} means the database cannot be reached or cannot work now (connection
-     * failure, SQLState class 08 connection exception, 53 insufficient resources, 57P operator
-     * intervention such as a shutdown), as opposed to refusing this alert's data.
-     */
-    static boolean isDatabaseOutage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectionException
-                    || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                String state = s.getSQLState();
-                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
-                    return true;
-                }
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    /** The exception's kind and SQLState, never its message (it may quote the record's values). */
-    private static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                return s.getClass().getSimpleName() + " (SQLState " + s.getSQLState() + ")";
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return e.getClass().getSimpleName();
     }
 
     private void skip(ConsumerRecord<String, String> r, String reason, String detail) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.alert.AlertDao;
 import dev.driftwatch.registry.alert.StoredAlert;
+import dev.driftwatch.registry.db.DatabaseErrors;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.time.Clock;
@@ -115,7 +116,10 @@ public final class NotificationDispatcher implements AutoCloseable {
         try {
             drain();
         } catch (RuntimeException e) {
-            LOG.warn("notification dispatch failed; will try again: {}", e.toString());
+            String database = DatabaseErrors.describe(e);
+            LOG.warn(
+                    "notification dispatch failed; will try again: {}",
+                    database != null ? database : e.toString());
         }
     }
 
@@ -160,7 +164,11 @@ public final class NotificationDispatcher implements AutoCloseable {
                 finish(d, null, "could not be sent: " + e.getClass().getSimpleName(), false);
             } catch (RuntimeException notRecorded) {
                 // the database is away: the claim's lease runs out and it is tried again
-                LOG.warn("delivery {} outcome not recorded: {}", d.id(), notRecorded.toString());
+                String database = DatabaseErrors.describe(notRecorded);
+                LOG.warn(
+                        "delivery {} outcome not recorded: {}",
+                        d.id(),
+                        database != null ? database : notRecorded.toString());
             }
         }
     }
