@@ -162,6 +162,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             LOG.warn("delivery {} could not be sent: {}", d.id(), e.getClass().getSimpleName());
             try {
                 finish(d, null, "could not be sent: " + e.getClass().getSimpleName(), false);
+                inFlight.remove(d.id());
             } catch (RuntimeException notRecorded) {
                 // the database is away: the claim's lease runs out and it is tried again
                 String database = DatabaseErrors.describe(notRecorded);
