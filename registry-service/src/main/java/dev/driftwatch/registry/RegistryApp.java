@@ -3,6 +3,7 @@ package dev.driftwatch.registry;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.registry.api.Responses;
+import dev.driftwatch.registry.db.DatabaseErrors;
 import dev.driftwatch.registry.retrain.RunStateConflict;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -136,11 +137,19 @@ public final class RegistryApp {
                 expected.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** An exception and where it was thrown, on one line. */
+    /**
+     * An exception and where it was thrown, on one line; a database exception without its message
+     * (which quotes the statement's arguments: token hashes, receiver URLs, keys).
+     */
     static String oneLine(Throwable e) {
         StackTraceElement[] at = e.getStackTrace();
-        return e.getClass().getName()
-                + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' '))
+        String database = DatabaseErrors.describe(e);
+        return (database != null
+                        ? database
+                        : e.getClass().getName()
+                                + (e.getMessage() == null
+                                        ? ""
+                                        : ": " + e.getMessage().replace('\n', ' ')))
                 + (at.length == 0 ? "" : " at " + at[0]);
     }
 

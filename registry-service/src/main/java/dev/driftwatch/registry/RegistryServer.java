@@ -196,7 +196,10 @@ public final class RegistryServer implements AutoCloseable {
             if (config.kafkaBootstrapServers() != null) {
                 KafkaAlertConsumer consumer =
                         new KafkaAlertConsumer(
-                                config.kafkaBootstrapServers(), config.alertsTopic(), intake);
+                                config.kafkaBootstrapServers(),
+                                config.alertsTopic(),
+                                intake,
+                                meters);
                 resources.add(consumer);
                 consumer.start();
             }

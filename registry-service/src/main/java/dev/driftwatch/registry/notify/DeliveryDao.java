@@ -105,6 +105,14 @@ public interface DeliveryDao {
             """)
     List<Delivery> claimDue(OffsetDateTime now, OffsetDateTime leaseUntil, int limit);
 
+    /** Makes claimed deliveries that are still pending due at {@code now}; returns how many. */
+    @SqlUpdate(
+            """
+            UPDATE deliveries SET next_attempt_at = :now
+            WHERE id IN (<ids>) AND status = 'pending' AND next_attempt_at > :now
+            """)
+    int release(@BindList("ids") List<Long> ids, OffsetDateTime now);
+
     @SqlUpdate(
             """
             UPDATE deliveries SET status = 'delivered', attempts = attempts + 1,

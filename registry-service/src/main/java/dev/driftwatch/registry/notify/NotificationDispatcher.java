@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.registry.alert.AlertDao;
 import dev.driftwatch.registry.alert.StoredAlert;
+import dev.driftwatch.registry.db.DatabaseErrors;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.time.Clock;
@@ -18,7 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +67,8 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Duration minInterval;
     private final OutboundAddresses outbound;
     private final Map<String, Instant> nextAllowed = new HashMap<>();
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
     private final ExecutorService senders =
             Executors.newFixedThreadPool(
                     SENDERS,
@@ -111,13 +116,16 @@ public final class NotificationDispatcher implements AutoCloseable {
         try {
             drain();
         } catch (RuntimeException e) {
-            LOG.warn("notification dispatch failed; will try again: {}", e.toString());
+            String database = DatabaseErrors.describe(e);
+            LOG.warn(
+                    "notification dispatch failed; will try again: {}",
+                    database != null ? database : e.toString());
         }
     }
 
     /** Sends every delivery that is due now. */
     void drain() {
-        while (true) {
+        while (!closing) {
             OffsetDateTime now = now();
             List<Delivery> due =
                     jdbi.withExtension(
@@ -127,6 +135,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             }
             List<Callable<Void>> sends = new ArrayList<>();
             for (Delivery d : due) {
+                inFlight.add(d.id());
                 sends.add(
                         () -> {
                             deliverAlone(d);
@@ -146,13 +155,21 @@ public final class NotificationDispatcher implements AutoCloseable {
     private void deliverAlone(Delivery d) {
         try {
             deliver(d);
+            if (!Thread.currentThread().isInterrupted()) {
+                inFlight.remove(d.id());
+            }
         } catch (RuntimeException e) {
             LOG.warn("delivery {} could not be sent: {}", d.id(), e.getClass().getSimpleName());
             try {
                 finish(d, null, "could not be sent: " + e.getClass().getSimpleName(), false);
+                inFlight.remove(d.id());
             } catch (RuntimeException notRecorded) {
                 // the database is away: the claim's lease runs out and it is tried again
-                LOG.warn("delivery {} outcome not recorded: {}", d.id(), notRecorded.toString());
+                String database = DatabaseErrors.describe(notRecorded);
+                LOG.warn(
+                        "delivery {} outcome not recorded: {}",
+                        d.id(),
+                        database != null ? database : notRecorded.toString());
             }
         }
     }
@@ -387,15 +404,43 @@ public final class NotificationDispatcher implements AutoCloseable {
         return s == null ? "" : s.length() > 500 ? s.substring(0, 500) + "…" : s;
     }
 
+    /**
+     * Stops sending. Deliveries claimed but not finished (a receiver still answering, or not yet
+     * started) are released: due again at once, so the next start of the registry sends them
+     * without waiting for the claim's lease to run out.
+     */
     @Override
     public void close() {
+        closing = true;
+        worker.shutdown();
         senders.shutdownNow();
+        try {
+            senders.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         http.close();
         worker.shutdownNow();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        releaseUnfinished();
+    }
+
+    private void releaseUnfinished() {
+        List<Long> unfinished = List.copyOf(inFlight);
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        try {
+            int released =
+                    jdbi.withExtension(DeliveryDao.class, dao -> dao.release(unfinished, now()));
+            LOG.info("{} unfinished deliveries released for the next start", released);
+        } catch (RuntimeException e) {
+            // the database is away: their claims run out after the lease and they are sent then
+            LOG.warn("unfinished deliveries not released: {}", e.toString());
         }
     }
 }
