@@ -2,6 +2,7 @@ package dev.driftwatch.cli;
 
 import dev.driftwatch.core.DriftCoreException;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,11 +61,31 @@ public final class Driftwatch implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /**
+     * The command line with {@code environment} as the process's environment: {@code registry}
+     * reads its options' defaults and its tokens from it ({@link EnvironmentDefaults}).
+     */
+    static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Driftwatch());
+        EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
+        CommandLine registry = cli.getSubcommands().get("registry");
+        registry.setDefaultValueProvider(defaults);
+        ((RegistryCommand) registry.getCommand()).environment = defaults;
         cli.setParameterExceptionHandler(
                 (e, args) -> {
                     CommandLine command = e.getCommandLine();
                     String message = e.getMessage();
+                    if (e.getArgSpec() != null
+                            && command.getCommandSpec().defaultValueProvider()
+                                    instanceof EnvironmentDefaults env) {
+                        String from = env.source(e.getArgSpec(), args).orElse(null);
+                        if (from != null) {
+                            message += " (from " + from + ")";
+                        }
+                    }
                     if (e instanceof UnmatchedArgumentException u
                             && command.getCommandSpec().parent() == null
                             && !u.getUnmatched().isEmpty()

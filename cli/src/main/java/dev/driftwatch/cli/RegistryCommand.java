@@ -5,20 +5,28 @@ import dev.driftwatch.registry.RegistryConfig;
 import dev.driftwatch.registry.RegistryServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code driftwatch registry}: runs the registry service until stopped, on a given PostgreSQL or an
- * embedded one whose data stays in {@code --data-dir} across restarts.
+ * embedded one whose data stays in {@code --data-dir} across restarts, with the training backend
+ * its options choose. Every option can also be set by an environment variable ({@link
+ * EnvironmentDefaults}); the admin and metrics tokens are read only from the environment.
  *
  * <pre>
  * DRIFTWATCH_ADMIN_TOKEN=... bin/driftwatch registry --port 8080 --bootstrap-servers localhost:9092
+ * DRIFTWATCH_TRAINING_BACKEND=local bin/driftwatch registry
  * </pre>
  */
 @Command(
@@ -29,10 +37,24 @@ import picocli.CommandLine.Spec;
                     + " intake and notifications.",
             "The admin token is read from DRIFTWATCH_ADMIN_TOKEN; without it one is generated at"
                     + " first start and printed once. With DRIFTWATCH_METRICS_TOKEN set, /metrics"
-                    + " requires it as a bearer token."
+                    + " requires it as a bearer token.",
+            "Every option can also be set by an environment variable: DRIFTWATCH_ and the"
+                    + " option's name in capitals with underscores (--training-backend:"
+                    + " DRIFTWATCH_TRAINING_BACKEND); an option on the command line wins."
         })
 final class RegistryCommand implements Callable<Integer> {
+    /** The bootstrap admin token; read only from the environment. */
+    static final String ADMIN_TOKEN = "DRIFTWATCH_ADMIN_TOKEN";
+
+    /** The bearer token {@code /metrics} requires; read only from the environment. */
+    static final String METRICS_TOKEN = "DRIFTWATCH_METRICS_TOKEN";
+
     @Spec CommandSpec spec;
+
+    /** Where option defaults and the tokens come from (the process's environment). */
+    EnvironmentDefaults environment = new EnvironmentDefaults(System.getenv());
+
+    @Mixin TrainingOptions training;
 
     @Option(
             names = "--jdbc-url",
@@ -46,7 +68,9 @@ final class RegistryCommand implements Callable<Integer> {
     @Option(
             names = "--jdbc-password",
             paramLabel = "PASSWORD",
-            description = "Database password (or set DRIFTWATCH_JDBC_PASSWORD).")
+            description =
+                    "Database password (better DRIFTWATCH_JDBC_PASSWORD: an option is visible in"
+                            + " the process list).")
     String jdbcPassword;
 
     @Option(
@@ -123,57 +147,93 @@ final class RegistryCommand implements Callable<Integer> {
 
     /** Checks every option before anything starts. */
     void validate() {
-        Options.requirePort("--port", port, true);
+        Options.requirePort(named("--port"), port, true);
         if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new InputException(
-                    "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://...)");
+                    named("--jdbc-url") + " must be a PostgreSQL JDBC URL (jdbc:postgresql://...)");
         }
         if (jdbcUrl == null && (jdbcUser != null || jdbcPassword != null)) {
-            throw new InputException("--jdbc-user and --jdbc-password need --jdbc-url");
+            throw new InputException(
+                    named("--jdbc-user") + " and " + named("--jdbc-password") + " need --jdbc-url");
         }
         if (jdbcUrl == null) {
-            Options.requireDirectory("--data-dir", dataDir);
+            Options.requireDirectory(named("--data-dir"), dataDir);
         }
-        if (alertsTopic.isBlank() || profilesTopic.isBlank()) {
-            throw new InputException("--alerts-topic and --reference-profiles-topic need a name");
-        }
+        Options.requireName(named("--alerts-topic"), alertsTopic);
+        Options.requireName(named("--reference-profiles-topic"), profilesTopic);
         if (bootstrapServers != null) {
-            Options.requireBootstrapServers("--bootstrap-servers", bootstrapServers);
+            Options.requireBootstrapServers(named("--bootstrap-servers"), bootstrapServers);
         }
-        Options.requireName("--host", host);
+        Options.requireName(named("--host"), host);
         try {
             dev.driftwatch.registry.notify.OutboundAddresses.allowing(allowOutbound);
         } catch (IllegalArgumentException e) {
-            throw new InputException("--allow-outbound: " + e.getMessage());
+            throw new InputException(named("--allow-outbound") + ": " + e.getMessage());
         }
-        String adminToken = System.getenv("DRIFTWATCH_ADMIN_TOKEN");
+        String adminToken = environment.get(ADMIN_TOKEN);
         if (adminToken != null && adminToken.length() < 16) {
-            throw new InputException("DRIFTWATCH_ADMIN_TOKEN must be at least 16 characters");
+            throw new InputException(ADMIN_TOKEN + " must be at least 16 characters");
         }
-        String metricsToken = System.getenv("DRIFTWATCH_METRICS_TOKEN");
-        if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < 16) {
-            throw new InputException("DRIFTWATCH_METRICS_TOKEN must be at least 16 characters");
+        String metricsToken = environment.get(METRICS_TOKEN);
+        if (metricsToken != null && metricsToken.length() < 16) {
+            throw new InputException(METRICS_TOKEN + " must be at least 16 characters");
         }
+        training.validate(this::named);
+    }
+
+    /**
+     * An option's name for a message: with the environment variable its value came from when it is
+     * not on the command line.
+     */
+    String named(String option) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed != null && parsed.hasMatchedOption(option)) {
+            return option;
+        }
+        String variable = EnvironmentDefaults.variable(option);
+        return environment.get(variable) != null ? option + " (" + variable + ")" : option;
+    }
+
+    /**
+     * Every environment variable {@code registry} reads: one per option, and the admin and metrics
+     * tokens.
+     */
+    static Set<String> environmentVariables() {
+        Set<String> out = new LinkedHashSet<>();
+        for (OptionSpec o :
+                new picocli.CommandLine(new RegistryCommand()).getCommandSpec().options()) {
+            EnvironmentDefaults.variable(o).ifPresent(out::add);
+        }
+        out.add(ADMIN_TOKEN);
+        out.add(METRICS_TOKEN);
+        return out;
     }
 
     /** DRIFTWATCH_METRICS_TOKEN when set: /metrics then requires it. */
-    private static String metricsToken() {
-        String t = System.getenv("DRIFTWATCH_METRICS_TOKEN");
-        return t == null || t.isEmpty() ? null : t;
+    private String metricsToken() {
+        return environment.get(METRICS_TOKEN);
     }
 
-    /** --jdbc-password, else DRIFTWATCH_JDBC_PASSWORD. */
+    /** --jdbc-password or DRIFTWATCH_JDBC_PASSWORD. */
     private String password() {
-        return jdbcPassword != null ? jdbcPassword : System.getenv("DRIFTWATCH_JDBC_PASSWORD");
+        return jdbcPassword;
     }
 
-    /** The running registry and, without {@code --jdbc-url}, its embedded database. */
-    record Running(RegistryServer server, LocalPostgres embedded) implements AutoCloseable {
+    /**
+     * The running registry, without {@code --jdbc-url} its embedded database, and the training
+     * options (whose Kubernetes client closes after the registry).
+     */
+    record Running(RegistryServer server, LocalPostgres embedded, TrainingOptions training)
+            implements AutoCloseable {
         @Override
         public void close() {
-            server.close();
-            if (embedded != null) {
-                embedded.close();
+            try {
+                server.close();
+            } finally {
+                training.close();
+                if (embedded != null) {
+                    embedded.close();
+                }
             }
         }
     }
@@ -210,21 +270,23 @@ final class RegistryCommand implements Callable<Integer> {
                 RegistryConfig.defaults()
                         .withHost(host)
                         .withPort(port)
-                        .withAdminToken(System.getenv("DRIFTWATCH_ADMIN_TOKEN"))
+                        .withAdminToken(environment.get(ADMIN_TOKEN))
                         .withKafka(bootstrapServers)
                         .withTopics(alertsTopic, profilesTopic)
                         .withMetricsToken(metricsToken())
                         .withOutboundAllowList(allowOutbound);
         RegistryServer server;
         try {
-            server = RegistryServer.start(config, dataSource);
+            server = RegistryServer.start(config, dataSource, training.settings(dataDir));
         } catch (RuntimeException e) {
+            training.close();
             if (embedded != null) {
                 embedded.close();
             }
             throw e;
         }
         out.println("driftwatch registry: listening on " + server.url());
+        out.println("driftwatch registry: training backend " + training.describe());
         server.generatedAdminToken()
                 .ifPresent(
                         t ->
@@ -233,6 +295,6 @@ final class RegistryCommand implements Callable<Integer> {
                                                 + " stored hashed): "
                                                 + t));
         out.flush();
-        return new Running(server, embedded);
+        return new Running(server, embedded, training);
     }
 }

@@ -54,7 +54,9 @@ public final class Retraining implements AutoCloseable {
         this.loop =
                 new RetrainLoop(
                         runs, policies, templates, runTokens, promotion, settings.backend(), clock);
-        this.requests = new RunRequests(jdbi, clock, registry, runs, loop::wakeUp);
+        this.requests =
+                new RunRequests(
+                        jdbi, clock, registry, runs, loop::wakeUp, settings.backend() != null);
         this.reports = new TrainerReports(runs, policies, registry, loop::wakeUp);
         this.decisions = new RunDecisions(runs, promotion, loop);
     }

@@ -2,6 +2,7 @@ package dev.driftwatch.registry.retrain;
 
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.core.alert.AlertLabels;
+import dev.driftwatch.registry.ErrorCode;
 import dev.driftwatch.registry.RegistryException;
 import dev.driftwatch.registry.alert.FiringAlertListener;
 import dev.driftwatch.registry.auth.AccessToken;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Where runs come from: a firing alert that the model's policy matches (decided by {@link
  * TriggerRule}, recorded in {@code retrain_triggers} whatever the outcome), or a request by hand
  * (no cooldown or dedup; still one active run per model). The policy's row lock serialises the
- * requests of one model.
+ * requests of one model. Without a training backend a request by hand is refused (nothing could run
+ * it); runs that alerts request are recorded and wait for one.
  *
  * <pre>{@code
  * AlertIntake intake = new AlertIntake(jdbi, clock, dispatcher::wakeUp, requests);
@@ -35,15 +37,25 @@ public final class RunRequests implements FiringAlertListener {
     private final ModelRegistry registry;
     private final RetrainRuns runs;
     private final Runnable requested;
+    private final boolean hasBackend;
 
-    /** {@code requested} is called after a new run committed (wakes the loop). */
+    /**
+     * {@code requested} is called after a new run committed (wakes the loop); {@code hasBackend}:
+     * whether a training backend can run what is requested.
+     */
     RunRequests(
-            Jdbi jdbi, Clock clock, ModelRegistry registry, RetrainRuns runs, Runnable requested) {
+            Jdbi jdbi,
+            Clock clock,
+            ModelRegistry registry,
+            RetrainRuns runs,
+            Runnable requested,
+            boolean hasBackend) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.registry = registry;
         this.runs = runs;
         this.requested = requested;
+        this.hasBackend = hasBackend;
     }
 
     @Override
@@ -110,9 +122,18 @@ public final class RunRequests implements FiringAlertListener {
      * A run requested by hand by {@code by}.
      *
      * @throws RunStateConflict when the model already has an active run
+     * @throws RegistryException 409 when the registry has no training backend
      */
     public RetrainRun request(String model, AccessToken by) {
         registry.getModel(model);
+        if (!hasBackend) {
+            throw new RegistryException(
+                    ErrorCode.INVALID_STATE,
+                    "This registry has no training backend, so a run of "
+                            + model
+                            + " could not start; start the registry with --training-backend"
+                            + " local or kubernetes.");
+        }
         long id =
                 jdbi.inTransaction(
                         h -> {
