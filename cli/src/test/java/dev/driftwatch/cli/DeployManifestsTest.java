@@ -37,6 +37,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -337,18 +338,11 @@ class DeployManifestsTest {
             assertThat(portNumber(get.path("port"), ports)).as(probe + " port").isEqualTo(8080);
         }
 
-        // args: the registry subcommand's options; $(VAR) defined by env or envFrom
-        Set<String> envNames = new HashSet<>();
-        container.path("env").forEach(e -> envNames.add(e.path("name").asText()));
-        for (JsonNode from : container.path("envFrom")) {
-            String cm = from.path("configMapRef").path("name").asText();
-            single("ConfigMap", cm).node.path("data").fieldNames().forEachRemaining(envNames::add);
-        }
+        // args, if any: the registry subcommand's options; $(VAR) defined by env or envFrom
+        Set<String> envNames = deploymentEnvironment(container).keySet();
         List<String> args = new ArrayList<>();
         container.path("args").forEach(a -> args.add(a.asText()));
-        assertThat(args).contains("--port", "--jdbc-url", "--bootstrap-servers");
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
+        for (String a : args) {
             if (a.startsWith("--")) {
                 assertThat(registryOptions).as("registry option " + a).contains(a);
             }
@@ -359,8 +353,12 @@ class DeployManifestsTest {
                         .contains(ref.group(1));
             }
         }
-        assertThat(args.get(args.indexOf("--port") + 1)).isEqualTo("8080");
-        assertThat(envNames).contains("DRIFTWATCH_ADMIN_TOKEN", "DRIFTWATCH_JDBC_PASSWORD");
+        assertThat(envNames)
+                .contains(
+                        "DRIFTWATCH_ADMIN_TOKEN",
+                        "DRIFTWATCH_JDBC_PASSWORD",
+                        "DRIFTWATCH_JDBC_URL",
+                        "DRIFTWATCH_BOOTSTRAP_SERVERS");
 
         // secret references name keys of the Secret
         for (JsonNode e : container.path("env")) {
@@ -437,10 +435,152 @@ class DeployManifestsTest {
         Doc role = single("Role", binding.node.at("/roleRef/name").asText());
         assertThat(role.node.at("/metadata/namespace").asText()).isEqualTo(trainingNs);
 
-        assertThat(verbs(role, "batch", "jobs"))
-                .contains("create", "get", "list", "watch", "delete");
-        assertThat(verbs(role, "", "pods")).contains("get", "list");
-        assertThat(verbs(role, "", "pods/log")).contains("get");
+        // the backend works where the registry is told to, and nowhere else
+        Map<String, String> env =
+                deploymentEnvironment(deployment.node.at("/spec/template/spec/containers/0"));
+        assertThat(env.get("DRIFTWATCH_TRAINING_BACKEND")).isEqualTo("kubernetes");
+        assertThat(env.get("DRIFTWATCH_TRAINING_NAMESPACE")).isEqualTo(trainingNs);
+        assertThat(kind("ClusterRoleBinding")).as("nothing cluster-wide").isEmpty();
+        assertThat(kind("ClusterRole")).as("nothing cluster-wide").isEmpty();
+        assertThat(kind("RoleBinding")).as("one binding of the registry's account").hasSize(1);
+    }
+
+    /**
+     * The calls KubernetesJobBackend makes through fabric8, as (API group, resource) and verb, read
+     * from its code paths: {@code launch} gets the Job ({@code jobs().withName(name).get()}),
+     * creates it ({@code resource(job).create()}), gets and creates the run's token Secret; the
+     * informer lists and watches the labelled Jobs; {@code status} gets a Job the informer has not
+     * seen yet; a failed run's log tail lists the Job's pods ({@code pods().withLabel().list()})
+     * and GETs {@code pods/NAME/log} ({@code client.raw}); {@code cancel} deletes the Job and the
+     * Secret.
+     */
+    static final Map<String, Set<String>> KUBERNETES_BACKEND_CALLS =
+            Map.of(
+                    "batch/jobs", Set.of("create", "get", "list", "watch", "delete"),
+                    "/secrets", Set.of("create", "get", "delete"),
+                    "/pods", Set.of("list"),
+                    "/pods/log", Set.of("get"));
+
+    @Test
+    void theRegistrysRoleGrantsExactlyWhatTheKubernetesBackendCalls() {
+        Doc role = single("Role", "driftwatch-training-jobs");
+        Map<String, Set<String>> granted = new HashMap<>();
+        for (JsonNode rule : role.node.path("rules")) {
+            assertThat(rule.has("resourceNames") || rule.has("nonResourceURLs"))
+                    .as("plain rules only: " + rule)
+                    .isFalse();
+            for (JsonNode g : rule.path("apiGroups")) {
+                for (JsonNode r : rule.path("resources")) {
+                    Set<String> verbs =
+                            granted.computeIfAbsent(
+                                    g.asText() + "/" + r.asText(), k -> new TreeSet<>());
+                    rule.path("verbs").forEach(v -> verbs.add(v.asText()));
+                }
+            }
+        }
+        assertThat(granted).isEqualTo(KUBERNETES_BACKEND_CALLS);
+    }
+
+    /**
+     * Run with the Deployment's environment (ConfigMap, Secret, the templates ConfigMap where it is
+     * mounted) and the image's CMD, the registry command accepts its configuration, and its
+     * trainers reach it through its Service.
+     */
+    @Test
+    void theRegistryCommandAcceptsTheDeploymentsConfiguration(@TempDir Path tmp)
+            throws IOException {
+        Doc deployment = single("Deployment", "driftwatch-registry");
+        JsonNode pod = deployment.node.at("/spec/template/spec");
+        JsonNode container = pod.path("containers").get(0);
+        Map<String, String> env = new HashMap<>(deploymentEnvironment(container));
+        assertThat(RegistryCommand.environmentVariables())
+                .as("every variable the Deployment sets is one the registry reads")
+                .containsAll(env.keySet());
+
+        // the files the pod mounts from ConfigMaps, written where the environment names them
+        Map<String, String> mounted = new HashMap<>();
+        for (JsonNode m : container.path("volumeMounts")) {
+            for (JsonNode v : pod.path("volumes")) {
+                if (v.path("name").asText().equals(m.path("name").asText())) {
+                    JsonNode data =
+                            single("ConfigMap", v.at("/configMap/name").asText()).node.path("data");
+                    data.fields()
+                            .forEachRemaining(
+                                    f ->
+                                            mounted.put(
+                                                    m.path("mountPath").asText() + "/" + f.getKey(),
+                                                    f.getValue().asText()));
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getValue().startsWith("/")) {
+                assertThat(mounted)
+                        .as(e.getKey() + " names a mounted file")
+                        .containsKey(e.getValue());
+                Path file = tmp.resolve(e.getKey());
+                Files.writeString(file, mounted.get(e.getValue()));
+                e.setValue(file.toString());
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("registry"));
+        Matcher cmd =
+                Pattern.compile("(?m)^CMD \\[(.*)]")
+                        .matcher(Files.readString(deploy.resolve("docker/Dockerfile.registry")));
+        assertThat(cmd.find()).isTrue();
+        for (String part : cmd.group(1).split(",")) {
+            args.add(part.strip().replace("\"", ""));
+        }
+        container.path("args").forEach(a -> args.add(a.asText()));
+        RegistryCommand command =
+                (RegistryCommand)
+                        Driftwatch.commandLine(env)
+                                .parseArgs(args.toArray(String[]::new))
+                                .subcommand()
+                                .commandSpec()
+                                .userObject();
+        assertThatCode(command::validate).doesNotThrowAnyException();
+        assertThat(command.port).isEqualTo(8080);
+        assertThat(command.host).isEqualTo("0.0.0.0");
+        assertThat(command.jdbcPassword).as("from the Secret").isNotNull();
+        assertThat(command.training.backend).isEqualTo("kubernetes");
+
+        // trainers in the training namespace reach the registry through its Service
+        java.net.URI trainerUrl = java.net.URI.create(command.training.trainerRegistryUrl);
+        JsonNode service = single("Service", "driftwatch-registry").node;
+        assertThat(trainerUrl.getHost())
+                .isEqualTo(
+                        service.at("/metadata/name").asText()
+                                + "."
+                                + service.at("/metadata/namespace").asText()
+                                + ".svc");
+        assertThat(trainerUrl.getPort()).isEqualTo(service.at("/spec/ports/0/port").asInt());
+    }
+
+    /**
+     * The container's environment: ConfigMaps it takes whole, its own variables (a Secret key's
+     * value for a secretKeyRef; empty values count as unset, as the registry reads them).
+     */
+    private static Map<String, String> deploymentEnvironment(JsonNode container) {
+        Map<String, String> env = new HashMap<>();
+        for (JsonNode from : container.path("envFrom")) {
+            String cm = from.path("configMapRef").path("name").asText();
+            single("ConfigMap", cm)
+                    .node
+                    .path("data")
+                    .fields()
+                    .forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
+        }
+        for (JsonNode e : container.path("env")) {
+            JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+            String value = e.path("value").asText();
+            if (!ref.isMissingNode()) {
+                JsonNode secret = single("Secret", ref.path("name").asText()).node;
+                value = secret.path("stringData").path(ref.path("key").asText()).asText();
+            }
+            env.put(e.path("name").asText(), value);
+        }
+        return env;
     }
 
     // ---- images ----
@@ -665,24 +805,6 @@ class DeployManifestsTest {
                         .toList();
         assertThat(found).as(kind + "/" + name).hasSize(1);
         return found.get(0);
-    }
-
-    private static Set<String> verbs(Doc role, String group, String resource) {
-        Set<String> out = new HashSet<>();
-        for (JsonNode rule : role.node.path("rules")) {
-            boolean groupMatches = false;
-            for (JsonNode g : rule.path("apiGroups")) {
-                groupMatches |= g.asText().equals(group);
-            }
-            boolean resourceMatches = false;
-            for (JsonNode r : rule.path("resources")) {
-                resourceMatches |= r.asText().equals(resource);
-            }
-            if (groupMatches && resourceMatches) {
-                rule.path("verbs").forEach(v -> out.add(v.asText()));
-            }
-        }
-        return out;
     }
 
     private static int portNumber(JsonNode port, Map<String, Integer> named) {
