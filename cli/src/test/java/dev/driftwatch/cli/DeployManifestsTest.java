@@ -558,6 +558,34 @@ class DeployManifestsTest {
     }
 
     /**
+     * Every training templates file in a ConfigMap, the base's and the overlays' patches, is read
+     * by the registry without error; the example overlay pins examples/training-templates.json.
+     */
+    @Test
+    void pinnedTrainingTemplatesAreValid(@TempDir Path tmp) throws IOException {
+        int checked = 0;
+        for (Doc d : kind("ConfigMap")) {
+            JsonNode file = d.node.path("data").path("training-templates.json");
+            if (file.isMissingNode()) {
+                continue;
+            }
+            Path f = tmp.resolve("templates-" + checked++ + ".json");
+            Files.writeString(f, file.asText());
+            assertThatCode(() -> TrainingOptions.readTemplates(d.toString(), f))
+                    .as(d.toString())
+                    .doesNotThrowAnyException();
+            if (d.isPatch()) {
+                assertThat(JSON.readTree(file.asText()))
+                        .as(d + " pins the example templates")
+                        .isEqualTo(
+                                JSON.readTree(
+                                        root.resolve("examples/training-templates.json").toFile()));
+            }
+        }
+        assertThat(checked).as("the base's and the example overlay's").isEqualTo(2);
+    }
+
+    /**
      * The container's environment: ConfigMaps it takes whole, its own variables (a Secret key's
      * value for a secretKeyRef; empty values count as unset, as the registry reads them).
      */

@@ -72,7 +72,8 @@ class RegistryTrainingITCase {
                     "kubernetes.auth.tryKubeConfig",
                     "kubernetes.auth.tryServiceAccount",
                     "kubernetes.request.timeout",
-                    "kubernetes.connection.timeout");
+                    "kubernetes.connection.timeout",
+                    "kubernetes.request.retry.backoffLimit");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -399,5 +400,46 @@ class RegistryTrainingITCase {
                 .as("no run was recorded")
                 .isZero();
         assertNoSecret(out);
+    }
+
+    @Test
+    void anUnreachableApiServerStopsTheStartWithOneLine() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        System.setProperty("kubernetes.master", "https://127.0.0.1:" + closedPort);
+        System.setProperty("kubernetes.request.retry.backoffLimit", "0");
+        System.setProperty("kubernetes.connection.timeout", "5000");
+        CliRun run =
+                CliRun.of(
+                        Map.of(
+                                "DRIFTWATCH_ADMIN_TOKEN",
+                                ADMIN,
+                                "DRIFTWATCH_JDBC_PASSWORD",
+                                db.password()),
+                        "registry",
+                        "--jdbc-url",
+                        db.url(),
+                        "--jdbc-user",
+                        db.user(),
+                        "--port",
+                        "0",
+                        "--training-backend",
+                        "kubernetes",
+                        "--training-namespace",
+                        NS,
+                        "--trainer-registry-url",
+                        TRAINER_URL);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(Driftwatch.EXIT_USAGE);
+        assertThat(run.err())
+                .startsWith(
+                        "driftwatch registry: error: --training-backend kubernetes: cannot watch"
+                                + " Jobs in namespace "
+                                + NS
+                                + " at https://127.0.0.1:"
+                                + closedPort);
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertNoSecret(run.out() + run.err());
     }
 }
