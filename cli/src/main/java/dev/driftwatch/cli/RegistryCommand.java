@@ -135,7 +135,7 @@ final class RegistryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         if (jdbcUrl != null) {
-            Preflight.requirePostgres(jdbcUrl, jdbcUser, password());
+            Preflight.requirePostgres(jdbcUrl, jdbcUser, jdbcPassword);
         }
         if (bootstrapServers != null) {
             Preflight.requireKafka(bootstrapServers);
@@ -214,11 +214,6 @@ final class RegistryCommand implements Callable<Integer> {
         return environment.get(METRICS_TOKEN);
     }
 
-    /** --jdbc-password or DRIFTWATCH_JDBC_PASSWORD. */
-    private String password() {
-        return jdbcPassword;
-    }
-
     /**
      * The running registry, without {@code --jdbc-url} its embedded database, and the training
      * options (whose Kubernetes client closes after the registry).
@@ -260,9 +255,8 @@ final class RegistryCommand implements Callable<Integer> {
             if (jdbcUser != null) {
                 ds.setUser(jdbcUser);
             }
-            String password = password();
-            if (password != null) {
-                ds.setPassword(password);
+            if (jdbcPassword != null) {
+                ds.setPassword(jdbcPassword);
             }
             dataSource = ds;
         }
