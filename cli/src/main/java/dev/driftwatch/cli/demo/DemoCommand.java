@@ -51,6 +51,9 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The jobs' windows in the demo. */
+    static final Duration WINDOW = Duration.ofSeconds(20);
+
     @Spec CommandSpec spec;
 
     @Mixin StackOptions stack;
@@ -121,7 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
         Configuration jobs =
                 JobArguments.parse(
                         List.of(
-                                "--window", "20s",
+                                "--window", WINDOW.toSeconds() + "s",
                                 "--out-of-orderness", "2s",
                                 "--idleness", "30s",
                                 "--allowed-lateness", "20s",
@@ -140,9 +143,10 @@ public final class DemoCommand implements Callable<Integer> {
                             + model
                             + " (version 1, its reference profile, champion alias, retrain"
                             + " policy)");
-            registerModel(registry, model);
+            double referenceAccuracy = registerModel(registry, model);
             setPolicy(registry, model);
             DemoWorld world = new DemoWorld(7);
+            long labelDelay = Simulator.LABEL_DELAY_MS;
             try (Simulator simulator =
                     new Simulator(
                             world,
@@ -150,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
                             endpoints.kafkaBootstrapServers(),
                             model,
                             eventsPerSecond,
-                            4000)) {
+                            labelDelay)) {
                 Thread thread = new Thread(simulator, "demo-simulator");
                 thread.setDaemon(true);
                 thread.start();
@@ -158,15 +162,19 @@ public final class DemoCommand implements Callable<Integer> {
                         out,
                         "model server simulator started: "
                                 + eventsPerSecond
-                                + " predictions/s, labels 4 s later; input shifts in "
+                                + " predictions/s, labels "
+                                + labelDelay / 1000
+                                + " s later; input shifts at the start of a window "
                                 + shiftAfterSeconds
-                                + " s");
+                                + " s or more after the first drift metrics");
                 DemoLoop loop =
                         new DemoLoop(
                                 registry,
                                 endpoints,
                                 model,
                                 world,
+                                simulator,
+                                referenceAccuracy,
                                 Duration.ofSeconds(shiftAfterSeconds));
                 boolean done;
                 try {
@@ -206,7 +214,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void registerModel(RegistryClient registry, String model) throws Exception {
+    /** Registers version 1 with its reference profile and champion alias; its accuracy. */
+    private double registerModel(RegistryClient registry, String model) throws Exception {
         ObjectNode create =
                 JSON.createObjectNode()
                         .put("name", model)
@@ -215,7 +224,7 @@ public final class DemoCommand implements Callable<Integer> {
         ObjectNode version =
                 JSON.createObjectNode().put("name", model).put("source", "demo://" + model + "/1");
         ArrayNode tags = version.putArray("tags");
-        tags.addObject().put("key", "center").put("value", "40.0");
+        tags.addObject().put("key", "center").put("value", Double.toString(DemoWorld.FRAUD_CENTER));
         String v =
                 registry.post("/api/2.0/mlflow/model-versions/create", version)
                         .path("model_version")
@@ -231,11 +240,11 @@ public final class DemoCommand implements Callable<Integer> {
         double[] scores = new double[5000];
         boolean[] fraud = new boolean[5000];
         for (int i = 0; i < 5000; i++) {
-            DemoWorld.Transaction t = reference.next();
+            DemoWorld.Transaction t = reference.next(0);
             amount.add(t.amount());
             age.add(t.age());
             country.add(t.country());
-            double s = DemoWorld.score(t.amount(), 40.0);
+            double s = DemoWorld.score(t.amount(), DemoWorld.FRAUD_CENTER);
             score.add(s);
             scores[i] = s;
             fraud[i] = t.fraud();
@@ -271,6 +280,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .put("name", model)
                         .put("alias", "champion")
                         .put("version", v));
+        return right / 5000.0;
     }
 
     private static void setPolicy(RegistryClient registry, String model) throws Exception {
@@ -288,7 +298,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .addObject()
                 .put("type", "min_vs_champion")
                 .put("metric", "accuracy")
-                .put("tolerance", 0.02);
+                .put("tolerance", 0.05);
         registry.put(
                 "/api/v1/models/" + RegistryClient.encode(model) + "/retrain-policy",
                 JSON.writeValueAsString(policy));
@@ -316,10 +326,11 @@ public final class DemoCommand implements Callable<Integer> {
                         + model
                         + "' AND metric = 'psi' ORDER BY window_start, feature;");
         out.println(
-                "    SELECT model_version, metric, window_start, value, labeled_count,"
-                        + " sample_count FROM performance_metrics WHERE model_name = '"
+                "    SELECT model_version, window_start, estimated, value, standard_error,"
+                        + " labeled_count, sample_count FROM performance_metrics WHERE model_name"
+                        + " = '"
                         + model
-                        + "' AND metric = 'accuracy' ORDER BY window_start;");
+                        + "' AND metric = 'accuracy' ORDER BY window_start, estimated;");
         out.println(
                 "    SELECT fingerprint, alertname, status, starts_at, ends_at FROM alerts WHERE"
                         + " model_name = '"
