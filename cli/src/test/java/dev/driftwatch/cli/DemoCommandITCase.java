@@ -32,7 +32,7 @@ class DemoCommandITCase {
                         "--events-per-second",
                         "80",
                         "--timeout",
-                        "6",
+                        "8",
                         "--exit-when-done");
         System.out.print(run.out()); // the phases with their times, in the test report
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -57,7 +57,8 @@ class DemoCommandITCase {
                 .contains(
                         "(the first after the shift) closed, label coverage 0 (0 of its",
                         "Accuracy estimated from the calibrated scores: ",
-                        "Alert EstimatedPerformanceDrop fired before any of its labels arrived");
+                        "Alert EstimatedPerformanceDrop fired on window ",
+                        " before any of its labels arrived: value ");
         String realised = phase(run.out(), "phase 5/10 realised performance: ");
         assertThat(realised).contains("now that its labels came", "estimation error");
         assertThat(run.out().indexOf(estimated)).isLessThan(run.out().indexOf(realised));

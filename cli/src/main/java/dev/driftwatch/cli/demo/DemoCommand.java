@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
  * {@code driftwatch demo}: the whole loop on embedded defaults — the {@link LocalStack}, a demo
  * model with its reference profile and retrain policy, and a model-server simulator that shifts its
  * input after a while — with progress printed as the phases of {@link DemoLoop} happen: drift
- * metrics, an alert (as the Slack and PagerDuty payloads it would send), a retraining run trained,
+ * metrics, an alert (as the Slack and PagerDuty payloads it would send), the accuracy estimated
+ * before any label and its alert, the realised accuracy once labels came, a retraining run trained,
  * validated and promoted, the new baseline, the alert resolved.
  */
 @Command(
@@ -45,8 +46,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         defaultValueProvider = DemoCommand.Defaults.class,
         description = {
-            "Run the whole loop on embedded defaults: drift detected, alert, retraining, promotion,"
-                    + " new baseline, alert resolved. Then keeps running until Ctrl-C."
+            "Run the whole loop on embedded defaults: drift detected, alert, accuracy estimated"
+                    + " before labels, retraining, promotion, new baseline, alert resolved. Then"
+                    + " keeps running until Ctrl-C."
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,8 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "50",
             paramLabel = "SECONDS",
             description =
-                    "Seconds of normal traffic before the input shifts, at least 10 (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Seconds of normal traffic before the input shifts (at the start of the next"
+                            + " window), at least 10 (default: ${DEFAULT-VALUE}).")
     int shiftAfterSeconds;
 
     @Option(
@@ -164,9 +166,9 @@ public final class DemoCommand implements Callable<Integer> {
                                 + eventsPerSecond
                                 + " predictions/s, labels "
                                 + labelDelay / 1000
-                                + " s later; input shifts at the start of a window "
+                                + " s later; input shifts at the start of the first window after "
                                 + shiftAfterSeconds
-                                + " s or more after the first drift metrics");
+                                + " s of traffic and the first drift metrics");
                 DemoLoop loop =
                         new DemoLoop(
                                 registry,

@@ -6,6 +6,7 @@ import dev.driftwatch.cli.local.Endpoints;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.core.alert.AlertLabels;
 import dev.driftwatch.jobs.drift.AlertRule;
+import dev.driftwatch.jobs.performance.PerformanceJobOptions;
 import dev.driftwatch.jobs.performance.PerformanceRule;
 import dev.driftwatch.registry.notify.PagerDutyReceiver;
 import dev.driftwatch.registry.notify.SlackReceiver;
@@ -30,6 +31,16 @@ import java.util.Set;
  */
 final class DemoLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The performance job's guard on estimates, which the demo leaves at its default. */
+    private static final double GUARD_Z = PerformanceJobOptions.ESTIMATE_GUARD_Z.defaultValue();
+
+    /** {@link #GUARD_Z} as a person writes it: 2, 1.5. */
+    private static final String GUARD_Z_TEXT =
+            GUARD_Z == Math.rint(GUARD_Z)
+                    ? Long.toString((long) GUARD_Z)
+                    : Double.toString(GUARD_Z);
+
     private static final Set<String> ENDED_WITHOUT_PROMOTION =
             Set.of("failed", "cancelled", "rejected");
 
@@ -380,19 +391,23 @@ final class DemoLoop {
                         "window %s (the first after the shift) closed, %s.%n"
                                 + "  Accuracy estimated from the calibrated scores: %.3f ± %.3f"
                                 + " (reference %.3f).%n"
-                                + "  Alert %s fired%s on window %s: value %.3f, threshold %s"
-                                + " (rule 'accuracy drop>0.1': the estimate plus 2 standard errors"
-                                + " is more than 10%% below the reference)",
+                                + "  Alert %s fired on window %s%s: value %.3f, threshold %s"
+                                + " (rule '%s drop>%s': the estimate plus %s standard errors,"
+                                + " %.3f, is more than that share below the reference)",
                         span(window),
                         coverage,
                         e.value(),
                         e.standardError(),
                         referenceAccuracy,
                         PerformanceRule.ESTIMATED_DROP_ALERT,
-                        beforeLabels ? " before any of its labels arrived" : "",
                         span(alertWindow),
+                        beforeLabels ? " before any of its labels arrived" : "",
                         value,
-                        a.annotations().get(AlertLabels.THRESHOLD)));
+                        a.annotations().get(AlertLabels.THRESHOLD),
+                        a.label(AlertLabels.METRIC),
+                        a.annotations().get(AlertLabels.THRESHOLD),
+                        GUARD_Z_TEXT,
+                        e.value() + GUARD_Z * e.standardError()));
     }
 
     /**
