@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
  * {@code driftwatch demo}: the whole loop on embedded defaults — the {@link LocalStack}, a demo
  * model with its reference profile and retrain policy, and a model-server simulator that shifts its
  * input after a while — with progress printed as the phases of {@link DemoLoop} happen: drift
- * metrics, an alert (as the Slack and PagerDuty payloads it would send), a retraining run trained,
+ * metrics, an alert (as the Slack and PagerDuty payloads it would send), the accuracy estimated
+ * before any label and its alert, the realised accuracy once labels came, a retraining run trained,
  * validated and promoted, the new baseline, the alert resolved.
  */
 @Command(
@@ -45,11 +46,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         defaultValueProvider = DemoCommand.Defaults.class,
         description = {
-            "Run the whole loop on embedded defaults: drift detected, alert, retraining, promotion,"
-                    + " new baseline, alert resolved. Then keeps running until Ctrl-C."
+            "Run the whole loop on embedded defaults: drift detected, alert, accuracy estimated"
+                    + " before labels, retraining, promotion, new baseline, alert resolved. Then"
+                    + " keeps running until Ctrl-C."
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The jobs' windows in the demo. */
+    static final Duration WINDOW = Duration.ofSeconds(20);
 
     @Spec CommandSpec spec;
 
@@ -60,8 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "50",
             paramLabel = "SECONDS",
             description =
-                    "Seconds of normal traffic before the input shifts, at least 10 (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Seconds of normal traffic before the input shifts (at the start of the next"
+                            + " window), at least 10 (default: ${DEFAULT-VALUE}).")
     int shiftAfterSeconds;
 
     @Option(
@@ -121,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
         Configuration jobs =
                 JobArguments.parse(
                         List.of(
-                                "--window", "20s",
+                                "--window", WINDOW.toSeconds() + "s",
                                 "--out-of-orderness", "2s",
                                 "--idleness", "30s",
                                 "--allowed-lateness", "20s",
@@ -140,9 +145,10 @@ public final class DemoCommand implements Callable<Integer> {
                             + model
                             + " (version 1, its reference profile, champion alias, retrain"
                             + " policy)");
-            registerModel(registry, model);
+            double referenceAccuracy = registerModel(registry, model);
             setPolicy(registry, model);
             DemoWorld world = new DemoWorld(7);
+            long labelDelay = Simulator.LABEL_DELAY_MS;
             try (Simulator simulator =
                     new Simulator(
                             world,
@@ -150,7 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
                             endpoints.kafkaBootstrapServers(),
                             model,
                             eventsPerSecond,
-                            4000)) {
+                            labelDelay)) {
                 Thread thread = new Thread(simulator, "demo-simulator");
                 thread.setDaemon(true);
                 thread.start();
@@ -158,15 +164,19 @@ public final class DemoCommand implements Callable<Integer> {
                         out,
                         "model server simulator started: "
                                 + eventsPerSecond
-                                + " predictions/s, labels 4 s later; input shifts in "
+                                + " predictions/s, labels "
+                                + labelDelay / 1000
+                                + " s later; input shifts at the start of the first window after "
                                 + shiftAfterSeconds
-                                + " s");
+                                + " s of traffic and the first drift metrics");
                 DemoLoop loop =
                         new DemoLoop(
                                 registry,
                                 endpoints,
                                 model,
                                 world,
+                                simulator,
+                                referenceAccuracy,
                                 Duration.ofSeconds(shiftAfterSeconds));
                 boolean done;
                 try {
@@ -206,7 +216,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void registerModel(RegistryClient registry, String model) throws Exception {
+    /** Registers version 1 with its reference profile and champion alias; its accuracy. */
+    private double registerModel(RegistryClient registry, String model) throws Exception {
         ObjectNode create =
                 JSON.createObjectNode()
                         .put("name", model)
@@ -215,7 +226,7 @@ public final class DemoCommand implements Callable<Integer> {
         ObjectNode version =
                 JSON.createObjectNode().put("name", model).put("source", "demo://" + model + "/1");
         ArrayNode tags = version.putArray("tags");
-        tags.addObject().put("key", "center").put("value", "40.0");
+        tags.addObject().put("key", "center").put("value", Double.toString(DemoWorld.FRAUD_CENTER));
         String v =
                 registry.post("/api/2.0/mlflow/model-versions/create", version)
                         .path("model_version")
@@ -231,11 +242,11 @@ public final class DemoCommand implements Callable<Integer> {
         double[] scores = new double[5000];
         boolean[] fraud = new boolean[5000];
         for (int i = 0; i < 5000; i++) {
-            DemoWorld.Transaction t = reference.next();
+            DemoWorld.Transaction t = reference.next(0);
             amount.add(t.amount());
             age.add(t.age());
             country.add(t.country());
-            double s = DemoWorld.score(t.amount(), 40.0);
+            double s = DemoWorld.score(t.amount(), DemoWorld.FRAUD_CENTER);
             score.add(s);
             scores[i] = s;
             fraud[i] = t.fraud();
@@ -271,6 +282,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .put("name", model)
                         .put("alias", "champion")
                         .put("version", v));
+        return right / 5000.0;
     }
 
     private static void setPolicy(RegistryClient registry, String model) throws Exception {
@@ -288,7 +300,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .addObject()
                 .put("type", "min_vs_champion")
                 .put("metric", "accuracy")
-                .put("tolerance", 0.02);
+                .put("tolerance", 0.05);
         registry.put(
                 "/api/v1/models/" + RegistryClient.encode(model) + "/retrain-policy",
                 JSON.writeValueAsString(policy));
@@ -316,10 +328,11 @@ public final class DemoCommand implements Callable<Integer> {
                         + model
                         + "' AND metric = 'psi' ORDER BY window_start, feature;");
         out.println(
-                "    SELECT model_version, metric, window_start, value, labeled_count,"
-                        + " sample_count FROM performance_metrics WHERE model_name = '"
+                "    SELECT model_version, window_start, estimated, value, standard_error,"
+                        + " labeled_count, sample_count FROM performance_metrics WHERE model_name"
+                        + " = '"
                         + model
-                        + "' AND metric = 'accuracy' ORDER BY window_start;");
+                        + "' AND metric = 'accuracy' ORDER BY window_start, estimated;");
         out.println(
                 "    SELECT fingerprint, alertname, status, starts_at, ends_at FROM alerts WHERE"
                         + " model_name = '"

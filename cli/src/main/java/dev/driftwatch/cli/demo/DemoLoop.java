@@ -6,6 +6,8 @@ import dev.driftwatch.cli.local.Endpoints;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.core.alert.AlertLabels;
 import dev.driftwatch.jobs.drift.AlertRule;
+import dev.driftwatch.jobs.performance.PerformanceJobOptions;
+import dev.driftwatch.jobs.performance.PerformanceRule;
 import dev.driftwatch.registry.notify.PagerDutyReceiver;
 import dev.driftwatch.registry.notify.SlackReceiver;
 import java.io.PrintWriter;
@@ -29,6 +31,16 @@ import java.util.Set;
  */
 final class DemoLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The performance job's guard on estimates, which the demo leaves at its default. */
+    private static final double GUARD_Z = PerformanceJobOptions.ESTIMATE_GUARD_Z.defaultValue();
+
+    /** {@link #GUARD_Z} as a person writes it: 2, 1.5. */
+    private static final String GUARD_Z_TEXT =
+            GUARD_Z == Math.rint(GUARD_Z)
+                    ? Long.toString((long) GUARD_Z)
+                    : Double.toString(GUARD_Z);
+
     private static final Set<String> ENDED_WITHOUT_PROMOTION =
             Set.of("failed", "cancelled", "rejected");
 
@@ -36,6 +48,8 @@ final class DemoLoop {
     private final Endpoints endpoints;
     private final String model;
     private final DemoWorld world;
+    private final Simulator simulator;
+    private final double referenceAccuracy;
     private final Duration shiftAfter;
     private final long started = System.currentTimeMillis();
 
@@ -44,18 +58,23 @@ final class DemoLoop {
     private long runId = -1;
     private int transitionsShown;
     private String promotedVersion;
-    private long shiftedAt = Long.MAX_VALUE;
+    private long estimatedAt;
+    private boolean beforeLabels;
 
     DemoLoop(
             RegistryClient registry,
             Endpoints endpoints,
             String model,
             DemoWorld world,
+            Simulator simulator,
+            double referenceAccuracy,
             Duration shiftAfter) {
         this.registry = registry;
         this.endpoints = endpoints;
         this.model = model;
         this.world = world;
+        this.simulator = simulator;
+        this.referenceAccuracy = referenceAccuracy;
         this.shiftAfter = shiftAfter;
     }
 
@@ -73,7 +92,8 @@ final class DemoLoop {
                                                                 + psi)),
                 new DemoPhase("shift", this::shift),
                 new DemoPhase("alert", this::alertFired),
-                new DemoPhase("estimated performance", this::estimatedAfterShift),
+                new DemoPhase("estimated performance", this::estimatedBeforeLabels),
+                new DemoPhase("realised performance", this::realisedAfterLabels),
                 new DemoPhase("trained", () -> runReached("trained")),
                 new DemoPhase("validated", () -> runReached("validated")),
                 new DemoPhase("promoted", this::promoted),
@@ -120,14 +140,28 @@ final class DemoLoop {
         return true;
     }
 
+    /**
+     * Decides the shift once the normal traffic has run {@code shiftAfter}: at the start of the
+     * next window, so that the first window after it holds shifted traffic only; done once that
+     * time came.
+     */
     private Optional<String> shift() {
-        if (System.currentTimeMillis() - started < shiftAfter.toMillis()) {
+        long now = System.currentTimeMillis();
+        if (world.shiftAt() == Long.MAX_VALUE) {
+            long window = DemoCommand.WINDOW.toMillis();
+            long earliest = Math.max(now, started + shiftAfter.toMillis());
+            world.shiftAt((earliest / window + 1) * window);
+        }
+        if (now < world.shiftAt()) {
             return Optional.empty();
         }
-        world.shift();
-        shiftedAt = System.currentTimeMillis();
         return Optional.of(
-                "the world shifts: amounts double, new country PL, fraud threshold moves");
+                "the world shifted at "
+                        + Instant.ofEpochMilli(world.shiftAt()).toString().substring(11, 19)
+                        + " (the start of a window): amounts gather around 40, where fraud is as"
+                        + " likely as not and the model least certain; new country PL. P(fraud |"
+                        + " amount) is unchanged (a covariate shift): the model's scores stay"
+                        + " calibrated, and its expected accuracy falls");
     }
 
     private Optional<String> alertFired() throws Exception {
@@ -296,11 +330,142 @@ final class DemoLoop {
     }
 
     /**
-     * Version 1's accuracy in the first window that started after the shift, once it closed and its
-     * labels are in: estimated from the calibrated scores (the row written when the window closed,
-     * {@code estimated = true}), realised, and the estimation error in standard errors.
+     * The first window after the shift (it starts at the shift), once it closed and version 1's
+     * {@code EstimatedPerformanceDrop} alert fired: the accuracy estimated from the calibrated
+     * scores (the row written when the window closed, {@code estimated = true}) and the alert, with
+     * proof that no label of the window had been sent when the demo saw them.
      */
-    private Optional<String> estimatedAfterShift() {
+    private Optional<String> estimatedBeforeLabels() throws Exception {
+        long window = world.shiftAt();
+        JsonNode alert = null;
+        for (JsonNode a : alerts()) {
+            if (a.path("status").asText().equals(Alert.FIRING)
+                    && a.path("labels")
+                            .path(AlertLabels.ALERTNAME)
+                            .asText()
+                            .equals(PerformanceRule.ESTIMATED_DROP_ALERT)
+                    && a.path("labels").path(AlertLabels.MODEL_VERSION).asText().equals("1")) {
+                alert = a;
+            }
+        }
+        if (alert == null) {
+            return Optional.empty();
+        }
+        long seenAt = System.currentTimeMillis();
+        long labelledUpTo = simulator.labelledUpTo();
+        Optional<WindowRow> estimate = accuracy(window, true);
+        if (estimate.isEmpty() || estimate.get().closedBy() == null) {
+            return Optional.empty();
+        }
+        WindowRow e = estimate.get();
+        Alert a = Alert.fromJsonNode(alert);
+        long alertWindow =
+                Instant.parse(a.annotations().get(AlertLabels.WINDOW_START)).toEpochMilli();
+        long firstWindow = Math.min(window, alertWindow);
+        estimatedAt = seenAt;
+        String coverage;
+        if (labelledUpTo < firstWindow && e.labeled() == 0) {
+            coverage =
+                    String.format(
+                            Locale.ROOT,
+                            "label coverage 0 (0 of its %d predictions labelled; its first label is"
+                                    + " due in %d s)",
+                            e.sampleCount(),
+                            Math.max(0, (firstWindow + Simulator.LABEL_DELAY_MS - seenAt) / 1000));
+            beforeLabels = true;
+        } else {
+            coverage =
+                    String.format(
+                            Locale.ROOT,
+                            "%d of its %d predictions were already labelled when the demo read it"
+                                    + " (this machine is slow: labels come %d s after their"
+                                    + " predictions)",
+                            e.labeled(),
+                            e.sampleCount(),
+                            Simulator.LABEL_DELAY_MS / 1000);
+        }
+        double value = Double.parseDouble(a.annotations().get(AlertLabels.VALUE));
+        return Optional.of(
+                String.format(
+                        Locale.ROOT,
+                        "window %s (the first after the shift) closed, %s.%n"
+                                + "  Accuracy estimated from the calibrated scores: %.3f ± %.3f"
+                                + " (reference %.3f).%n"
+                                + "  Alert %s fired on window %s%s: value %.3f, threshold %s"
+                                + " (rule '%s drop>%s': the estimate plus %s standard errors,"
+                                + " %.3f, is more than that share below the reference)",
+                        span(window),
+                        coverage,
+                        e.value(),
+                        e.standardError(),
+                        referenceAccuracy,
+                        PerformanceRule.ESTIMATED_DROP_ALERT,
+                        span(alertWindow),
+                        beforeLabels ? " before any of its labels arrived" : "",
+                        value,
+                        a.annotations().get(AlertLabels.THRESHOLD),
+                        a.label(AlertLabels.METRIC),
+                        a.annotations().get(AlertLabels.THRESHOLD),
+                        GUARD_Z_TEXT,
+                        e.value() + GUARD_Z * e.standardError()));
+    }
+
+    /**
+     * The same window once all its labels came: the realised accuracy next to the estimate, and the
+     * estimation error (realised - estimated) in standard errors.
+     */
+    private Optional<String> realisedAfterLabels() {
+        long window = world.shiftAt();
+        Optional<WindowRow> realised = accuracy(window, false);
+        Optional<WindowRow> estimate = accuracy(window, true);
+        Optional<WindowRow> error = metric(window, "accuracy_estimation_error", false);
+        if (realised.isEmpty()
+                || estimate.isEmpty()
+                || error.isEmpty()
+                || realised.get().labeled() < realised.get().sampleCount()) {
+            return Optional.empty();
+        }
+        WindowRow r = realised.get();
+        WindowRow e = estimate.get();
+        WindowRow x = error.get();
+        return Optional.of(
+                String.format(
+                        Locale.ROOT,
+                        "window %s, now that its labels came (%d of %d, %d s after their"
+                                + " predictions): realised accuracy %.3f; estimated %.3f ± %.3f"
+                                + " %d s earlier, before any label; estimation error %+.3f (%+.1f"
+                                + " standard errors): the estimate was within its error, as it"
+                                + " should be when P(y | x) did not change",
+                        span(window),
+                        r.labeled(),
+                        r.sampleCount(),
+                        Simulator.LABEL_DELAY_MS / 1000,
+                        r.value(),
+                        e.value(),
+                        e.standardError(),
+                        Math.max(0, (System.currentTimeMillis() - estimatedAt) / 1000),
+                        x.value(),
+                        x.value() / x.standardError()));
+    }
+
+    private static String span(long windowStart) {
+        return Instant.ofEpochMilli(windowStart).toString().substring(11, 19)
+                + "-"
+                + Instant.ofEpochMilli(windowStart + DemoCommand.WINDOW.toMillis())
+                        .toString()
+                        .substring(11, 19);
+    }
+
+    /** A row of {@code performance_metrics}. */
+    private record WindowRow(
+            double value, double standardError, long sampleCount, long labeled, String closedBy) {}
+
+    private Optional<WindowRow> accuracy(long windowStart, boolean estimated) {
+        return metric(windowStart, "accuracy", estimated);
+    }
+
+    /** Version 1's row of a metric in the window starting at {@code windowStart}. */
+    private Optional<WindowRow> metric(long windowStart, String metric, boolean estimated) {
         try (Connection db =
                         DriverManager.getConnection(
                                 endpoints.jdbcUrl(),
@@ -309,43 +474,29 @@ final class DemoLoop {
                 PreparedStatement st =
                         db.prepareStatement(
                                 """
-                                SELECT e.value, e.standard_error, r.value, x.value, x.standard_error
-                                FROM performance_metrics e
-                                JOIN performance_metrics r USING (model_name, model_version, segment,
-                                                                  window_start)
-                                JOIN performance_metrics x USING (model_name, model_version, segment,
-                                                                  window_start)
+                                SELECT value, standard_error, sample_count, labeled_count, closed_by
+                                FROM performance_metrics
                                 WHERE model_name = ? AND model_version = '1' AND segment = ''
-                                  AND e.metric = 'accuracy' AND e.estimated
-                                  AND e.closed_by IS NOT NULL
-                                  AND r.metric = 'accuracy' AND NOT r.estimated
-                                  AND x.metric = 'accuracy_estimation_error'
-                                  AND window_start >= ?
-                                ORDER BY window_start LIMIT 1""")) {
+                                  AND metric = ? AND estimated = ? AND window_start = ?
+                                  AND value IS NOT NULL""")) {
             st.setString(1, model);
-            st.setTimestamp(2, new java.sql.Timestamp(shiftedAt));
+            st.setString(2, metric);
+            st.setBoolean(3, estimated);
+            st.setTimestamp(4, new java.sql.Timestamp(windowStart));
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 return Optional.of(
-                        String.format(
-                                Locale.ROOT,
-                                "accuracy of the first window after the shift, estimated from the"
-                                        + " calibrated scores when it closed: %.3f ± %.3f;"
-                                        + " realised from its labels: %.3f (estimation error %.1f"
-                                        + " standard errors).%n  This shift moved the fraud"
-                                        + " threshold (P(y | x) changed): an estimate from scores"
-                                        + " cannot see that, and the accuracy_estimation_error rows"
-                                        + " (alert EstimationError) say so. A shift of the inputs"
-                                        + " alone shows in the estimate before any label.",
+                        new WindowRow(
                                 rs.getDouble(1),
-                                rs.getDouble(2),
-                                rs.getDouble(3),
-                                rs.getDouble(4) / rs.getDouble(5)));
+                                rs.getObject(2) == null ? Double.NaN : rs.getDouble(2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getString(5)));
             }
         } catch (SQLException notYet) {
-            return Optional.empty();
+            return Optional.empty(); // the table appears when the job has migrated it
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.driftwatch.core.calibration.Calibration;
 import dev.driftwatch.core.contract.Topics;
 import dev.driftwatch.core.event.InvalidEventException;
 import dev.driftwatch.core.event.JsonEventDecoder;
@@ -33,26 +34,38 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The demo's trainer, run by the registry's local training backend as a separate process. It reads
- * the last 10 s of predictions (after waiting 8 s) and labels back from Kafka, joins them by
- * prediction_id and splits them deterministically by id (70% training, 30% holdout). {@code train}
- * fits the demo model's threshold on the training part, writes the artifact ({@code model-<run
- * id>.json} in its working directory), builds the reference profile with drift-core, registers the
- * candidate version (tags run_id, trigger_alert, dataset, center) and reports its holdout accuracy;
- * {@code validate} reports candidate and champion accuracy on the holdout. Configuration comes from
- * the run's environment (docs/retraining.md); what runs is the demo's training templates ({@link
- * #templates}), which the local stack configures as the registry's admin.
+ * the most recent 10 s of predictions whose labels came (those of the 10 s that ended the label
+ * delay plus 2 s ago; training first waits {@link #SETTLE}) and their labels back from Kafka, joins
+ * them by prediction_id and splits them deterministically by id (70% training, 30% holdout). {@code
+ * train} fits the demo model's center by maximum likelihood on the training part, writes the
+ * artifact ({@code model-<run id>.json} in its working directory), builds the reference profile
+ * (with a calibration of its scores) with drift-core, registers the candidate version (tags run_id,
+ * trigger_alert, dataset, center) and reports its holdout accuracy; {@code validate} reports
+ * candidate and champion accuracy on the holdout. Configuration comes from the run's environment
+ * (docs/retraining.md); what runs is the demo's training templates ({@link #templates}), which the
+ * local stack configures as the registry's admin.
  */
 public final class DemoTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The demo retrains on the most recent traffic only: after an alert, that is the new world. */
+    /**
+     * The demo retrains on the most recent labelled traffic only: after an alert, that is the new
+     * world.
+     */
     static final Duration TRAINING_DATA = Duration.ofSeconds(10);
 
+    /** The data ends this long ago: the label delay, and 2 s for the labels to reach Kafka. */
+    static final Duration LABELLED_BEFORE =
+            Duration.ofMillis(Simulator.LABEL_DELAY_MS).plusSeconds(2);
+
     /**
-     * The trainer first waits this long, so that its data (the last {@link #TRAINING_DATA}) starts
-     * after the change that raised the alert and has had time to be labelled.
+     * The trainer first waits this long, so that its data starts after the change that raised the
+     * alert: that alert comes at the earliest when the first window after the change closes (a
+     * window, 20 s, after it), so the data, {@link #TRAINING_DATA} ending {@link #LABELLED_BEFORE}
+     * ago, starts after the change once the trainer waited {@code LABELLED_BEFORE + TRAINING_DATA -
+     * window}.
      */
-    static final Duration SETTLE = Duration.ofSeconds(8);
+    static final Duration SETTLE = LABELLED_BEFORE.plus(TRAINING_DATA).minus(DemoCommand.WINDOW);
 
     /** The demo's training template (the demo policy names it). */
     public static final String TRAIN_TEMPLATE = "demo-train";
@@ -135,14 +148,18 @@ public final class DemoTrainer {
         if (mode.equals("train")) {
             Thread.sleep(SETTLE.toMillis());
         }
-        List<Example> data = recentExamples(env(KAFKA_VARIABLE), model, TRAINING_DATA);
+        long until = System.currentTimeMillis() - LABELLED_BEFORE.toMillis();
+        List<Example> data =
+                recentExamples(env(KAFKA_VARIABLE), model, until - TRAINING_DATA.toMillis(), until);
         if (data.size() < 50) {
             System.err.println(
                     "only "
                             + data.size()
-                            + " labelled predictions in the last "
+                            + " labelled predictions in the "
                             + TRAINING_DATA.toSeconds()
-                            + " s: not enough to train");
+                            + " s that ended "
+                            + LABELLED_BEFORE.toSeconds()
+                            + " s ago: not enough to train");
             System.exit(1);
         }
         String run = env(TrainerVariable.RETRAIN_RUN);
@@ -175,7 +192,7 @@ public final class DemoTrainer {
         java.nio.file.Files.writeString(
                 artifact,
                 JSON.createObjectNode()
-                        .put("model", "sigmoid((amount - center) / 8)")
+                        .put("model", "sigmoid((amount - center) / " + DemoWorld.SCALE + ")")
                         .put("center", center)
                         .put("trained_on", data.size())
                         .toString());
@@ -192,9 +209,11 @@ public final class DemoTrainer {
         tag(
                 tags,
                 "dataset",
-                "kafka:driftwatch.predictions+labels, last "
+                "kafka:driftwatch.predictions+labels, "
                         + TRAINING_DATA.toSeconds()
-                        + " s ("
+                        + " s ending "
+                        + LABELLED_BEFORE.toSeconds()
+                        + " s before training ("
                         + data.size()
                         + " labelled)");
         tag(tags, "center", Double.toString(center));
@@ -250,15 +269,29 @@ public final class DemoTrainer {
         throw new IllegalStateException(model + " version " + version + " has no center tag");
     }
 
-    /** The threshold that classifies the recent labelled data best. */
+    /**
+     * The center (to 0.1, between 10 and 200) under which the labels of the data are most likely,
+     * P(fraud | amount) being {@code sigmoid((amount - center) / SCALE)}: the maximum likelihood
+     * fit, steadier on few examples than the center that classifies them best.
+     */
     static double fitCenter(List<Example> data) {
         double best = Double.NaN;
-        double bestAccuracy = -1;
-        for (int c = 10; c <= 200; c++) {
-            double a = accuracy(data, c);
-            if (a > bestAccuracy) {
-                bestAccuracy = a;
-                best = c;
+        double bestLogLikelihood = Double.NEGATIVE_INFINITY;
+        for (int tenths = 100; tenths <= 2000; tenths++) {
+            double center = tenths / 10.0;
+            double logLikelihood = 0;
+            for (Example e : data) {
+                // log sigmoid(z) = -log(1 + exp(-z)), written to stay finite for large |z|
+                double z = (e.amount() - center) / DemoWorld.SCALE;
+                double signed = e.fraud() ? z : -z;
+                logLikelihood -=
+                        signed > 0
+                                ? Math.log1p(Math.exp(-signed))
+                                : -signed + Math.log1p(Math.exp(signed));
+            }
+            if (logLikelihood > bestLogLikelihood) {
+                bestLogLikelihood = logLikelihood;
+                best = center;
             }
         }
         return best;
@@ -280,25 +313,37 @@ public final class DemoTrainer {
         NumericReferenceBuilder age = new NumericReferenceBuilder();
         CategoricalReferenceBuilder country = new CategoricalReferenceBuilder();
         NumericReferenceBuilder score = new NumericReferenceBuilder();
-        for (Example e : data) {
+        double[] scores = new double[data.size()];
+        boolean[] fraud = new boolean[data.size()];
+        for (int i = 0; i < data.size(); i++) {
+            Example e = data.get(i);
             amount.add(e.amount());
             age.add(e.feature("age"));
             country.add(e.text("country"));
-            score.add(DemoWorld.score(e.amount(), center));
+            scores[i] = DemoWorld.score(e.amount(), center);
+            fraud[i] = e.fraud();
+            score.add(scores[i]);
         }
         Map<String, FeatureReference> features = new LinkedHashMap<>();
         features.put("amount", amount.build(10));
         features.put("age", age.build(10));
         features.put("country", country.build());
         features.put(PredictionEvent.SCORE_FEATURE, score.build(10));
+        // the performance job estimates the new version's accuracy before labels too
         return new ReferenceProfile(
-                model, version, Instant.now(), features, Map.of("accuracy", accuracy));
+                model,
+                version,
+                Instant.now(),
+                features,
+                Map.of("accuracy", accuracy),
+                Calibration.fitBinary("1", scores, fraud));
     }
 
-    /** Labelled predictions of the model from the last {@code window}, read from Kafka. */
-    static List<Example> recentExamples(String bootstrap, String model, Duration window)
+    /**
+     * Labelled predictions of the model made in [{@code since}, {@code until}), read from Kafka.
+     */
+    static List<Example> recentExamples(String bootstrap, String model, long since, long until)
             throws Exception {
-        long since = System.currentTimeMillis() - window.toMillis();
         Map<String, PredictionEvent> predictions = new HashMap<>();
         Map<String, Boolean> labels = new HashMap<>();
         JsonEventDecoder events = new JsonEventDecoder(List.of(), 1 << 20);
@@ -321,7 +366,9 @@ public final class DemoTrainer {
                     try {
                         if (r.topic().equals(Topics.PREDICTIONS)) {
                             PredictionEvent e = events.parse(r.value());
-                            if (e.modelName.equals(model) && e.timestamp >= since) {
+                            if (e.modelName.equals(model)
+                                    && e.timestamp >= since
+                                    && e.timestamp < until) {
                                 predictions.put(e.predictionId, e);
                             }
                         } else {

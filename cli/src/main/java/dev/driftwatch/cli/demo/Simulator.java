@@ -13,9 +13,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The demo's model server: scores transactions from {@link DemoWorld} with the current champion
  * (looked up in the registry every two seconds), writes each prediction to {@code
  * driftwatch.predictions} with the wall-clock time, and its ground truth to {@code
- * driftwatch.labels} {@code labelDelay} later.
+ * driftwatch.labels} {@code labelDelay} later (the demo: {@link #LABEL_DELAY}, longer than a
+ * window, so a window closes before any of its labels arrives).
  */
 final class Simulator implements Runnable, AutoCloseable {
+    /**
+     * How late the demo's labels come: longer than a window (20 s) and the time its results take to
+     * show, so that a window's estimated performance and alerts are there before its first label.
+     */
+    static final long LABEL_DELAY_MS = 40_000;
+
     private final DemoWorld world;
     private final RegistryClient registry;
     private final String model;
@@ -25,6 +32,7 @@ final class Simulator implements Runnable, AutoCloseable {
     private final ArrayDeque<long[]> pendingLabels = new ArrayDeque<>(); // {due, id, fraud}
     private volatile boolean running = true;
     private volatile String championVersion = "";
+    private volatile long labelledUpTo = Long.MIN_VALUE;
     private volatile double center;
     private long sent;
 
@@ -61,6 +69,15 @@ final class Simulator implements Runnable, AutoCloseable {
         return sent;
     }
 
+    /**
+     * The time of the latest prediction whose label was sent ({@link Long#MIN_VALUE} before the
+     * first): labels go out in the order of their predictions, so no prediction after this time has
+     * a label yet.
+     */
+    long labelledUpTo() {
+        return labelledUpTo;
+    }
+
     @Override
     public void run() {
         long lastLookup = 0;
@@ -77,6 +94,7 @@ final class Simulator implements Runnable, AutoCloseable {
                 }
                 while (!pendingLabels.isEmpty() && pendingLabels.peek()[0] <= now) {
                     long[] l = pendingLabels.poll();
+                    labelledUpTo = l[0] - labelDelayMs; // before it is sent: never too early
                     String json =
                             String.format(
                                     Locale.ROOT,
@@ -120,7 +138,7 @@ final class Simulator implements Runnable, AutoCloseable {
     }
 
     private void send(long now) {
-        DemoWorld.Transaction t = world.next();
+        DemoWorld.Transaction t = world.next(now);
         double score = DemoWorld.score(t.amount(), center);
         long id = sent++;
         String json =
