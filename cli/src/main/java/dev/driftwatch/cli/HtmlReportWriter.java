@@ -455,7 +455,10 @@ final class HtmlReportWriter {
                     .append("</td><td class=\"n\">")
                     .append(s.pValueMetric() == null ? "" : pValue(m.pValue(s)))
                     .append("</td><td class=\"n\">")
-                    .append(bound == null ? (v == null ? "" : "exact") : "&plusmn; " + num(bound))
+                    .append(
+                            bound == null || bound == 0
+                                    ? (v == null ? "" : "exact")
+                                    : "&plusmn; " + num(bound))
                     .append("</td></tr>");
         }
         b.append("</tbody></table>");

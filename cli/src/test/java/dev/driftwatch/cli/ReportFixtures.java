@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * A reference and a current CSV with {@code n} numeric features (every fifth one shifted by one
@@ -14,14 +15,15 @@ import java.util.Random;
  */
 record ReportFixtures(Path reference, Path current, int numericFeatures) {
     static final String NEW_CATEGORY = "XX";
+    private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
 
     static ReportFixtures write(Path dir, int numericFeatures) throws IOException {
         Files.createDirectories(dir);
         ReportFixtures f =
                 new ReportFixtures(
                         dir.resolve("reference.csv"), dir.resolve("current.csv"), numericFeatures);
-        write(f.reference, numericFeatures, 600, false, 1);
-        write(f.current, numericFeatures, 400, true, 2);
+        write(f.reference, numericFeatures, 300, false, 1);
+        write(f.current, numericFeatures, 200, true, 2);
         return f;
     }
 
@@ -57,8 +59,11 @@ record ReportFixtures(Path reference, Path current, int numericFeatures) {
             w.write(line.append("country\n").toString());
             for (int r = 0; r < rows; r++) {
                 line.setLength(0);
+                // the normal quantiles of a per-feature permutation of the rows: no sampling
+                // noise, so only the shifted features drift, at any number of features
                 for (int i = 0; i < n; i++) {
-                    double v = 10 + i + random.nextGaussian() * 2;
+                    double p = ((7L * r + 13L * i) % rows + 0.5) / rows;
+                    double v = 10 + i + NORMAL.inverseCumulativeProbability(p) * 2;
                     if (current && shifted(i)) {
                         v += 2;
                     }
