@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,18 @@ class HtmlReportTest {
         assertThat(compare(f, again).exitCode()).isZero();
         assertThat(Files.readString(again, StandardCharsets.UTF_8)).isEqualTo(html);
         assertThat(html).doesNotContain(dir.toString());
+    }
+
+    @Test
+    void theDocumentedCommandWritesTheReport() throws Exception {
+        String step = DocSteps.blocks("docs/report.md", "## Writing one", "bash").get(0);
+        Path out = dir.resolve("doc-report.html");
+        String output =
+                DocSteps.run(
+                        step.replace("/tmp/report.html", out.toString()), DocSteps.ROOT, Map.of());
+        assertThat(output).contains("wrote " + out + ": ");
+        String html = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(html).contains("data-name=\"amount\"").contains("data-name=\"country\"");
     }
 
     @Test
