@@ -51,6 +51,10 @@ record ReportFixtures(Path reference, Path current, int numericFeatures) {
             throws IOException {
         Random random = new Random(seed);
         String[] countries = {"DE", "FR", "IT", "ES"};
+        double[] quantiles = new double[rows];
+        for (int k = 0; k < rows; k++) {
+            quantiles[k] = NORMAL.inverseCumulativeProbability((k + 0.5) / rows);
+        }
         try (BufferedWriter w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < n; i++) {
@@ -62,8 +66,7 @@ record ReportFixtures(Path reference, Path current, int numericFeatures) {
                 // the normal quantiles of a per-feature permutation of the rows: no sampling
                 // noise, so only the shifted features drift, at any number of features
                 for (int i = 0; i < n; i++) {
-                    double p = ((7L * r + 13L * i) % rows + 0.5) / rows;
-                    double v = 10 + i + NORMAL.inverseCumulativeProbability(p) * 2;
+                    double v = 10 + i + quantiles[(int) ((7L * r + 13L * i) % rows)] * 2;
                     if (current && shifted(i)) {
                         v += 2;
                     }

@@ -28,6 +28,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * browser tests never skip silently ({@code .ci/run} installs both). The browser runs with a fixed
  * window size and device scale so that screenshots are reproducible; {@link #close()} quits it and
  * stops the driver process. One instance per test class is enough: pages load in milliseconds.
+ *
+ * <p>Selenium is an optional dependency of test-support: a module using this class declares {@code
+ * org.seleniumhq.selenium:selenium-chrome-driver} at test scope (its version is pinned in the
+ * parent pom).
  */
 public final class HeadlessChromium implements AutoCloseable {
     /** Where Debian's {@code chromium} package puts the browser. */
@@ -57,7 +61,16 @@ public final class HeadlessChromium implements AutoCloseable {
      * @throws AssertionError when Chromium or ChromeDriver is not installed
      */
     public static HeadlessChromium start() {
-        for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+        return start(CHROMIUM, CHROMEDRIVER);
+    }
+
+    /**
+     * Starts the given ChromeDriver and Chromium binaries.
+     *
+     * @throws AssertionError when either is not an executable file
+     */
+    static HeadlessChromium start(Path chromium, Path chromedriver) {
+        for (Path binary : List.of(chromium, chromedriver)) {
             if (!Files.isExecutable(binary)) {
                 throw new AssertionError(
                         binary
@@ -74,12 +87,12 @@ public final class HeadlessChromium implements AutoCloseable {
         }
         ChromeDriverService service =
                 new ChromeDriverService.Builder()
-                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .usingDriverExecutable(chromedriver.toFile())
                         .usingAnyFreePort()
                         .withLogOutput(java.io.OutputStream.nullOutputStream())
                         .build();
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         options.addArguments(
                 "--headless=new",
                 "--no-sandbox",
