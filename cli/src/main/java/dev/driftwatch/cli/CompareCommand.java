@@ -86,8 +86,14 @@ final class CompareCommand implements Callable<Integer> {
             names = "--format",
             defaultValue = "text",
             paramLabel = "FORMAT",
-            description = "json or text (default: ${DEFAULT-VALUE}).")
+            description = "text, json or html (default: ${DEFAULT-VALUE}); html needs --output.")
     ReportFormat format;
+
+    @Option(
+            names = "--output",
+            paramLabel = "FILE",
+            description = "Write the report to FILE instead of standard output.")
+    Path output;
 
     @Option(
             names = "--policy",
@@ -100,6 +106,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        checkOutput();
         DriftPolicies policies = readPolicies();
         ReferenceProfile profile;
         Map<String, double[]> referenceSamples = Map.of();
@@ -148,14 +155,72 @@ final class CompareCommand implements Callable<Integer> {
                         ProfileComparison.compare(
                                 profile, cur.window(), referenceSamples, cur.samples()),
                         policies);
+        String rendered =
+                switch (format) {
+                    case json -> ReportWriter.json(report) + System.lineSeparator();
+                    case text -> ReportWriter.text(report);
+                    case html ->
+                            HtmlReportWriter.html(
+                                    report,
+                                    profile,
+                                    cur.window(),
+                                    policies,
+                                    fileName(
+                                            reference.csv != null
+                                                    ? reference.csv
+                                                    : reference.profile),
+                                    fileName(current));
+                };
         PrintWriter out = spec.commandLine().getOut();
-        if (format == ReportFormat.json) {
-            out.println(ReportWriter.json(report));
+        if (output == null) {
+            out.print(rendered);
         } else {
-            out.print(ReportWriter.text(report));
+            writeOutput(rendered);
+            out.println(
+                    "wrote "
+                            + output
+                            + ": "
+                            + report.driftedFeatures()
+                            + " of "
+                            + report.features().size()
+                            + " features drifted");
         }
         out.flush();
         return failOnDrift && report.datasetDrift() ? 1 : 0;
+    }
+
+    /** Fails before any work when the report could not be written where asked. */
+    private void checkOutput() {
+        if (output == null) {
+            if (format == ReportFormat.html) {
+                throw new InputException("--format html needs --output FILE");
+            }
+            return;
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (Files.isDirectory(output)) {
+            throw new InputException("--output " + output + ": is a directory");
+        }
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new InputException("--output " + output + ": no such directory " + parent);
+        }
+        if (!Files.isWritable(parent) || (Files.exists(output) && !Files.isWritable(output))) {
+            throw new InputException("--output " + output + ": not writable");
+        }
+    }
+
+    private void writeOutput(String rendered) {
+        try {
+            Files.writeString(output, rendered, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputException("--output " + output + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    /** The last element of a path, for a report that does not reveal directories. */
+    private static String fileName(Path p) {
+        Path name = p.getFileName();
+        return name == null ? p.toString() : name.toString();
     }
 
     private DriftPolicies readPolicies() throws IOException {
@@ -191,6 +256,7 @@ final class CompareCommand implements Callable<Integer> {
     /** Output formats. */
     enum ReportFormat {
         json,
-        text
+        text,
+        html
     }
 }
