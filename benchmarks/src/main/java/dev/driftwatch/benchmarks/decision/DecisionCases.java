@@ -42,7 +42,7 @@ public final class DecisionCases {
                     "shift " + d + " sd",
                     lognormal,
                     Population.affine("lognormal + " + d + " sd", lognormal, d * lsd, 1),
-                    d <= 0.2);
+                    false);
         }
         add(
                 cases,
@@ -53,7 +53,7 @@ public final class DecisionCases {
                 false);
 
         Population.Numeric t3 = Population.studentT(3);
-        add(cases, "t3", "none", t3, t3, true);
+        add(cases, "t3", "none", t3, t3, false);
         for (double d : new double[] {0.2, 0.5}) {
             add(
                     cases,
@@ -71,7 +71,7 @@ public final class DecisionCases {
         }
 
         Population.Numeric poisson = Population.poisson(3);
-        add(cases, "poisson3", "none", poisson, poisson, true);
+        add(cases, "poisson3", "none", poisson, poisson, false);
         for (double d : new double[] {0.2, 0.5}) {
             add(
                     cases,
@@ -79,7 +79,7 @@ public final class DecisionCases {
                     "mean +" + d + " sd",
                     poisson,
                     Population.poisson(3 + d * r3),
-                    d <= 0.2);
+                    false);
         }
 
         Population.Numeric rounded = Population.roundedNormal(10, 2);
@@ -91,11 +91,11 @@ public final class DecisionCases {
                     "shift " + d + " sd",
                     rounded,
                     Population.roundedNormal(10 + 2 * d, 2),
-                    d <= 0.2);
+                    false);
         }
 
         Population.Numeric few = Population.integers(0.5, 0.2, 0.15, 0.1, 0.05);
-        add(cases, "integers0-4", "none", few, few, true);
+        add(cases, "integers0-4", "none", few, few, false);
         add(
                 cases,
                 "integers0-4",
@@ -144,7 +144,7 @@ public final class DecisionCases {
                 false);
 
         Population.Categorical binary = categorical("two categories", 0.3, 0.7);
-        add(cases, "cat2", "none", binary, binary, true);
+        add(cases, "cat2", "none", binary, binary, false);
         for (double p : new double[] {0.33, 0.36, 0.4}) {
             add(cases, "cat2", "p 0.3 -> " + p, binary, categorical("p " + p, p, 1 - p), false);
         }
@@ -159,7 +159,7 @@ public final class DecisionCases {
             zipf[i] /= z;
         }
         Population.Categorical sparse = categorical("zipf, 30 categories", zipf);
-        add(cases, "zipf30", "none", sparse, sparse, true);
+        add(cases, "zipf30", "none", sparse, sparse, false);
         return cases;
     }
 

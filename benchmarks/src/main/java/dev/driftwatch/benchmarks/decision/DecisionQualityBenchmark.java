@@ -65,7 +65,7 @@ public final class DecisionQualityBenchmark {
         {1_000, 1_000},
         {1_000, 100_000},
         {10_000, 10_000},
-        {100_000, 1_000_000},
+        {100_000, 100_000},
         {1_000_000, 1_000_000}
     };
 
@@ -73,6 +73,9 @@ public final class DecisionQualityBenchmark {
     static final int[][] DATASET_SIZES = {
         {100, 10_000, 400}, {1_000, 10_000, 200}, {10_000, 100_000, 40}
     };
+
+    /** Current sizes from which only the marked cases run, with 20 (no drift) or 10 repeats. */
+    static final int LARGE = 100_000;
 
     private DecisionQualityBenchmark() {}
 
@@ -115,7 +118,7 @@ public final class DecisionQualityBenchmark {
     /** Runs the benchmark; returns the exit code (2 for bad flags). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         boolean quick = false;
-        long budget = 20_000_000L;
+        long budget = 2_000_000L;
         int threads = Runtime.getRuntime().availableProcessors();
         Path file = null;
         try {
@@ -143,7 +146,7 @@ public final class DecisionQualityBenchmark {
         List<DatasetResult> datasets;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            results = runCells(cells, pool);
+            results = runCells(cells, pool, err);
             datasets = quick ? List.of() : runDatasets(pool);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -194,7 +197,7 @@ public final class DecisionQualityBenchmark {
         List<Cell> cells = new ArrayList<>();
         for (int[] size : SIZES) {
             for (DecisionCase c : DecisionCases.all()) {
-                if (size[0] >= 100_000 && !c.atLargeSizes()) {
+                if (size[0] >= LARGE && !c.atLargeSizes()) {
                     continue;
                 }
                 cells.add(cell(c, size[0], size[1], budget));
@@ -223,7 +226,7 @@ public final class DecisionQualityBenchmark {
         int wpr = windowsPerReference(n, m);
         double cost = n + (double) m / wpr;
         long want = (long) ((c.noDrift() ? 4 : 1) * budget / cost);
-        int reps = (int) Math.max(20, Math.min(c.noDrift() ? 2_000 : 1_000, want));
+        int reps = (int) Math.max(c.noDrift() ? 40 : 20, Math.min(c.noDrift() ? 1_000 : 500, want));
         return new Cell(c, n, m, reps, wpr, seed(c.id(), n, m));
     }
 
@@ -250,7 +253,19 @@ public final class DecisionQualityBenchmark {
         return new SplittableRandom(mix(seed + mix(rep * 4 + stream)));
     }
 
-    private static List<CellResult> runCells(List<Cell> cells, ExecutorService pool)
+    /** Runs cells on {@code threads} threads; results in the cells' order. */
+    static List<CellResult> evaluate(List<Cell> cells, int threads)
+            throws InterruptedException, ExecutionException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            return runCells(cells, pool, null);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<CellResult> runCells(
+            List<Cell> cells, ExecutorService pool, PrintStream progress)
             throws InterruptedException, ExecutionException {
         Map<String, Double> effects = new HashMap<>();
         for (Cell c : cells) {
@@ -265,9 +280,26 @@ public final class DecisionQualityBenchmark {
         List<Cell> byCost = new ArrayList<>(cells);
         byCost.sort(Comparator.comparingDouble((Cell c) -> -(double) c.reps() * (c.n() + c.m())));
         Map<Cell, Future<CellResult>> futures = new LinkedHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger done =
+                new java.util.concurrent.atomic.AtomicInteger();
         for (Cell c : byCost) {
             double effect = effects.get(c.kase().id());
-            futures.put(c, pool.submit(() -> runCell(c, effect)));
+            futures.put(
+                    c,
+                    pool.submit(
+                            () -> {
+                                CellResult r = runCell(c, effect);
+                                int d = done.incrementAndGet();
+                                if (progress != null) {
+                                    progress.printf(
+                                            Locale.ROOT,
+                                            "%d of %d cells (%s)%n",
+                                            d,
+                                            cells.size(),
+                                            c.key());
+                                }
+                                return r;
+                            }));
         }
         List<CellResult> out = new ArrayList<>();
         for (Cell c : cells) {
