@@ -149,8 +149,9 @@ final class ReportWriter {
         }
         return String.format(
                 Locale.ROOT,
-                "%s (%s %s, threshold %s)",
+                "%s (%s: %s %s, threshold %s)",
                 d.severity().toUpperCase(Locale.ROOT),
+                d.rule().configName(),
                 d.method().configName(),
                 d.method().isPValueMethod() ? fmtP(d.value()) : fmt(d.value()),
                 fmt(d.threshold()));
