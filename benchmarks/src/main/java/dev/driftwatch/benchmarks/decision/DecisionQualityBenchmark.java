@@ -5,13 +5,16 @@ import dev.driftwatch.core.drift.DriftDetector;
 import dev.driftwatch.core.drift.DriftPolicies;
 import dev.driftwatch.core.drift.DriftReport;
 import dev.driftwatch.core.drift.FeatureMetrics;
+import dev.driftwatch.core.drift.NumericMetrics;
 import dev.driftwatch.core.drift.ProfileComparison;
 import dev.driftwatch.core.drift.Statistic;
 import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
 import dev.driftwatch.core.profile.FeatureReference;
+import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.NumericReferenceBuilder;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.core.profile.WindowProfile;
+import dev.driftwatch.core.stats.EmpiricalDistribution;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -348,6 +351,7 @@ public final class DecisionQualityBenchmark {
         boolean numeric = refPop instanceof Population.Numeric;
         ReferenceProfile profile = null;
         double[] refValues = null;
+        EmpiricalDistribution refExact = null;
         for (int rep = 0; rep < cell.reps(); rep++) {
             if (rep % cell.windowsPerReference() == 0) {
                 RandomGenerator rr = random(cell.seed(), rep, 0);
@@ -360,6 +364,7 @@ public final class DecisionQualityBenchmark {
                         b.add(refValues[i]);
                     }
                     profile = roundTrip(Map.of("x", b.build(10)));
+                    refExact = null;
                 } else {
                     profile = reference(refPop, cell.m(), rr);
                 }
@@ -401,9 +406,19 @@ public final class DecisionQualityBenchmark {
             Double bound = metrics.get(0).value(Statistic.KS_ERROR_BOUND);
             if (numeric && bound != null && bound > 0) {
                 exactDiffers = true;
+                // ProfileComparison's exact path, with the reference's sorted sample kept across
+                // the windows that share it
+                if (refExact == null) {
+                    refExact = EmpiricalDistribution.ofSample(refValues);
+                }
                 List<FeatureMetrics> exact =
-                        ProfileComparison.compare(
-                                profile, w, Map.of("x", refValues), Map.of("x", cur));
+                        List.of(
+                                NumericMetrics.of(
+                                        "x",
+                                        (NumericReference) profile.feature("x"),
+                                        w.numeric(0),
+                                        refExact,
+                                        EmpiricalDistribution.ofSample(cur)));
                 DriftDecision d =
                         DriftDetector.evaluate(exact, policies[Rule.NEW.ordinal()])
                                 .features()
