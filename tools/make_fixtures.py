@@ -140,6 +140,14 @@ def categorical_case(name, ref, cur, max_categories=1000):
     exp = np.where(pr == 0, ZERO, pr)
     exp = exp / exp.sum() * cb.sum()
     chi = stats.chisquare(cb, exp)
+    # two-sample chi-square of homogeneity, bins empty on both sides left out; no degree of
+    # freedom (a single bin) leaves the p-value undefined
+    used = (rb + cb) > 0
+    if used.sum() >= 2:
+        hom = stats.chi2_contingency(np.array([rb[used], cb[used]]), correction=False)
+        hom_stat, hom_p = float(hom[0]), float(hom[1])
+    else:
+        hom_stat, hom_p = 0.0, None
     return {
         "name": name,
         "reference": ref,
@@ -150,7 +158,9 @@ def categorical_case(name, ref, cur, max_categories=1000):
             "jensen_shannon": js(rb, cb),
             "l_infinity": float(np.max(np.abs(pr - pc))),
             "chi_square": float(chi.statistic),
-            "chi_square_p_value": float(chi.pvalue),
+            "chi_square_p_value": float(chi.pvalue) if len(rbins) > 1 else None,
+            "chi_square_two_sample": hom_stat,
+            "chi_square_two_sample_p_value": hom_p,
             "new_categories": new,
             "missing_categories": [k for k in kept_names if cur_counts.get(k, 0) == 0],
             "missing_rate": (len(cur) - len(cur_vals)) / len(cur),
@@ -208,6 +218,8 @@ def categorical_cases(rng):
     ref = ["k%03d" % x for x in rng.integers(0, 300, 5000)]
     cur = ["k%03d" % x for x in rng.integers(100, 450, 5000)]
     cases.append(categorical_case("high_cardinality_new", ref, cur))
+    cases.append(categorical_case("single_category", ["A"] * 40, ["A"] * 15))
+    cases.append(categorical_case("two_categories", ["A"] * 300 + ["B"] * 700, ["A"] * 45 + ["B"] * 55))
     return cases
 
 

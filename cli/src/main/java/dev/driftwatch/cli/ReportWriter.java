@@ -46,12 +46,19 @@ final class ReportWriter {
             DriftDecision d = fd.decision();
             ObjectNode drift = f.putObject("drift");
             drift.put("detected", d.detected());
+            drift.put("rule", d.rule().configName());
             drift.put("method", d.method().configName());
             putNumber(drift, "value", d.value());
             drift.put("threshold", d.threshold());
             drift.put("severity", d.severity());
             if (d.noiseFloor() != null) {
                 drift.put("noise_floor", d.noiseFloor());
+            }
+            if (d.adjustedPValue() != null) {
+                drift.put("adjusted_p_value", d.adjustedPValue());
+            }
+            if (d.guard() != null) {
+                drift.put("guard", d.guard());
             }
             if (d.note() != null) {
                 drift.put("note", d.note());
@@ -142,8 +149,9 @@ final class ReportWriter {
         }
         return String.format(
                 Locale.ROOT,
-                "%s (%s %s, threshold %s)",
+                "%s (%s: %s %s, threshold %s)",
                 d.severity().toUpperCase(Locale.ROOT),
+                d.rule().configName(),
                 d.method().configName(),
                 d.method().isPValueMethod() ? fmtP(d.value()) : fmt(d.value()),
                 fmt(d.threshold()));

@@ -103,9 +103,63 @@ class CompareCommandTest {
         JsonNode age = report.get("features").get(1);
         assertThat(age.get("current").get("rows").asInt()).isEqualTo(1000);
         assertThat(age.get("current").get("missing").asInt()).isEqualTo(40);
+        // the default rule, two_sample_test: amount's lognormal shift (KS p 9e-8, PSI 0.084 under
+        // 0.1) drifts too; 2 of 4 reach the dataset share 0.5
+        JsonNode amount = report.get("features").get(0).get("drift");
+        assertThat(amount.get("rule").asText()).isEqualTo("two_sample_test");
+        assertThat(amount.get("method").asText()).isEqualTo("ks");
+        assertThat(amount.get("detected").asBoolean()).isTrue();
+        assertThat(amount.get("threshold").asDouble()).isEqualTo(0.01);
+        assertThat(amount.get("adjusted_p_value").asDouble())
+                .isGreaterThanOrEqualTo(amount.get("value").asDouble())
+                .isLessThan(1e-6);
+        assertThat(amount.get("guard").asText()).contains("less its error bound 0");
+        assertThat(country.get("drift").get("method").asText()).isEqualTo("chi_square_two_sample");
+        assertThat(report.get("drifted_features").asInt()).isEqualTo(2);
+        assertThat(report.get("drift_share").asDouble()).isEqualTo(0.5);
+        assertThat(report.get("dataset_drift").asBoolean()).isTrue();
+    }
+
+    @Test
+    void thePolicyFileSelectsTheOldThresholdRule() throws IOException {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"rule\": \"threshold\"}", StandardCharsets.UTF_8);
+        CliRun run =
+                CliRun.of(
+                        "compare",
+                        "--reference",
+                        reference.toString(),
+                        "--current",
+                        current.toString(),
+                        "--policy",
+                        policy.toString(),
+                        "--format",
+                        "json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = JSON.readTree(run.out());
+        JsonNode amount = report.get("features").get(0).get("drift");
+        assertThat(amount.get("rule").asText()).isEqualTo("threshold");
+        assertThat(amount.get("method").asText()).isEqualTo("psi");
+        assertThat(amount.get("detected").asBoolean()).isFalse();
+        assertThat(amount.get("noise_floor").asDouble()).isPositive();
+        assertThat(amount.get("guard").asText()).contains("noise floor");
         assertThat(report.get("drifted_features").asInt()).isEqualTo(1);
         assertThat(report.get("drift_share").asDouble()).isEqualTo(0.25);
         assertThat(report.get("dataset_drift").asBoolean()).isFalse();
+
+        Files.writeString(policy, "{\"rule\": \"psi\", \"level\": 0.05}", StandardCharsets.UTF_8);
+        CliRun bad =
+                CliRun.of(
+                        "compare",
+                        "--reference",
+                        reference.toString(),
+                        "--current",
+                        current.toString(),
+                        "--policy",
+                        policy.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err())
+                .contains("level and critical_level apply only to rule two_sample_test, not psi");
     }
 
     @Test
@@ -194,7 +248,7 @@ class CompareCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out())
                 .contains("feature", "amount", "country", "CRITICAL", "new categories: PL");
-        assertThat(run.out()).contains("Drifted features: 1 of 4");
+        assertThat(run.out()).contains("Drifted features: 2 of 4");
     }
 
     @Test

@@ -291,7 +291,10 @@ final class DemoLoop {
         return "\n" + String.join("\n", lines);
     }
 
-    /** The PSI of each feature in the latest window of a version, from {@code drift_metrics}. */
+    /**
+     * The PSI of each feature in the latest window of a version, from {@code drift_metrics}, and
+     * whether it drifted (on the row of the metric that decided).
+     */
     private Optional<String> latestPsi(String version) {
         try (Connection db =
                         DriverManager.getConnection(
@@ -301,12 +304,14 @@ final class DemoLoop {
                 PreparedStatement st =
                         db.prepareStatement(
                                 """
-                                SELECT feature, value, drift_detected FROM drift_metrics
-                                WHERE model_name = ? AND model_version = ? AND metric = 'psi'
+                                SELECT feature, max(value) FILTER (WHERE metric = 'psi'),
+                                       count(*) FILTER (WHERE drift_detected) > 0
+                                FROM drift_metrics
+                                WHERE model_name = ? AND model_version = ? AND feature <> ''
                                   AND window_start = (SELECT max(window_start) FROM drift_metrics
                                                       WHERE model_name = ? AND model_version = ?
                                                         AND metric = 'psi')
-                                ORDER BY feature""")) {
+                                GROUP BY feature ORDER BY feature""")) {
             st.setString(1, model);
             st.setString(2, version);
             st.setString(3, model);

@@ -4,6 +4,7 @@ import dev.driftwatch.core.profile.CategoricalReference;
 import dev.driftwatch.core.profile.CategoricalWindow;
 import dev.driftwatch.core.profile.FeatureType;
 import dev.driftwatch.core.stats.ChiSquareGoodnessOfFit;
+import dev.driftwatch.core.stats.ChiSquareHomogeneity;
 import dev.driftwatch.core.stats.JensenShannonDistance;
 import dev.driftwatch.core.stats.PopulationStabilityIndex;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.Map;
  *
  * <p>PSI (zero proportions replaced by 1e-4), JS distance (base 2, no smoothing), L-infinity (max
  * |p_ref - p_cur|) and chi-square goodness of fit (zero reference proportions replaced by 1e-4 and
- * renormalised, {@code bins - 1} degrees of freedom) are exact.
+ * renormalised, {@code bins - 1} degrees of freedom; its p-value null with a single bin) and the
+ * two-sample chi-square of homogeneity (bins empty on both sides left out) are exact.
  */
 public record CategoricalMetrics(
         String feature,
@@ -90,6 +92,7 @@ public record CategoricalMetrics(
             newValues += window.count(c);
         }
         ChiSquareGoodnessOfFit.Result chi = n > 0 ? ChiSquareGoodnessOfFit.test(ref, cur) : null;
+        ChiSquareHomogeneity.Result twoSample = n > 0 ? ChiSquareHomogeneity.test(ref, cur) : null;
         long rows = window.rows();
         Map<String, Double> m = new LinkedHashMap<>();
         for (Statistic s : Statistic.forType(FeatureType.CATEGORICAL)) {
@@ -99,11 +102,14 @@ public record CategoricalMetrics(
                         case TYPE_MISMATCH_RATE ->
                                 NumericMetrics.rate(window.typeMismatches(), rows);
                         case NEW_CATEGORY_RATE -> NumericMetrics.rate(newValues, n);
+                        case CHI_SQUARE_TWO_SAMPLE -> n == 0 ? null : twoSample.statistic();
                         default -> n == 0 ? null : distance(s, ref, refN, cur, n, chi);
                     };
             m.put(s.metric(), value);
-            if (s.pValueMetric() != null) {
-                m.put(s.pValueMetric(), chi == null ? null : chi.pValue());
+            if (s == Statistic.CHI_SQUARE) {
+                m.put(s.pValueMetric(), chi == null ? null : defined(chi.pValue()));
+            } else if (s == Statistic.CHI_SQUARE_TWO_SAMPLE) {
+                m.put(s.pValueMetric(), twoSample == null ? null : defined(twoSample.pValue()));
             }
         }
         return new CategoricalMetrics(
@@ -118,6 +124,11 @@ public record CategoricalMetrics(
                 Collections.unmodifiableMap(m),
                 List.copyOf(newCategories),
                 List.copyOf(missingCategories));
+    }
+
+    /** Null for NaN: an undefined p-value (no degree of freedom). */
+    private static Double defined(double pValue) {
+        return Double.isNaN(pValue) ? null : pValue;
     }
 
     /** A statistic comparing the bins; n > 0. */

@@ -22,7 +22,10 @@ public enum DriftMethod {
     /** KS p-value, BH-corrected; FDR levels 0.05 warning, 0.001 critical. */
     KS("ks", Statistic.KS, Rule.P_VALUE, 0.05, 0.001),
     /** Chi-square p-value, BH-corrected; FDR levels 0.05 warning, 0.001 critical. */
-    CHI_SQUARE("chi_square", Statistic.CHI_SQUARE, Rule.P_VALUE, 0.05, 0.001);
+    CHI_SQUARE("chi_square", Statistic.CHI_SQUARE, Rule.P_VALUE, 0.05, 0.001),
+    /** Two-sample chi-square (homogeneity) p-value, BH-corrected; 0.05 warning, 0.001 critical. */
+    CHI_SQUARE_TWO_SAMPLE(
+            "chi_square_two_sample", Statistic.CHI_SQUARE_TWO_SAMPLE, Rule.P_VALUE, 0.05, 0.001);
 
     /** What a method compares with its thresholds. */
     public enum Rule {
@@ -60,7 +63,10 @@ public enum DriftMethod {
         return rule;
     }
 
-    /** The name used in reports and configuration (psi, jensen_shannon, ..., ks, chi_square). */
+    /**
+     * The name used in reports and configuration (psi, jensen_shannon, ..., ks, chi_square,
+     * chi_square_two_sample).
+     */
     public String configName() {
         return configName;
     }

@@ -8,23 +8,33 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Drift rules for a whole model: a default policy per feature type, per-feature overrides, the
- * sample-size guard level and the share of drifted features that makes the dataset drifted.
+ * Drift rules for a whole model: the {@link DriftRule}; for the {@code two_sample_test} rule its
+ * false-discovery-rate levels; for the {@code threshold} rule a policy per feature type,
+ * per-feature overrides and the sample-size guard level; and the share of drifted features that
+ * makes the dataset drifted.
  *
- * <p>Defaults: PSI for numeric and categorical features (0.1 warning, 0.25 critical); guard
- * quantile 0.99 (an effect size must also exceed the 99th percentile of its no-drift distribution
- * at these sample sizes); dataset drift when at least half the features drifted.
+ * <p>Defaults: rule {@code two_sample_test} at FDR level 0.01 (critical 0.001); dataset drift when
+ * at least half the features drifted. The {@code threshold} rule's defaults: PSI for numeric and
+ * categorical features (0.1 warning, 0.25 critical), guard quantile 0.99 (an effect size must also
+ * exceed the 99th percentile of its no-drift distribution at these sample sizes).
  *
- * <p>JSON form (every field optional):
+ * <p>JSON form (every field optional; a file that sets {@code numeric}, {@code categorical}, {@code
+ * features} or {@code guard_quantile} without a {@code rule} uses the {@code threshold} rule):
  *
  * <pre>{@code
- * {"numeric": {"method": "psi", "warning": 0.1, "critical": 0.25},
+ * {"rule": "two_sample_test", "level": 0.01, "critical_level": 0.001, "dataset_drift_share": 0.5}
+ *
+ * {"rule": "threshold",
+ *  "numeric": {"method": "psi", "warning": 0.1, "critical": 0.25},
  *  "categorical": {"method": "chi_square"},
  *  "features": {"age": {"method": "wasserstein_normalized", "warning": 0.2}},
  *  "guard_quantile": 0.99, "dataset_drift_share": 0.5}
  * }</pre>
  */
 public record DriftPolicies(
+        DriftRule rule,
+        double level,
+        double criticalLevel,
         DriftPolicy numeric,
         DriftPolicy categorical,
         Map<String, DriftPolicy> overrides,
@@ -35,7 +45,28 @@ public record DriftPolicies(
     public static final double DEFAULT_GUARD_QUANTILE = 0.99;
     public static final double DEFAULT_DATASET_DRIFT_SHARE = 0.5;
 
+    /** The {@code two_sample_test} rule's default false-discovery-rate level. */
+    public static final double DEFAULT_LEVEL = 0.01;
+
+    /** The {@code two_sample_test} rule's default level for critical severity. */
+    public static final double DEFAULT_CRITICAL_LEVEL = 0.001;
+
+    private static final java.util.Set<String> THRESHOLD_FIELDS =
+            java.util.Set.of("numeric", "categorical", "features", "guard_quantile");
+
     public DriftPolicies {
+        if (rule == null) {
+            throw new DriftCoreException("drift policy: rule is required");
+        }
+        if (!(level > 0 && level < 1) || !(criticalLevel > 0 && criticalLevel <= level)) {
+            throw new DriftCoreException(
+                    "drift policy: level must be in (0, 1) and critical_level in (0, level]");
+        }
+        if (rule != DriftRule.THRESHOLD && !overrides.isEmpty()) {
+            throw new DriftCoreException(
+                    "drift policy: per-feature methods apply only to rule threshold, not "
+                            + rule.configName());
+        }
         if (!numeric.method().appliesTo(FeatureType.NUMERIC)) {
             throw new DriftCoreException(
                     "drift policy: "
@@ -57,9 +88,17 @@ public record DriftPolicies(
         overrides = Map.copyOf(overrides);
     }
 
-    /** The documented defaults. */
+    /** The documented defaults: the {@code two_sample_test} rule. */
     public static DriftPolicies defaults() {
+        return of(DriftRule.TWO_SAMPLE_TEST);
+    }
+
+    /** A rule with its default settings (for {@code threshold}: PSI for both types). */
+    public static DriftPolicies of(DriftRule rule) {
         return new DriftPolicies(
+                rule,
+                DEFAULT_LEVEL,
+                DEFAULT_CRITICAL_LEVEL,
                 DriftPolicy.of(DriftMethod.PSI),
                 DriftPolicy.of(DriftMethod.PSI),
                 Map.of(),
@@ -67,11 +106,23 @@ public record DriftPolicies(
                 DEFAULT_DATASET_DRIFT_SHARE);
     }
 
-    /** These policies with one feature's policy overridden. */
+    /**
+     * These policies with one feature's policy overridden (the {@code threshold} rule only).
+     *
+     * @throws DriftCoreException under another rule
+     */
     public DriftPolicies withOverride(String feature, DriftPolicy policy) {
         Map<String, DriftPolicy> m = new LinkedHashMap<>(overrides);
         m.put(feature, policy);
-        return new DriftPolicies(numeric, categorical, m, guardQuantile, datasetDriftShare);
+        return new DriftPolicies(
+                rule,
+                level,
+                criticalLevel,
+                numeric,
+                categorical,
+                m,
+                guardQuantile,
+                datasetDriftShare);
     }
 
     /**
@@ -102,7 +153,34 @@ public record DriftPolicies(
         if (root == null || !root.isObject()) {
             throw new DriftCoreException("drift policy: expected a JSON object");
         }
-        DriftPolicies d = defaults();
+        boolean thresholdFields = false;
+        for (String f : THRESHOLD_FIELDS) {
+            thresholdFields |= root.has(f);
+        }
+        DriftRule rule;
+        if (root.has("rule")) {
+            JsonNode r = root.get("rule");
+            if (!r.isTextual()) {
+                throw new DriftCoreException("drift policy: rule must be a string");
+            }
+            rule = DriftRule.fromConfigName(r.asText());
+        } else {
+            rule = thresholdFields ? DriftRule.THRESHOLD : DriftRule.TWO_SAMPLE_TEST;
+        }
+        if (rule != DriftRule.THRESHOLD && thresholdFields) {
+            throw new DriftCoreException(
+                    "drift policy: numeric, categorical, features and guard_quantile apply only"
+                            + " to rule threshold, not "
+                            + rule.configName());
+        }
+        if (rule != DriftRule.TWO_SAMPLE_TEST
+                && (root.has("level") || root.has("critical_level"))) {
+            throw new DriftCoreException(
+                    "drift policy: level and critical_level apply only to rule two_sample_test,"
+                            + " not "
+                            + rule.configName());
+        }
+        DriftPolicies d = of(rule);
         DriftPolicy numeric =
                 root.has("numeric") ? policy(root.get("numeric"), "numeric") : d.numeric;
         DriftPolicy categorical =
@@ -123,19 +201,18 @@ public record DriftPolicies(
         }
         double guard = number(root, "guard_quantile", d.guardQuantile);
         double share = number(root, "dataset_drift_share", d.datasetDriftShare);
+        double level = number(root, "level", d.level);
+        double criticalLevel = number(root, "critical_level", Math.min(level, d.criticalLevel));
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!java.util.Set.of(
-                            "numeric",
-                            "categorical",
-                            "features",
-                            "guard_quantile",
-                            "dataset_drift_share")
-                    .contains(name)) {
+            if (!THRESHOLD_FIELDS.contains(name)
+                    && !java.util.Set.of("rule", "level", "critical_level", "dataset_drift_share")
+                            .contains(name)) {
                 throw new DriftCoreException("drift policy: unknown field '" + name + "'");
             }
         }
-        return new DriftPolicies(numeric, categorical, overrides, guard, share);
+        return new DriftPolicies(
+                rule, level, criticalLevel, numeric, categorical, overrides, guard, share);
     }
 
     private static DriftPolicy policy(JsonNode node, String where) {

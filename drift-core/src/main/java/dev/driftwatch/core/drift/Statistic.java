@@ -39,6 +39,15 @@ public enum Statistic {
     L_INFINITY("l_infinity", Kind.EFFECT_SIZE, null, FeatureType.CATEGORICAL),
     /** Chi-square goodness of fit of the current counts, with its p-value. */
     CHI_SQUARE("chi_square", Kind.TEST, "chi_square_p_value", FeatureType.CATEGORICAL),
+    /**
+     * Chi-square test of homogeneity of the reference and current counts (both samples' noise),
+     * with its p-value.
+     */
+    CHI_SQUARE_TWO_SAMPLE(
+            "chi_square_two_sample",
+            Kind.TEST,
+            "chi_square_two_sample_p_value",
+            FeatureType.CATEGORICAL),
     /** Share of current rows whose value is missing. */
     MISSING_RATE(
             "missing_rate", Kind.DATA_QUALITY, null, FeatureType.NUMERIC, FeatureType.CATEGORICAL),

@@ -10,7 +10,10 @@ import org.apache.commons.math3.special.Gamma;
 public final class ChiSquareGoodnessOfFit {
     private ChiSquareGoodnessOfFit() {}
 
-    /** The statistic and its p-value with {@code bins - 1} degrees of freedom. */
+    /**
+     * The statistic and its p-value with {@code bins - 1} degrees of freedom; the p-value is NaN
+     * (undefined) with a single bin, which leaves no degree of freedom.
+     */
     public record Result(double statistic, double pValue, int degreesOfFreedom) {}
 
     public static Result test(long[] referenceCounts, long[] currentCounts) {
@@ -36,11 +39,12 @@ public final class ChiSquareGoodnessOfFit {
 
     /**
      * P(chi2(df) > x), from the regularised upper incomplete gamma function directly, so that
-     * p-values far below 1e-16 keep their relative precision (1 - CDF would not).
+     * p-values far below 1e-16 keep their relative precision (1 - CDF would not). NaN when {@code
+     * df <= 0}: with no degree of freedom there is nothing to test.
      */
     public static double survival(double x, int df) {
         if (df <= 0) {
-            return 1.0;
+            return Double.NaN;
         }
         if (!(x > 0.0)) {
             return 1.0;

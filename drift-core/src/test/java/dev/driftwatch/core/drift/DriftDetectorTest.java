@@ -19,10 +19,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Drift decisions: thresholds and severities, the sample-size guard, FDR, overrides, dataset share.
+ * Drift decisions of the {@code threshold} rule (the default before {@code two_sample_test}):
+ * thresholds and severities, the sample-size guard, FDR, overrides, dataset share.
  */
 class DriftDetectorTest {
     private static final ReferenceProfile REFERENCE = TestProfiles.amountAndCountry();
+
+    /** The previous default rule, which these tests pin: PSI behind its noise floor. */
+    private static final DriftPolicies THRESHOLD = DriftPolicies.of(DriftRule.THRESHOLD);
 
     private static WindowProfile window(int n, double shift, double germanShare, long seed) {
         Random random = new Random(seed);
@@ -38,8 +42,7 @@ class DriftDetectorTest {
     void largeShiftIsCriticalAndSmallWindowsAreGuarded() {
         DriftReport big =
                 DriftDetector.evaluate(
-                        ProfileComparison.compare(REFERENCE, window(5000, 8, 0.5, 1)),
-                        DriftPolicies.defaults());
+                        ProfileComparison.compare(REFERENCE, window(5000, 8, 0.5, 1)), THRESHOLD);
         DriftDecision amount = big.features().get(0).decision();
         assertThat(amount.detected()).isTrue();
         assertThat(amount.severity()).isEqualTo(DriftDecision.CRITICAL);
@@ -50,8 +53,7 @@ class DriftDetectorTest {
         // back.
         DriftReport small =
                 DriftDetector.evaluate(
-                        ProfileComparison.compare(REFERENCE, window(12, 2, 0.5, 2)),
-                        DriftPolicies.defaults());
+                        ProfileComparison.compare(REFERENCE, window(12, 2, 0.5, 2)), THRESHOLD);
         DriftDecision tiny = small.features().get(0).decision();
         assertThat(tiny.value()).isGreaterThan(0.1);
         assertThat(tiny.detected()).isFalse();
@@ -87,7 +89,7 @@ class DriftDetectorTest {
     @Test
     void pValueMethodsAreCorrectedAcrossFeatures() {
         DriftPolicies policies =
-                DriftPolicies.defaults()
+                THRESHOLD
                         .withOverride("amount", DriftPolicy.of(DriftMethod.KS))
                         .withOverride("country", DriftPolicy.of(DriftMethod.CHI_SQUARE));
         DriftReport report =
@@ -109,8 +111,7 @@ class DriftDetectorTest {
         // 0.5
         DriftReport report =
                 DriftDetector.evaluate(
-                        ProfileComparison.compare(REFERENCE, window(4000, 0, 1.0, 4)),
-                        DriftPolicies.defaults());
+                        ProfileComparison.compare(REFERENCE, window(4000, 0, 1.0, 4)), THRESHOLD);
         assertThat(report.features().get(0).decision().detected()).isFalse();
         assertThat(report.features().get(1).decision().detected()).isTrue();
         assertThat(report.driftShare()).isEqualTo(0.5);
@@ -131,6 +132,7 @@ class DriftDetectorTest {
                 .isEqualTo(new DriftPolicy(DriftMethod.JENSEN_SHANNON, 0.05, 0.2));
         assertThat(p.forFeature("amount", FeatureType.NUMERIC).method())
                 .isEqualTo(DriftMethod.WASSERSTEIN_NORMALIZED);
+        assertThat(p.rule()).isEqualTo(DriftRule.THRESHOLD);
         assertThat(p.forFeature("c", FeatureType.CATEGORICAL))
                 .isEqualTo(DriftPolicy.of(DriftMethod.PSI));
         assertThat(p.datasetDriftShare()).isEqualTo(0.3);
@@ -152,7 +154,7 @@ class DriftDetectorTest {
         assertThatThrownBy(() -> new DriftPolicy(DriftMethod.PSI, 0.3, 0.2))
                 .hasMessageContaining("critical threshold 0.2 must be >= warning threshold 0.3");
         DriftPolicies ksOnCategory =
-                DriftPolicies.defaults().withOverride("country", DriftPolicy.of(DriftMethod.KS));
+                THRESHOLD.withOverride("country", DriftPolicy.of(DriftMethod.KS));
         assertThatThrownBy(() -> ksOnCategory.forFeature("country", FeatureType.CATEGORICAL))
                 .hasMessageContaining("ks does not apply to categorical");
     }
@@ -176,10 +178,8 @@ class DriftDetectorTest {
         DriftReport r =
                 DriftDetector.evaluate(
                         list,
-                        DriftPolicies.defaults()
-                                .withOverride(
-                                        "tiny",
-                                        DriftPolicy.of(DriftMethod.WASSERSTEIN_NORMALIZED)));
+                        THRESHOLD.withOverride(
+                                "tiny", DriftPolicy.of(DriftMethod.WASSERSTEIN_NORMALIZED)));
         assertThat(r.features().get(0).decision().detected()).isFalse();
         assertThat(r.features().get(0).decision().note()).contains("reference std is 0");
         // PSI cannot see it (one reference bin holds both values); the out-of-range rate does

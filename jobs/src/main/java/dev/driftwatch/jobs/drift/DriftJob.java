@@ -146,6 +146,20 @@ public final class DriftJob {
                 .withInferenceLogs(InferenceLogSources.withKafka(config, "", start, bounded));
     }
 
+    /** This job deciding drift by {@code policies} instead of the defaults. */
+    public DriftJob withPolicies(DriftPolicies policies) {
+        return new DriftJob(
+                config,
+                events,
+                referenceProfiles,
+                initialProfiles,
+                metrics,
+                alerts,
+                deadLetters,
+                policies,
+                inferenceLogs);
+    }
+
     /** This job with another drift_metrics sink (tests wrap the real one). */
     public DriftJob withMetricsSink(Sink<DriftMetricRow> sink) {
         return new DriftJob(

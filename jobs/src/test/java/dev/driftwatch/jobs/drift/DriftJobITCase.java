@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.drift.DriftPolicies;
+import dev.driftwatch.core.drift.DriftRule;
 import dev.driftwatch.core.drift.FeatureMetrics;
 import dev.driftwatch.core.drift.ProfileComparison;
 import dev.driftwatch.core.drift.Statistic;
@@ -162,7 +164,12 @@ class DriftJobITCase {
         env.enableCheckpointing(300);
         wrap.apply(
                         DriftJob.withKafka(
-                                config, List.of(reference), OffsetsInitializer.earliest(), true))
+                                        config,
+                                        List.of(reference),
+                                        OffsetsInitializer.earliest(),
+                                        true)
+                                // the PSI decisions and alerts below are the threshold rule's
+                                .withPolicies(DriftPolicies.of(DriftRule.THRESHOLD)))
                 .build(env);
         env.execute("drift-job-e2e");
 

@@ -3,6 +3,7 @@ package dev.driftwatch.jobs.drift;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.driftwatch.core.drift.DriftPolicies;
+import dev.driftwatch.core.drift.DriftRule;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.core.profile.WindowProfile;
 import dev.driftwatch.jobs.TestEvents;
@@ -46,10 +47,17 @@ class WindowDriftFunctionTest {
     private static KeyedTwoInputStreamOperatorTestHarness<
                     String, PartialWindow, ReferenceUpdate, DriftMetricRow>
             harness() throws Exception {
+        // the threshold rule, whose PSI decisions the tests below pin
+        return harness(DriftPolicies.of(DriftRule.THRESHOLD));
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, PartialWindow, ReferenceUpdate, DriftMetricRow>
+            harness(DriftPolicies policies) throws Exception {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new SideInputBroadcastOperator<>(
-                                new WindowDriftFunction(WINDOWS, DriftPolicies.defaults()),
+                                new WindowDriftFunction(WINDOWS, policies),
                                 WindowDriftFunction.BROADCAST_STATES),
                         (PartialWindow p) -> p.key,
                         (ReferenceUpdate u) -> "",
@@ -98,6 +106,34 @@ class WindowDriftFunctionTest {
         h.processWatermark1(
                 new org.apache.flink.streaming.api.watermark.Watermark(WINDOWS.cleanupTime(0)));
         assertThat(h.numKeyedStateEntries()).isZero();
+        h.close();
+    }
+
+    /** By default the KS row decides a numeric feature, at the two-sample test's level. */
+    @Test
+    void theDefaultRuleDecidesOnTheKsRow() throws Exception {
+        ReferenceProfile profile = TestEvents.profile(0, Instant.EPOCH);
+        ReferenceUpdate ref = ReferenceUpdate.of(profile);
+        var h = harness(DriftPolicies.defaults());
+        h.processElement2(ref, 0);
+        double[] shifted = new double[60];
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = 80 + i; // the reference holds 0..99
+        }
+        h.processElement1(slice(ref, profile, shifted), 10);
+        h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(MINUTE - 1));
+        h.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+        List<DriftMetricRow> decisive =
+                h.extractOutputValues().stream().filter(r -> r.decisive).toList();
+        assertThat(decisive)
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.metric).isEqualTo("ks_statistic");
+                            assertThat(r.threshold).isEqualTo(0.01);
+                            assertThat(r.driftDetected).isTrue();
+                            assertThat(r.severity).isEqualTo("critical");
+                        });
         h.close();
     }
 
