@@ -126,6 +126,40 @@ class HtmlReportTest {
     }
 
     @Test
+    void hostileFeatureNamesAreEscaped() throws IOException {
+        String header =
+                "\"<script>alert(1)</script>\",\"q\"\"uote'&amp\"," + "x".repeat(10_000) + "\n";
+        StringBuilder ref = new StringBuilder(header);
+        StringBuilder cur = new StringBuilder(header);
+        for (int r = 0; r < 200; r++) {
+            ref.append(r).append(',').append(r % 7).append(',').append(r % 5).append('\n');
+            cur.append(r + 50).append(',').append(r % 7).append(',').append(r % 5).append('\n');
+        }
+        Path refCsv = Files.writeString(dir.resolve("ref.csv"), ref);
+        Path curCsv = Files.writeString(dir.resolve("cur.csv"), cur);
+        Path out = dir.resolve("hostile.html");
+        CliRun run =
+                CliRun.of(
+                        "compare",
+                        "--reference",
+                        refCsv.toString(),
+                        "--current",
+                        curCsv.toString(),
+                        "--format",
+                        "html",
+                        "--output",
+                        out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String html = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(count(html, "<script>")).as("only the search box's script").isEqualTo(1);
+        assertThat(html)
+                .contains("data-name=\"&lt;script&gt;alert(1)&lt;/script&gt;\"")
+                .contains("data-name=\"q&quot;uote&#39;&amp;amp\"")
+                .doesNotContain("q\"uote");
+        assertThat(count(html, "<details class=\"feature")).isEqualTo(3);
+    }
+
+    @Test
     void htmlWithoutOutputIsAnError() throws IOException {
         ReportFixtures f = ReportFixtures.write(dir, 2);
         CliRun run =
