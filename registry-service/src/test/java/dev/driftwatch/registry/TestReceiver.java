@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A real local HTTP server standing in for Slack, PagerDuty or a webhook: answers each path from a
@@ -38,6 +40,9 @@ final class TestReceiver implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, ConcurrentLinkedQueue<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> answeredInFull = new ConcurrentHashMap<>();
+    // one thread per request: a slow answer on one path never holds back another path's
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
 
     TestReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -84,6 +89,7 @@ final class TestReceiver implements AutoCloseable {
                                 exchange.getResponseBody().flush();
                                 Thread.sleep(1000);
                             }
+                            answeredInFull.put(path, true);
                         } catch (IOException | InterruptedException clientLeft) {
                             // the registry stopped reading
                         }
@@ -99,7 +105,13 @@ final class TestReceiver implements AutoCloseable {
                     exchange.getResponseBody().write(answer);
                     exchange.close();
                 });
+        server.setExecutor(handlers);
         server.start();
+    }
+
+    /** Whether a slow answer on this path was written to its end (the client waited for it). */
+    boolean answeredInFull(String path) {
+        return answeredInFull.getOrDefault(path, false);
     }
 
     String url(String path) {
@@ -117,5 +129,6 @@ final class TestReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 }
