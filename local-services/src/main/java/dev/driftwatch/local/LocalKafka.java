@@ -130,7 +130,7 @@ public final class LocalKafka implements AutoCloseable {
         LocalKafka kafka = new LocalKafka(server, bootstrap, home, deleteOnClose);
         try {
             server.startup();
-            kafka.awaitReady(Duration.ofSeconds(120));
+            awaitReady(bootstrap, Duration.ofSeconds(120));
         } catch (Exception | Error e) {
             kafka.close();
             throw e;
@@ -186,7 +186,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** Formats the log directory as {@code kafka-storage.sh format} does, with a new cluster id. */
-    private static void format(Path propertiesFile) {
+    static void format(Path propertiesFile) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int code;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
@@ -250,8 +250,8 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    /** Waits until the broker answers and is registered with its controller. */
-    private void awaitReady(Duration timeout) throws Exception {
+    /** Waits until the broker at {@code bootstrapServers} answers and has registered. */
+    static void awaitReady(String bootstrapServers, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin =
                 Admin.create(
@@ -318,7 +318,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** A port free on {@code address}: {@code preferred} when it is, else one the OS picks. */
-    private static int freePort(ListenAddress address, int preferred) throws IOException {
+    static int freePort(ListenAddress address, int preferred) throws IOException {
         if (preferred > 0) {
             try (ServerSocket s = new ServerSocket(preferred, 1, address.address())) {
                 return s.getLocalPort();
@@ -331,7 +331,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static int port(Properties p, String key) {
+    static int port(Properties p, String key) {
         try {
             return Integer.parseInt(p.getProperty(key, "0"));
         } catch (NumberFormatException e) {
@@ -339,7 +339,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static Properties read(Path file) {
+    static Properties read(Path file) {
         Properties p = new Properties();
         if (Files.exists(file)) {
             try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -351,7 +351,7 @@ public final class LocalKafka implements AutoCloseable {
         return p;
     }
 
-    private static void writeProperties(Path file, Properties p) throws IOException {
+    static void writeProperties(Path file, Properties p) throws IOException {
         StringBuilder text =
                 new StringBuilder(
                         "# Written by Driftwatch at every start of its local Kafka broker"
