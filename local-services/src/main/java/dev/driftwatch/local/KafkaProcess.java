@@ -1,6 +1,5 @@
 package dev.driftwatch.local;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,30 +42,8 @@ public final class KafkaProcess implements AutoCloseable {
     public static KafkaProcess start(
             Path home, ListenAddress address, Path pidDir, Consumer<String> notices)
             throws Exception {
-        Path log = home.resolve("log").toAbsolutePath();
-        Files.createDirectories(log);
-        boolean formatted = Files.exists(log.resolve("meta.properties"));
-        if (formatted && !Files.exists(log.resolve(".kafka_cleanshutdown"))) {
-            notices.accept(
-                    "Kafka: the log in "
-                            + log
-                            + " was not closed cleanly (the previous run was killed); Kafka"
-                            + " recovers it");
-        }
-        Path propertiesFile = home.resolve("server.properties").toAbsolutePath();
-        Properties previous = LocalKafka.read(propertiesFile);
-        int clientPort =
-                LocalKafka.freePort(address, LocalKafka.port(previous, "driftwatch.client.port"));
-        int controllerPort =
-                LocalKafka.freePort(
-                        ListenAddress.LOOPBACK,
-                        LocalKafka.port(previous, "driftwatch.controller.port"));
-        LocalKafka.writeProperties(
-                propertiesFile,
-                LocalKafka.serverProperties(log, address, clientPort, controllerPort));
-        if (!formatted) {
-            LocalKafka.format(propertiesFile);
-        }
+        Properties props = LocalKafka.prepare(home, address, notices);
+        int clientPort = LocalKafka.port(props, "driftwatch.client.port");
         KafkaProcess kafka =
                 new KafkaProcess(home, pidDir, address.clientHostInUri() + ":" + clientPort);
         kafka.launch();

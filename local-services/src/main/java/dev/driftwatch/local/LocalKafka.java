@@ -97,27 +97,8 @@ public final class LocalKafka implements AutoCloseable {
     private static LocalKafka start(
             Path home, ListenAddress address, Consumer<String> notices, boolean deleteOnClose)
             throws Exception {
-        Path log = home.resolve("log").toAbsolutePath();
-        Files.createDirectories(log);
-        DirectoryInUseException.requireFree(log.resolve(".lock"), "the Kafka log");
-        boolean formatted = Files.exists(log.resolve("meta.properties"));
-        if (formatted && !Files.exists(log.resolve(CLEAN_SHUTDOWN_FILE))) {
-            notices.accept(
-                    "Kafka: the log in "
-                            + log
-                            + " was not closed cleanly (the previous run was killed); Kafka"
-                            + " recovers it");
-        }
-        Path propertiesFile = home.resolve("server.properties");
-        Properties previous = read(propertiesFile);
-        int clientPort = freePort(address, port(previous, "driftwatch.client.port"));
-        int controllerPort =
-                freePort(ListenAddress.LOOPBACK, port(previous, "driftwatch.controller.port"));
-        Properties props = serverProperties(log, address, clientPort, controllerPort);
-        writeProperties(propertiesFile, props);
-        if (!formatted) {
-            format(propertiesFile);
-        }
+        Properties props = prepare(home, address, notices);
+        int clientPort = port(props, "driftwatch.client.port");
         Properties config = new Properties();
         props.forEach(
                 (k, v) -> {
@@ -136,6 +117,38 @@ public final class LocalKafka implements AutoCloseable {
             throw e;
         }
         return kafka;
+    }
+
+    /**
+     * Prepares {@code home} for a broker, in-process or as a process: checks that no running broker
+     * uses its log, says when the log was not closed cleanly, writes {@code home/server.properties}
+     * (the ports of the previous start when free) and formats the log at first use. Returns the
+     * properties written.
+     */
+    static Properties prepare(Path home, ListenAddress address, Consumer<String> notices)
+            throws Exception {
+        Path log = home.resolve("log").toAbsolutePath();
+        Files.createDirectories(log);
+        DirectoryInUseException.requireFree(log.resolve(".lock"), "the Kafka log");
+        boolean formatted = Files.exists(log.resolve("meta.properties"));
+        if (formatted && !Files.exists(log.resolve(CLEAN_SHUTDOWN_FILE))) {
+            notices.accept(
+                    "Kafka: the log in "
+                            + log
+                            + " was not closed cleanly (the previous run was killed); Kafka"
+                            + " recovers it");
+        }
+        Path propertiesFile = home.resolve("server.properties").toAbsolutePath();
+        Properties previous = read(propertiesFile);
+        int clientPort = freePort(address, port(previous, "driftwatch.client.port"));
+        int controllerPort =
+                freePort(ListenAddress.LOOPBACK, port(previous, "driftwatch.controller.port"));
+        Properties props = serverProperties(log, address, clientPort, controllerPort);
+        writeProperties(propertiesFile, props);
+        if (!formatted) {
+            format(propertiesFile);
+        }
+        return props;
     }
 
     /**
@@ -186,7 +199,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** Formats the log directory as {@code kafka-storage.sh format} does, with a new cluster id. */
-    static void format(Path propertiesFile) {
+    private static void format(Path propertiesFile) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int code;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
@@ -318,7 +331,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** A port free on {@code address}: {@code preferred} when it is, else one the OS picks. */
-    static int freePort(ListenAddress address, int preferred) throws IOException {
+    private static int freePort(ListenAddress address, int preferred) throws IOException {
         if (preferred > 0) {
             try (ServerSocket s = new ServerSocket(preferred, 1, address.address())) {
                 return s.getLocalPort();
@@ -339,7 +352,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    static Properties read(Path file) {
+    private static Properties read(Path file) {
         Properties p = new Properties();
         if (Files.exists(file)) {
             try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -351,7 +364,7 @@ public final class LocalKafka implements AutoCloseable {
         return p;
     }
 
-    static void writeProperties(Path file, Properties p) throws IOException {
+    private static void writeProperties(Path file, Properties p) throws IOException {
         StringBuilder text =
                 new StringBuilder(
                         "# Written by Driftwatch at every start of its local Kafka broker"

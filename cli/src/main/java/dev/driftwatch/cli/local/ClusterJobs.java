@@ -91,10 +91,10 @@ public final class ClusterJobs implements AutoCloseable {
         ClusterJobs jobs =
                 new ClusterJobs(rest, jarId, JobArguments.format(config), dataDir, parallelism);
         Map<Kind, Path> resumed = jobs.latestCheckpoints();
-        Map<Kind, CompletableFuture<String>> submitted = new LinkedHashMap<>();
+        Map<Kind, Optional<String>> from = new LinkedHashMap<>();
         for (Kind kind : Kind.values()) {
-            Optional<Path> from = Optional.ofNullable(resumed.get(kind));
-            from.ifPresent(
+            Optional<Path> checkpoint = Optional.ofNullable(resumed.get(kind));
+            checkpoint.ifPresent(
                     c ->
                             progress.accept(
                                     "starting the "
@@ -102,19 +102,9 @@ public final class ClusterJobs implements AutoCloseable {
                                             + " job from checkpoint "
                                             + c
                                             + "..."));
-            // both at once: the JobManager runs each main() (migration, job graph) in parallel
-            submitted.put(
-                    kind,
-                    CompletableFuture.supplyAsync(
-                            () -> jobs.runUnchecked(kind, from.map(p -> p.toUri().toString()))));
+            from.put(kind, checkpoint.map(p -> p.toUri().toString()));
         }
-        for (Map.Entry<Kind, CompletableFuture<String>> s : submitted.entrySet()) {
-            try {
-                jobs.jobIds.put(s.getKey(), s.getValue().join());
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            }
-        }
+        jobs.runAll(from);
         jobs.record();
         jobs.deleteOlderRuns(resumed);
         jobs.awaitRunning();
@@ -123,6 +113,26 @@ public final class ClusterJobs implements AutoCloseable {
 
     private String run(Kind kind, Optional<String> from) throws Exception {
         return rest.run(jarId, kind.entryClass, args, parallelism, from);
+    }
+
+    /**
+     * Runs both jobs at once (the JobManager runs each main(), migration and job graph, in
+     * parallel), each from its checkpoint or savepoint when given.
+     */
+    private void runAll(Map<Kind, Optional<String>> from) throws Exception {
+        Map<Kind, CompletableFuture<String>> submitted = new LinkedHashMap<>();
+        from.forEach(
+                (kind, path) ->
+                        submitted.put(
+                                kind,
+                                CompletableFuture.supplyAsync(() -> runUnchecked(kind, path))));
+        for (Map.Entry<Kind, CompletableFuture<String>> s : submitted.entrySet()) {
+            try {
+                jobIds.put(s.getKey(), s.getValue().join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
     }
 
     private String runUnchecked(Kind kind, Optional<String> from) {
@@ -170,9 +180,9 @@ public final class ClusterJobs implements AutoCloseable {
                     rest.stopWithSavepoint(jobIds.get(kind), savepoints, Duration.ofMinutes(3)));
         }
         parallelism = newParallelism;
-        for (Kind kind : Kind.values()) {
-            jobIds.put(kind, run(kind, Optional.of(taken.get(kind))));
-        }
+        Map<Kind, Optional<String>> from = new LinkedHashMap<>();
+        taken.forEach((kind, savepoint) -> from.put(kind, Optional.of(savepoint)));
+        runAll(from);
         record();
         awaitRunning();
         return taken;
