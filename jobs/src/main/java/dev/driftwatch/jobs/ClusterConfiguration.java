@@ -30,7 +30,10 @@ public final class ClusterConfiguration {
     /** The performance job's entry class (program arguments: the job options). */
     public static final String PERFORMANCE_ENTRY_CLASS = PerformanceJobMain.class.getName();
 
-    /** The restart strategy: back-off from 1 s doubling to 1 min, reset after 10 quiet minutes. */
+    /**
+     * The settings; the restart strategy backs off from 1 s doubling to 1 min, and back to 1 s after
+     * 10 quiet minutes.
+     */
     private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
 
     static {
