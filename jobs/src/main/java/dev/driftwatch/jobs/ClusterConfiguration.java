@@ -31,8 +31,8 @@ public final class ClusterConfiguration {
     public static final String PERFORMANCE_ENTRY_CLASS = PerformanceJobMain.class.getName();
 
     /**
-     * The settings; the restart strategy backs off from 1 s doubling to 1 min, and back to 1 s after
-     * 10 quiet minutes.
+     * The settings; the restart strategy backs off from 1 s doubling to 1 min, and back to 1 s
+     * after 10 quiet minutes.
      */
     private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
 
