@@ -28,6 +28,9 @@ import picocli.CommandLine.Unmatched;
                     + " registry on --registry-port, the ingest endpoint for model servers'"
                     + " inference logs (127.0.0.1, a free port), the drift and performance jobs"
                     + " with the Flink web UI.",
+            "With --task-managers N (cluster mode): Kafka as a broker process, and the jobs on"
+                    + " a Flink standalone session cluster (a JobManager and N TaskManager"
+                    + " processes), submitted as the thin job jar.",
             "Writes DIR/endpoints.json when everything answers; Ctrl-C stops it cleanly.",
             "Drift-job options (e.g. --window 28d) are passed on; see `driftwatch drift-job --help`."
         })
@@ -35,6 +38,8 @@ public final class UpCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin StackOptions stack;
+
+    @Mixin ClusterOptions cluster;
 
     @Unmatched List<String> jobArgs = new ArrayList<>();
 
@@ -47,6 +52,7 @@ public final class UpCommand implements Callable<Integer> {
                             + " performance-job");
         }
         stack.validate();
+        cluster.validate();
         if (jobs.contains(SharedJobOptions.JDBC_URL)) {
             Preflight.requirePostgres(
                     jobs.get(SharedJobOptions.JDBC_URL),
@@ -54,7 +60,8 @@ public final class UpCommand implements Callable<Integer> {
                     jobs.get(SharedJobOptions.JDBC_PASSWORD));
         }
         PrintWriter out = spec.commandLine().getOut();
-        LocalStack running = LocalStack.start(stack.settings(jobs), out);
+        LocalStack running =
+                LocalStack.start(stack.settings(jobs).withCluster(cluster.cluster()), out);
         out.println("driftwatch up: running. Ctrl-C stops it.");
         out.flush();
         UntilStopped.await(running, "up", out);

@@ -245,6 +245,29 @@ class BadInputTest {
                 "driftwatch up",
                 args("up", "--data-dir", d, "--web-ui-port", "8099", "--registry-port", "8099"),
                 "must differ");
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--parallelism", "2"),
+                "--parallelism is for the cluster mode: give --task-managers N too");
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--task-managers", "17"),
+                "--task-managers must be between 0 and 16, was 17");
+        assertCommandError(
+                "driftwatch up",
+                args("up", "--data-dir", d, "--task-managers", "1", "--parallelism", "2"),
+                "--parallelism must be between 1 and --task-managers (1)");
+        assertCommandError(
+                "driftwatch up",
+                args(
+                        "up",
+                        "--data-dir",
+                        d,
+                        "--task-managers",
+                        "1",
+                        "--job-jar",
+                        dir.resolve("missing.jar").toString()),
+                "missing.jar does not exist; build it with");
         try (ServerSocket taken = new ServerSocket(0)) {
             assertCommandError(
                     "driftwatch up",

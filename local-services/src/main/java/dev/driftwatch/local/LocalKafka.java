@@ -97,27 +97,8 @@ public final class LocalKafka implements AutoCloseable {
     private static LocalKafka start(
             Path home, ListenAddress address, Consumer<String> notices, boolean deleteOnClose)
             throws Exception {
-        Path log = home.resolve("log").toAbsolutePath();
-        Files.createDirectories(log);
-        DirectoryInUseException.requireFree(log.resolve(".lock"), "the Kafka log");
-        boolean formatted = Files.exists(log.resolve("meta.properties"));
-        if (formatted && !Files.exists(log.resolve(CLEAN_SHUTDOWN_FILE))) {
-            notices.accept(
-                    "Kafka: the log in "
-                            + log
-                            + " was not closed cleanly (the previous run was killed); Kafka"
-                            + " recovers it");
-        }
-        Path propertiesFile = home.resolve("server.properties");
-        Properties previous = read(propertiesFile);
-        int clientPort = freePort(address, port(previous, "driftwatch.client.port"));
-        int controllerPort =
-                freePort(ListenAddress.LOOPBACK, port(previous, "driftwatch.controller.port"));
-        Properties props = serverProperties(log, address, clientPort, controllerPort);
-        writeProperties(propertiesFile, props);
-        if (!formatted) {
-            format(propertiesFile);
-        }
+        Properties props = prepare(home, address, notices);
+        int clientPort = port(props, "driftwatch.client.port");
         Properties config = new Properties();
         props.forEach(
                 (k, v) -> {
@@ -130,12 +111,44 @@ public final class LocalKafka implements AutoCloseable {
         LocalKafka kafka = new LocalKafka(server, bootstrap, home, deleteOnClose);
         try {
             server.startup();
-            kafka.awaitReady(Duration.ofSeconds(120));
+            awaitReady(bootstrap, Duration.ofSeconds(120));
         } catch (Exception | Error e) {
             kafka.close();
             throw e;
         }
         return kafka;
+    }
+
+    /**
+     * Prepares {@code home} for a broker, in-process or as a process: checks that no running broker
+     * uses its log, says when the log was not closed cleanly, writes {@code home/server.properties}
+     * (the ports of the previous start when free) and formats the log at first use. Returns the
+     * properties written.
+     */
+    static Properties prepare(Path home, ListenAddress address, Consumer<String> notices)
+            throws Exception {
+        Path log = home.resolve("log").toAbsolutePath();
+        Files.createDirectories(log);
+        DirectoryInUseException.requireFree(log.resolve(".lock"), "the Kafka log");
+        boolean formatted = Files.exists(log.resolve("meta.properties"));
+        if (formatted && !Files.exists(log.resolve(CLEAN_SHUTDOWN_FILE))) {
+            notices.accept(
+                    "Kafka: the log in "
+                            + log
+                            + " was not closed cleanly (the previous run was killed); Kafka"
+                            + " recovers it");
+        }
+        Path propertiesFile = home.resolve("server.properties").toAbsolutePath();
+        Properties previous = read(propertiesFile);
+        int clientPort = freePort(address, port(previous, "driftwatch.client.port"));
+        int controllerPort =
+                freePort(ListenAddress.LOOPBACK, port(previous, "driftwatch.controller.port"));
+        Properties props = serverProperties(log, address, clientPort, controllerPort);
+        writeProperties(propertiesFile, props);
+        if (!formatted) {
+            format(propertiesFile);
+        }
+        return props;
     }
 
     /**
@@ -250,8 +263,8 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    /** Waits until the broker answers and is registered with its controller. */
-    private void awaitReady(Duration timeout) throws Exception {
+    /** Waits until the broker at {@code bootstrapServers} answers and has registered. */
+    static void awaitReady(String bootstrapServers, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin =
                 Admin.create(
@@ -331,7 +344,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static int port(Properties p, String key) {
+    static int port(Properties p, String key) {
         try {
             return Integer.parseInt(p.getProperty(key, "0"));
         } catch (NumberFormatException e) {

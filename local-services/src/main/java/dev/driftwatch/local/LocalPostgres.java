@@ -44,7 +44,11 @@ public final class LocalPostgres implements AutoCloseable {
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(60);
 
-    private final EmbeddedPostgres server;
+    private EmbeddedPostgres server;
+
+    /** How the server was started, to start it again ({@link #restart()}); null: temporary. */
+    private EmbeddedPostgres.Builder builder;
+
     private final String password;
     private final Path temporaryHome;
 
@@ -80,7 +84,7 @@ public final class LocalPostgres implements AutoCloseable {
             boolean madeWithoutPassword =
                     Files.exists(data.resolve("postgresql.conf")) && !Files.exists(passwordFile);
             String password = PrivateFiles.secret(passwordFile, "");
-            EmbeddedPostgres server =
+            EmbeddedPostgres.Builder builder =
                     EmbeddedPostgres.builder()
                             .setDataDirectory(data)
                             .setCleanDataDirectory(false)
@@ -102,9 +106,9 @@ public final class LocalPostgres implements AutoCloseable {
                                         if (!madeWithoutPassword) {
                                             writeHba(dir.toPath(), address);
                                         }
-                                    })
-                            .start();
-            LocalPostgres postgres = new LocalPostgres(server, password, null);
+                                    });
+            LocalPostgres postgres = new LocalPostgres(builder.start(), password, null);
+            postgres.builder = builder;
             if (madeWithoutPassword) {
                 postgres.setPassword(data, address);
                 notices.accept(
@@ -191,6 +195,19 @@ public final class LocalPostgres implements AutoCloseable {
         ds.setUser(USER);
         ds.setPassword(password);
         return ds;
+    }
+
+    /**
+     * Stops the server (fast shutdown) and starts it again on the same data and port, as a database
+     * restart; clients reconnect to the same URL.
+     */
+    public synchronized void restart() throws IOException {
+        if (builder == null) {
+            throw new IllegalStateException("a temporary PostgreSQL is not restarted");
+        }
+        int port = port();
+        server.close();
+        server = builder.setPort(port).start();
     }
 
     @Override

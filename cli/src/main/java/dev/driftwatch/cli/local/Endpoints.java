@@ -1,15 +1,18 @@
 package dev.driftwatch.cli.local;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.driftwatch.local.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where the parts of a running local stack answer, as written to {@code DIR/endpoints.json} (it
  * holds the admin and ingest tokens and the database password, so the file is readable by its owner
- * only).
+ * only). {@code flink_task_manager_pids} is there in cluster mode only ({@code up
+ * --task-managers}): the process ids of the TaskManagers.
  */
 public record Endpoints(
         @JsonProperty("kafka_bootstrap_servers") String kafkaBootstrapServers,
@@ -20,7 +23,9 @@ public record Endpoints(
         @JsonProperty("registry_url") String registryUrl,
         @JsonProperty("admin_token") String adminToken,
         @JsonProperty("ingest_url") String ingestUrl,
-        @JsonProperty("ingest_token") String ingestToken) {
+        @JsonProperty("ingest_token") String ingestToken,
+        @JsonProperty("flink_task_manager_pids") @JsonInclude(JsonInclude.Include.NON_NULL)
+                List<Long> flinkTaskManagerPids) {
     /** The file name in the data directory. */
     public static final String FILE = "endpoints.json";
 

@@ -88,6 +88,21 @@ public final class LocalFlink {
     }
 
     /**
+     * The latest completed checkpoint of one job, in its directory {@code jobDir} ({@code chk-<n>}
+     * with its {@code _metadata}), chosen as {@link #latestCheckpoint} does.
+     */
+    public static Optional<Path> latestCheckpointIn(Path jobDir) {
+        if (!Files.isDirectory(jobDir)) {
+            return Optional.empty();
+        }
+        return completedCheckpoints(jobDir)
+                .max(
+                        Comparator.comparing(LocalFlink::metadataTime)
+                                .thenComparingLong(LocalFlink::number))
+                .map(Path::toAbsolutePath);
+    }
+
+    /**
      * Deletes the job directories under {@code checkpointsDir} other than the one holding {@code
      * kept}: checkpoints of earlier runs that nothing resumes from any more (a job resumed from a
      * retained checkpoint writes a full checkpoint first, so it never refers to an older one).

@@ -9,6 +9,8 @@ import dev.driftwatch.jobs.ingest.InferenceLogOptions;
 import dev.driftwatch.jobs.performance.PerformanceJobOptions;
 import dev.driftwatch.jobs.shared.SharedJobOptions;
 import dev.driftwatch.launcher.LocalProcessBackend;
+import dev.driftwatch.local.JavaProcess;
+import dev.driftwatch.local.KafkaProcess;
 import dev.driftwatch.local.ListenAddress;
 import dev.driftwatch.local.LocalKafka;
 import dev.driftwatch.local.LocalPostgres;
@@ -46,6 +48,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  * performance jobs on a local Flink MiniCluster with the web UI. Once everything answers it writes
  * {@code DIR/endpoints.json}; {@link #close()} stops the parts in reverse order.
  *
+ * <p>In cluster mode ({@link Settings#cluster()} set: {@code up --task-managers N}) Kafka is a
+ * broker process, and the jobs run on a {@link FlinkCluster} of separate processes (one JobManager,
+ * N TaskManagers), submitted as the thin job jar through its REST API ({@link ClusterJobs}); every
+ * process's pid is in {@code DIR/pids}, and a start stops what a killed run left running there, by
+ * pid.
+ *
  * <p>Every listener binds {@link Settings#bindAddress()} (127.0.0.1 unless opened on purpose, then
  * a warning names each {@link #listeners() listener}). The data directory makes it durable: Kafka's
  * log, PostgreSQL's data and the jobs' retained checkpoints are there, and a start resumes the jobs
@@ -69,20 +77,52 @@ public final class LocalStack implements AutoCloseable {
             int webUiPort,
             int registryPort,
             Configuration jobs,
-            ListenAddress bindAddress) {
+            ListenAddress bindAddress,
+            Cluster cluster) {
         /** On 127.0.0.1: only programs on this machine reach the stack. */
         public Settings(Path dataDir, int webUiPort, int registryPort, Configuration jobs) {
             this(dataDir, webUiPort, registryPort, jobs, ListenAddress.LOOPBACK);
         }
+
+        /** Everything in this process (Kafka in-process, the jobs on a Flink MiniCluster). */
+        public Settings(
+                Path dataDir,
+                int webUiPort,
+                int registryPort,
+                Configuration jobs,
+                ListenAddress bindAddress) {
+            this(dataDir, webUiPort, registryPort, jobs, bindAddress, null);
+        }
+
+        /** These settings in cluster mode. */
+        public Settings withCluster(Cluster cluster) {
+            return new Settings(dataDir, webUiPort, registryPort, jobs, bindAddress, cluster);
+        }
     }
+
+    /**
+     * Cluster mode: {@code taskManagers} TaskManager processes, the jobs at {@code parallelism},
+     * submitted as {@code jobJar} (the thin job jar).
+     */
+    public record Cluster(int taskManagers, int parallelism, Path jobJar) {}
 
     /** A listening endpoint of a part: what it is and where it listens. */
     public record Listener(String part, String address) {}
+
+    /** Where the pids of the processes a cluster-mode start runs are kept, under the data dir. */
+    public static final String PIDS = "pids";
+
+    /** Where savepoints go in cluster mode, under the data directory. */
+    public static final String SAVEPOINTS = "savepoints";
 
     private final Path dataDir;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<Listener> listeners = new ArrayList<>();
     private Endpoints endpoints;
+    private KafkaProcess kafkaProcess;
+    private LocalPostgres postgres;
+    private FlinkCluster flinkCluster;
+    private ClusterJobs clusterJobs;
 
     private LocalStack(Path dataDir) {
         this.dataDir = dataDir;
@@ -105,12 +145,30 @@ public final class LocalStack implements AutoCloseable {
         Configuration config = settings.jobs();
         ListenAddress address = settings.bindAddress();
         Consumer<String> notices = notice -> progress(out, notice);
-        progress(out, "starting Kafka (in-process, log in " + dataDir.resolve("kafka") + ")...");
-        LocalKafka kafka = started(LocalKafka.start(dataDir.resolve("kafka"), address, notices));
-        listening("Kafka broker", kafka.bootstrapServers());
-        config.set(SharedJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        Cluster cluster = settings.cluster();
+        Path pids = dataDir.resolve(PIDS);
+        JavaProcess.stopLeftRunning(pids, notices);
+        String bootstrap;
+        if (cluster != null) {
+            progress(
+                    out,
+                    "starting Kafka (a broker process, log in "
+                            + dataDir.resolve("kafka")
+                            + ")...");
+            kafkaProcess =
+                    started(KafkaProcess.start(dataDir.resolve("kafka"), address, pids, notices));
+            bootstrap = kafkaProcess.bootstrapServers();
+        } else {
+            progress(
+                    out, "starting Kafka (in-process, log in " + dataDir.resolve("kafka") + ")...");
+            bootstrap =
+                    started(LocalKafka.start(dataDir.resolve("kafka"), address, notices))
+                            .bootstrapServers();
+        }
+        listening("Kafka broker", bootstrap);
+        config.set(SharedJobOptions.BOOTSTRAP_SERVERS, bootstrap);
         LocalKafka.createTopics(
-                kafka.bootstrapServers(),
+                bootstrap,
                 List.of(
                         config.get(SharedJobOptions.PREDICTIONS_TOPIC),
                         config.get(DriftJobOptions.FEATURES_TOPIC),
@@ -130,7 +188,7 @@ public final class LocalStack implements AutoCloseable {
         } else {
             Path data = dataDir.resolve("postgres");
             progress(out, "starting PostgreSQL (embedded, data in " + data + ")...");
-            LocalPostgres postgres = started(LocalPostgres.start(data, address, notices));
+            postgres = started(LocalPostgres.start(data, address, notices));
             listening(
                     "PostgreSQL (password in " + LocalPostgres.passwordFile(data) + ")",
                     address.clientHostInUri() + ":" + postgres.port());
@@ -149,12 +207,11 @@ public final class LocalStack implements AutoCloseable {
                                         .withHost(address.bindHost())
                                         .withPort(settings.registryPort())
                                         .withAdminToken(adminToken)
-                                        .withKafka(kafka.bootstrapServers()),
+                                        .withKafka(bootstrap),
                                 database,
                                 RetrainSettings.with(
                                                 new LocalProcessBackend(dataDir.resolve("runs")))
-                                        .withTemplates(
-                                                DemoTrainer.templates(kafka.bootstrapServers()))));
+                                        .withTemplates(DemoTrainer.templates(bootstrap))));
         listening("registry", address.clientHostInUri() + ":" + registry.port());
 
         progress(out, "starting the ingest endpoint...");
@@ -165,7 +222,7 @@ public final class LocalStack implements AutoCloseable {
                                 IngestConfig.defaults()
                                         .withHost(address.bindHost())
                                         .withPort(0)
-                                        .withKafka(kafka.bootstrapServers())
+                                        .withKafka(bootstrap)
                                         .withTopic(
                                                 config.get(
                                                         InferenceLogOptions.INFERENCE_LOGS_TOPIC))
@@ -175,6 +232,11 @@ public final class LocalStack implements AutoCloseable {
             config.set(InferenceLogOptions.INFERENCE_LOGS, List.of(InferenceLogOptions.KSERVE));
         }
 
+        if (cluster != null) {
+            startCluster(settings, cluster, pids, out);
+            finish(settings, config, adminToken, registry, ingest, ingestToken, out);
+            return;
+        }
         LocalFlink.secure(config, address);
         LocalFlink.retainCheckpoints(config);
         Path checkpoints = dataDir.resolve(LocalFlink.CHECKPOINTS);
@@ -207,7 +269,7 @@ public final class LocalStack implements AutoCloseable {
 
         endpoints =
                 new Endpoints(
-                        kafka.bootstrapServers(),
+                        bootstrap,
                         config.get(SharedJobOptions.JDBC_URL),
                         config.get(SharedJobOptions.JDBC_USER),
                         config.get(SharedJobOptions.JDBC_PASSWORD),
@@ -215,12 +277,133 @@ public final class LocalStack implements AutoCloseable {
                         registry.url(),
                         adminToken,
                         ingest.url(),
-                        ingestToken);
+                        ingestToken,
+                        null);
         Path file = endpoints.writeTo(dataDir);
-        printSummary(out, config, job, file);
+        printSummary(out, config, "job " + job.getJobID(), file);
         if (!address.isLoopback()) {
             warnExposed(out, address);
         }
+    }
+
+    /**
+     * Cluster mode: the Flink cluster's processes, then both jobs submitted as the thin job jar.
+     */
+    private void startCluster(Settings settings, Cluster cluster, Path pids, PrintWriter out)
+            throws Exception {
+        Path flinkHome = dataDir.resolve("flink");
+        progress(
+                out,
+                "starting the Flink cluster (a JobManager and "
+                        + cluster.taskManagers()
+                        + " TaskManager processes, logs in "
+                        + flinkHome.resolve("log")
+                        + ")...");
+        flinkCluster =
+                started(
+                        FlinkCluster.start(
+                                new FlinkCluster.Options(
+                                        flinkHome,
+                                        dataDir.resolve(LocalFlink.CHECKPOINTS),
+                                        dataDir.resolve(SAVEPOINTS),
+                                        pids,
+                                        settings.webUiPort(),
+                                        cluster.taskManagers())));
+        progress(
+                out,
+                "submitting the drift and performance jobs ("
+                        + cluster.jobJar()
+                        + ", parallelism "
+                        + cluster.parallelism()
+                        + ")...");
+        clusterJobs =
+                started(
+                        ClusterJobs.submit(
+                                flinkCluster.rest(),
+                                cluster.jobJar(),
+                                settings.jobs(),
+                                cluster.parallelism(),
+                                dataDir,
+                                notice -> progress(out, notice)));
+        // not opened by --bind-address: the REST API takes jar uploads, so it stays on loopback
+        listening(
+                "Flink web UI and REST API (127.0.0.1 only, whatever --bind-address says: it"
+                        + " takes jar uploads)",
+                ListenAddress.LOOPBACK.bindHost() + ":" + settings.webUiPort());
+    }
+
+    /** Cluster mode: endpoints.json with the TaskManagers' pids, and the summary. */
+    private void finish(
+            Settings settings,
+            Configuration config,
+            String adminToken,
+            RegistryServer registry,
+            IngestServer ingest,
+            String ingestToken,
+            PrintWriter out)
+            throws IOException {
+        endpoints =
+                new Endpoints(
+                        config.get(SharedJobOptions.BOOTSTRAP_SERVERS),
+                        config.get(SharedJobOptions.JDBC_URL),
+                        config.get(SharedJobOptions.JDBC_USER),
+                        config.get(SharedJobOptions.JDBC_PASSWORD),
+                        flinkCluster.webUi(),
+                        registry.url(),
+                        adminToken,
+                        ingest.url(),
+                        ingestToken,
+                        flinkCluster.taskManagerPids());
+        Path file = endpoints.writeTo(dataDir);
+        printSummary(
+                out,
+                config,
+                "jobs "
+                        + String.join(", ", clusterJobs.jobIds())
+                        + "; TaskManager pids "
+                        + flinkCluster.taskManagerPids(),
+                file);
+        if (!settings.bindAddress().isLoopback()) {
+            warnExposed(out, settings.bindAddress());
+        }
+    }
+
+    /** Cluster mode: the Kafka broker process (null otherwise). */
+    public KafkaProcess kafkaProcess() {
+        return kafkaProcess;
+    }
+
+    /** The embedded PostgreSQL (null when the jobs' options name another server). */
+    public LocalPostgres postgres() {
+        return postgres;
+    }
+
+    /** Cluster mode: the Flink cluster's processes (null otherwise). */
+    public FlinkCluster flinkCluster() {
+        return flinkCluster;
+    }
+
+    /** Cluster mode: the jobs on the Flink cluster (null otherwise). */
+    public ClusterJobs clusterJobs() {
+        return clusterJobs;
+    }
+
+    /** Rewrites {@code endpoints.json} with the TaskManagers alive now (after one was replaced). */
+    public void rewriteEndpoints() throws IOException {
+        Endpoints e = endpoints;
+        endpoints =
+                new Endpoints(
+                        e.kafkaBootstrapServers(),
+                        e.jdbcUrl(),
+                        e.jdbcUser(),
+                        e.jdbcPassword(),
+                        e.flinkWebUi(),
+                        e.registryUrl(),
+                        e.adminToken(),
+                        e.ingestUrl(),
+                        e.ingestToken(),
+                        flinkCluster == null ? null : flinkCluster.taskManagerPids());
+        endpoints.writeTo(dataDir);
     }
 
     /** Where each part listens, in the order they started. */
@@ -278,12 +461,12 @@ public final class LocalStack implements AutoCloseable {
         out.flush();
     }
 
-    private void printSummary(PrintWriter out, Configuration config, JobClient job, Path file) {
+    private void printSummary(PrintWriter out, Configuration config, String jobs, Path file) {
         out.println();
         out.println("  Kafka:        " + endpoints.kafkaBootstrapServers());
         out.println(
                 "  PostgreSQL:   " + endpoints.jdbcUrl() + " (user " + endpoints.jdbcUser() + ")");
-        out.println("  Flink web UI: " + endpoints.flinkWebUi() + " (job " + job.getJobID() + ")");
+        out.println("  Flink web UI: " + endpoints.flinkWebUi() + " (" + jobs + ")");
         out.println(
                 "  Registry:     " + endpoints.registryUrl() + " (admin token in endpoints.json)");
         out.println(

@@ -258,7 +258,9 @@ public final class DriftJob {
 
         stages.alerts(
                 rows.flatMap(new AlertObservations(rules))
-                        .returns(Types.POJO(AlertObservation.class)),
+                        .returns(Types.POJO(AlertObservation.class))
+                        .uid("alert-observations")
+                        .name("alert observations"),
                 alerts,
                 "driftwatch drift job",
                 new Ids("alerts", "alert rules"),

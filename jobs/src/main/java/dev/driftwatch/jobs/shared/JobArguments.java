@@ -87,6 +87,36 @@ public final class JobArguments {
     }
 
     /**
+     * The inverse of {@link #parse}: the {@code --name value} arguments of every job option that
+     * {@code config} sets (list options as one argument per element), in the order of {@link
+     * #allOptions}. How {@code up --task-managers} passes its job options to the jobs' entry
+     * classes on the cluster.
+     */
+    public static List<String> format(Configuration config) {
+        List<String> args = new ArrayList<>();
+        Map<String, String> strings = config.toMap();
+        for (ConfigOption<?> o : allOptions()) {
+            if (!config.contains(o)) {
+                continue;
+            }
+            Object value = config.get(o);
+            if (value instanceof List<?> list) {
+                for (Object element : list) {
+                    args.add(flag(o));
+                    args.add(element.toString());
+                }
+            } else if (value instanceof Duration d) {
+                args.add(flag(o));
+                args.add(TimeUtils.formatWithHighestUnit(d).replace(" ", ""));
+            } else {
+                args.add(flag(o));
+                args.add(strings.get(o.key()));
+            }
+        }
+        return args;
+    }
+
+    /**
      * Every option of both jobs: the shared ones, the normalization stage's, the drift job's, the
      * performance job's.
      */

@@ -16,6 +16,33 @@ import org.junit.jupiter.api.Test;
 /** Job options from the command line, and docs/drift-job.md against the options in the code. */
 class JobArgumentsTest {
     @Test
+    void formatIsTheInverseOfParse() {
+        List<String> given =
+                List.of(
+                        "--window",
+                        "90s",
+                        "--reference-profile",
+                        "a.json",
+                        "--reference-profile",
+                        "b.json",
+                        "--jdbc-url",
+                        "jdbc:postgresql://127.0.0.1:5432/db?sslmode=disable",
+                        "--jdbc-password",
+                        "p;a,s s",
+                        "--inference-logs",
+                        "kserve,seldon",
+                        "--max-models",
+                        "7");
+        Configuration parsed = JobArguments.parse(given);
+        List<String> formatted = JobArguments.format(parsed);
+        assertThat(JobArguments.parse(formatted).toMap()).isEqualTo(parsed.toMap());
+        assertThat(formatted)
+                .containsSubsequence("--window", "90s")
+                .containsSubsequence("--inference-logs", "kserve", "--inference-logs", "seldon")
+                .containsSubsequence("--jdbc-password", "p;a,s s");
+    }
+
+    @Test
     void parsesDurationsListsAndRepeats() {
         Configuration c =
                 JobArguments.parse(
