@@ -26,6 +26,10 @@ public final class NumericReference implements FeatureReference {
     private final long[] binCounts;
     private final EmpiricalDistribution distribution;
     private final int windowSketchK;
+    private final double[] windowGrid;
+
+    /** The most points of the grid a window's values are counted on beyond its exact form. */
+    public static final int WINDOW_GRID_POINTS = 192;
 
     NumericReference(
             long count,
@@ -51,6 +55,7 @@ public final class NumericReference implements FeatureReference {
         this.distribution = distribution;
         this.windowSketchK = windowSketchK;
         validate();
+        this.windowGrid = gridOf(distribution, WINDOW_GRID_POINTS);
     }
 
     private void validate() {
@@ -206,6 +211,49 @@ public final class NumericReference implements FeatureReference {
         return windowSketchK;
     }
 
+    /**
+     * The grid a window's values are counted on beyond its exact form: every point of the
+     * distribution when it has at most {@code points}, otherwise the points at the quantiles k /
+     * (points - 1), k = 0..points-1 (the smallest point whose CDF reaches the level), duplicates
+     * dropped. It runs from the smallest to the largest point, and the reference's mass strictly
+     * between two grid points is at most 1 / (points - 1).
+     */
+    static double[] gridOf(EmpiricalDistribution d, int points) {
+        int size = d.size();
+        if (size <= points) {
+            double[] all = new double[size];
+            for (int i = 0; i < size; i++) {
+                all[i] = d.value(i);
+            }
+            return all;
+        }
+        double[] grid = new double[points];
+        int g = 0;
+        long total = d.count();
+        long cumulative = 0;
+        int i = 0;
+        for (int k = 0; k < points; k++) {
+            // the smallest point whose cumulative count reaches k / (points - 1) of the total
+            while (i < size - 1
+                    && (double) (cumulative + d.weight(i)) * (points - 1) < (double) k * total) {
+                cumulative += d.weight(i);
+                i++;
+            }
+            if (k == points - 1) {
+                i = size - 1;
+            }
+            if (g == 0 || grid[g - 1] < d.value(i)) {
+                grid[g++] = d.value(i);
+            }
+        }
+        return Arrays.copyOf(grid, g);
+    }
+
+    /** The grid of the windows' values beyond their exact form (shared, not to be modified). */
+    double[] windowGridShared() {
+        return windowGrid;
+    }
+
     @Override
     public FeatureType type() {
         return FeatureType.NUMERIC;
@@ -213,7 +261,7 @@ public final class NumericReference implements FeatureReference {
 
     @Override
     public NumericWindow newWindow() {
-        return new NumericWindow(edges, min, max, windowSketchK);
+        return new NumericWindow(edges, min, max, windowSketchK, windowGrid);
     }
 
     @Override
