@@ -106,53 +106,85 @@ final class GridValues {
     }
 
     /**
-     * A step CDF of the values: those on an edge at the edge, the others of a bin at their mean;
-     * rank error the largest share of a bin off its edge, Wasserstein error the sum over bins of
-     * sum |v - mean| <= 2 min(sum (v - a), sum (b - v)) (2 sum of offsets in the outer bins), plus
-     * the carried errors.
+     * A step CDF of the values: {@code exactValues} (some of them, ascending: the window's
+     * extremes) where they are, the others on an edge at the edge, the rest of a bin at their mean;
+     * rank error the largest share of a bin's rest, Wasserstein error the sum over bins of sum |v -
+     * mean| over the rest, at most 2 min(sum (v - a), sum (b - v)) (2 sum of offsets in the outer
+     * bins), plus the carried errors.
      */
-    EmpiricalDistribution distribution(long n) {
+    EmpiricalDistribution distribution(long n, double[] exactValues) {
         int bins = counts.length;
-        double[] points = new double[2 * bins];
-        long[] weights = new long[2 * bins];
+        double[] points = new double[2 * bins + exactValues.length];
+        long[] weights = new long[points.length];
         int size = 0;
-        long largestInside = 0;
+        long largestRest = 0;
         double w1 = 0.0;
+        int e = 0;
         for (int k = 0; k < bins; k++) {
-            long inside = counts[k] - onEdge[k];
-            if (onEdge[k] > 0) {
-                size = append(points, weights, size, grid[k - 1], onEdge[k]);
+            double a = k == 0 ? Double.NEGATIVE_INFINITY : grid[k - 1];
+            double b = k < grid.length ? grid[k] : Double.POSITIVE_INFINITY;
+            long exactOnEdge = 0;
+            long exactIn = 0;
+            double exactOffsets = 0.0;
+            int from = e;
+            while (e < exactValues.length && exactValues[e] < b) {
+                if (exactValues[e] == a) {
+                    exactOnEdge++;
+                } else {
+                    exactOffsets += k == 0 ? grid[0] - exactValues[e] : exactValues[e] - a;
+                }
+                exactIn++;
+                e++;
             }
-            if (inside > 0) {
-                double mean;
+            long edgeRest = Math.max(0, onEdge[k] - exactOnEdge);
+            long rest = Math.max(0, counts[k] - onEdge[k] - (exactIn - exactOnEdge));
+            double restOffsets = Math.max(0.0, offsets[k] - exactOffsets);
+            if (edgeRest > 0) {
+                size = append(points, weights, size, a, edgeRest);
+            }
+            double mean = Double.NaN;
+            if (rest > 0) {
                 double spread;
                 if (k == 0) {
-                    mean = grid[0] - offsets[0] / inside;
-                    spread = 2.0 * offsets[0];
+                    mean = Math.min(Math.nextDown(b), grid[0] - restOffsets / rest);
+                    spread = 2.0 * restOffsets;
                 } else if (k == bins - 1) {
-                    mean = grid[k - 1] + offsets[k] / inside;
-                    spread = 2.0 * offsets[k];
+                    mean = Math.max(Math.nextUp(a), a + restOffsets / rest);
+                    spread = 2.0 * restOffsets;
                 } else {
-                    double a = grid[k - 1];
-                    double b = grid[k];
                     mean =
                             Math.min(
                                     Math.nextDown(b),
-                                    Math.max(Math.nextUp(a), a + offsets[k] / inside));
-                    spread = 2.0 * Math.min(offsets[k], inside * (b - a) - offsets[k]);
+                                    Math.max(Math.nextUp(a), a + restOffsets / rest));
+                    spread =
+                            2.0
+                                    * Math.min(
+                                            restOffsets,
+                                            Math.max(0.0, rest * (b - a) - restOffsets));
                 }
-                size = append(points, weights, size, mean, inside);
-                largestInside = Math.max(largestInside, inside);
-                w1 += Math.max(0.0, spread);
+                largestRest = Math.max(largestRest, rest);
+                w1 += spread;
+            }
+            // the exact values of the bin and the rest's mean, in order
+            boolean meanDone = rest == 0;
+            for (int j = from; j < e; j++) {
+                if (!meanDone && mean < exactValues[j]) {
+                    size = append(points, weights, size, mean, rest);
+                    meanDone = true;
+                }
+                size = append(points, weights, size, exactValues[j], 1);
+            }
+            if (!meanDone) {
+                size = append(points, weights, size, mean, rest);
             }
         }
-        double rank = Math.min(1.0, (largestInside + carriedRankError) / n);
+        double rank = Math.min(1.0, (largestRest + carriedRankError) / n);
         double wasserstein = (w1 * (1.0 + 1e-9) + carriedWassersteinError) / n;
         return EmpiricalDistribution.ofCounts(points, weights, size, rank, wasserstein);
     }
 
     private static int append(double[] points, long[] weights, int size, double x, long w) {
-        if (size > 0 && points[size - 1] >= x) {
+        if (size > 0 && points[size - 1] == x) {
             weights[size - 1] += w;
             return size;
         }

@@ -332,6 +332,9 @@ public final class NumericWindow implements FeatureWindow {
         } else if (o.grid != null && o.grid != grid && !Arrays.equals(o.grid, grid)) {
             throw new DriftCoreException("cannot merge numeric windows on different grids");
         }
+        if (grid != null && sketch != null) {
+            toGrid(); // a sketch of format 2 that meets the grid
+        }
         if (o.n == 0) {
             return;
         }
@@ -530,12 +533,17 @@ public final class NumericWindow implements FeatureWindow {
         if (!isGrid() || n == 0 || !GridDistances.brackets(gridValues.grid(), reference)) {
             return null;
         }
-        double[] exactValues = new double[0];
-        if (lowestCount + highestCount <= n) {
-            exactValues = Arrays.copyOf(lowest, lowestCount + highestCount);
-            System.arraycopy(highest, 0, exactValues, lowestCount, highestCount);
+        return gridValues.distancesTo(reference, n, exactExtremes());
+    }
+
+    /** The extremes kept, ascending (none if they could overlap). */
+    private double[] exactExtremes() {
+        if (lowestCount + highestCount > n) {
+            return new double[0];
         }
-        return gridValues.distancesTo(reference, n, exactValues);
+        double[] values = Arrays.copyOf(lowest, lowestCount + highestCount);
+        System.arraycopy(highest, 0, values, lowestCount, highestCount);
+        return values;
     }
 
     /** Gives a window read without its reference the reference's grid (see the class comment). */
@@ -544,6 +552,9 @@ public final class NumericWindow implements FeatureWindow {
             throw new DriftCoreException("numeric window: not on the reference's grid");
         }
         grid = referenceGrid;
+        if (sketch != null) {
+            toGrid();
+        }
     }
 
     private EmpiricalDistribution sketchDistribution() {
@@ -560,18 +571,20 @@ public final class NumericWindow implements FeatureWindow {
             return exact.distribution();
         }
         if (gridValues != null) {
-            return gridValues.distribution(n);
+            return gridValues.distribution(n, exactExtremes());
         }
         return sketchDistribution();
     }
 
-    /** Sketch form: the smallest values known exactly, ascending (empty in the exact form). */
+    /** The smallest values known exactly beyond the exact form, ascending (none in it). */
     double[] lowestKept() {
+        isExact();
         return exact != null ? new double[0] : Arrays.copyOf(lowest, lowestCount);
     }
 
-    /** Sketch form: the largest values known exactly, ascending (empty in the exact form). */
+    /** The largest values known exactly beyond the exact form, ascending (none in it). */
     double[] highestKept() {
+        isExact();
         return exact != null ? new double[0] : Arrays.copyOf(highest, highestCount);
     }
 
