@@ -90,6 +90,10 @@ public record GridDistances(
         double[] segLength = new double[size + exact.length + 2];
         double[] segF = new double[segLength.length];
         double[] segE = new double[segLength.length];
+        double[] segStart = new double[segLength.length];
+        double[] segRefStep = new double[segLength.length]; // the reference's jump at its start
+        double[] knotX = new double[segLength.length + 1];
+        double[] knotY = new double[segLength.length + 1];
         // bin 0: the reference is 0 below grid[0], the window's integral there is exact
         double w1 = offsets[0] / total;
         double w1Slack = 0.0;
@@ -147,7 +151,6 @@ public record GridDistances(
             double hb = (before + unknown) / total;
             // segments where F and the exact values' CDF are constant
             int segments = 0;
-            int first = i;
             double g = fa;
             double ex = exactOnEdge / total;
             int ej = eFrom;
@@ -156,7 +159,7 @@ public record GridDistances(
             }
             double position = a;
             double inside = 0.0; // the reference's mass strictly inside the bin
-            double insideOffsets = 0.0; // and its offsets from a, weighted
+            double step = 0.0;
             while (true) {
                 double next = b;
                 if (i < size && x[i] < next) {
@@ -165,19 +168,21 @@ public record GridDistances(
                 if (ej < e && exact[ej] < next) {
                     next = exact[ej];
                 }
+                segStart[segments] = position;
                 segLength[segments] = next - position;
                 segF[segments] = g;
                 segE[segments] = ex;
+                segRefStep[segments] = step;
                 segments++;
                 if (next == b) {
                     break;
                 }
+                step = 0.0;
                 while (i < size && x[i] == next) {
-                    double step = f[i] - g;
-                    inside += step;
-                    insideOffsets += step * (next - a);
+                    step += f[i] - g;
                     g = f[i++];
                 }
+                inside += step;
                 while (ej < e && exact[ej] == next) {
                     ex += 1.0 / total;
                     ej++;
@@ -215,21 +220,21 @@ public record GridDistances(
             if (high > low) {
                 double model =
                         shapedDistance(
-                                segLength,
-                                segF,
-                                segE,
-                                segments,
-                                b - a,
-                                fa,
+                                new Segments(segStart, segLength, segF, segE, segRefStep, segments),
+                                knotX,
+                                knotY,
+                                a,
+                                b,
                                 ha,
                                 hb,
                                 unknownOffsets / total,
-                                inside,
-                                insideOffsets,
-                                i > first);
+                                inside);
                 estimate = Math.max(low, Math.min(high, model));
             }
             w1 += estimate;
+            System.out.printf(
+                    "bin %d %g %g low=%g high=%g est=%g unk=%d in=%g%n",
+                    k, a, b, low, high, estimate, unknown, inside);
             w1Slack += Math.max(estimate - low, high - estimate);
             magnitude += Math.abs(integralF) + Math.abs(integralG);
             double gAtA = (before + onEdge[k]) / total;
@@ -276,68 +281,173 @@ public record GridDistances(
         return e == exact.length;
     }
 
+    /** One bin's segments: start, length, F, the exact values' share, F's jump at the start. */
+    private record Segments(
+            double[] start,
+            double[] length,
+            double[] f,
+            double[] exact,
+            double[] referenceStep,
+            int count) {}
+
     /**
-     * integral |F - E - H~| over a bin of the given segments, for a model H~ of the window's
-     * unknown values' CDF (with everything before the bin) there: they spread like the reference
-     * inside the bin, mixed with a point mass at the bin's start or end so that their offsets add
-     * up to {@code unknownOffsets} (as a share of the window); all at their mean where the
-     * reference has no point inside the bin.
+     * integral |F - E - H~| over a bin [a, b) of the given segments, for a model H~ of the window's
+     * unknown values' CDF (with everything before the bin) there: they spread like the reference's
+     * values inside the bin, smoothed (the CDF linear between the reference's points, each point's
+     * mass split half before and half after it; uniform where the reference has no point inside),
+     * mixed with a point mass at a or at b so that their offsets add up to {@code unknownOffsets}
+     * (as a share of the window).
      */
     private static double shapedDistance(
-            double[] segLength,
-            double[] segF,
-            double[] segE,
-            int segments,
-            double width,
-            double fa,
+            Segments seg,
+            double[] knotX,
+            double[] knotY,
+            double a,
+            double b,
             double ha,
             double hb,
             double unknownOffsets,
-            double refInside,
-            double refInsideOffsets,
-            boolean referenceInside) {
+            double refInside) {
         double m = hb - ha; // the unknown values' mass off the edge
-        if (m <= 0.0) {
-            // nothing unknown off the edge: the window's CDF is known in the whole bin
+        double width = b - a;
+        if (m <= 0.0 || !(width > 0.0)) {
             double sum = 0.0;
-            for (int s = 0; s < segments; s++) {
-                sum += Math.abs(segF[s] - segE[s] - ha) * segLength[s];
+            for (int s = 0; s < seg.count(); s++) {
+                sum += Math.abs(seg.f()[s] - seg.exact()[s] - ha) * seg.length()[s];
             }
             return sum;
         }
-        double mean = unknownOffsets / m; // their mean's offset in the bin
+        double mean = unknownOffsets / m; // the unknown values' mean offset
+        if (refInside <= 0.0) {
+            return exponentialDistance(seg, a, width, ha, m, mean);
+        }
+        // the shape's knots
+        int knots = 0;
+        knotX[knots] = a;
+        knotY[knots++] = 0.0;
+        if (refInside > 0.0) {
+            double cumulative = 0.0;
+            for (int s = 1; s < seg.count(); s++) {
+                double step = seg.referenceStep()[s];
+                if (step > 0.0) {
+                    knotX[knots] = seg.start()[s];
+                    knotY[knots++] = (cumulative + step / 2.0) / refInside;
+                    cumulative += step;
+                }
+            }
+        }
+        knotX[knots] = b;
+        knotY[knots++] = 1.0;
+        double integral = 0.0;
+        for (int k = 1; k < knots; k++) {
+            integral += (knotY[k - 1] + knotY[k]) / 2.0 * (knotX[k] - knotX[k - 1]);
+        }
+        double shapeMean = width - integral; // the shape's mean offset from a
         double start;
         double scale;
-        if (!referenceInside || refInside <= 0.0) {
-            // all at the mean: a step from ha to hb there
-            double sum = 0.0;
-            double position = 0.0;
-            double at = Math.max(0.0, Math.min(width, mean));
-            for (int s = 0; s < segments; s++) {
-                double end = position + segLength[s];
-                double fp = segF[s] - segE[s];
-                double below = Math.max(0.0, Math.min(end, at) - position);
-                sum += Math.abs(fp - ha) * below + Math.abs(fp - hb) * (segLength[s] - below);
-                position = end;
-            }
-            return sum;
-        }
-        double refMean = refInsideOffsets / refInside;
-        if (mean <= refMean) {
-            double lambda = refMean <= 0.0 ? 0.0 : Math.max(0.0, 1.0 - mean / refMean);
+        if (mean <= shapeMean) {
+            double lambda = shapeMean <= 0.0 ? 0.0 : Math.max(0.0, 1.0 - mean / shapeMean);
             start = ha + m * lambda;
-            scale = m * (1.0 - lambda) / refInside;
+            scale = m * (1.0 - lambda);
         } else {
             double lambda =
-                    width <= refMean ? 0.0 : Math.min(1.0, (mean - refMean) / (width - refMean));
+                    width <= shapeMean
+                            ? 0.0
+                            : Math.min(1.0, (mean - shapeMean) / (width - shapeMean));
             start = ha;
-            scale = m * (1.0 - lambda) / refInside;
+            scale = m * (1.0 - lambda);
         }
         double sum = 0.0;
-        for (int s = 0; s < segments; s++) {
-            double model = start + scale * (segF[s] - fa);
-            sum += Math.abs(segF[s] - segE[s] - model) * segLength[s];
+        int k = 1;
+        for (int s = 0; s < seg.count(); s++) {
+            double x0 = seg.start()[s];
+            double x1 = x0 + seg.length()[s];
+            while (k < knots - 1 && knotX[k] <= x0) {
+                k++;
+            }
+            double y0 = start + scale * interpolate(knotX, knotY, k, x0);
+            double y1 = start + scale * interpolate(knotX, knotY, k, x1);
+            double c = seg.f()[s] - seg.exact()[s];
+            sum += distanceToLine(c, y0, y1, seg.length()[s]);
         }
         return sum;
+    }
+
+    /**
+     * integral |F - E - H~| where the reference has no point inside the bin: the unknown values'
+     * density proportional to exp(s t / width) on the bin, s chosen so that their mean offset is
+     * {@code mean} (uniform at the bin's middle, decaying like a tail towards an end).
+     */
+    private static double exponentialDistance(
+            Segments seg, double a, double width, double ha, double m, double mean) {
+        double target = Math.max(0.0, Math.min(1.0, mean / width));
+        double lo = -700.0;
+        double hi = 700.0;
+        for (int it = 0; it < 100; it++) {
+            double mid = (lo + hi) / 2.0;
+            if (exponentialMean(mid) < target) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        double s = (lo + hi) / 2.0;
+        double sum = 0.0;
+        for (int j = 0; j < seg.count(); j++) {
+            double c = seg.f()[j] - seg.exact()[j];
+            double x0 = seg.start()[j] - a;
+            double length = seg.length()[j];
+            int pieces = 32;
+            double y0 = ha + m * exponentialCdf(s, x0 / width);
+            for (int p = 1; p <= pieces; p++) {
+                double y1 = ha + m * exponentialCdf(s, (x0 + length * p / pieces) / width);
+                sum += distanceToLine(c, y0, y1, length / pieces);
+                y0 = y1;
+            }
+        }
+        return sum;
+    }
+
+    /** Mean (as a share of the width) of the density proportional to exp(s u) on [0, 1]. */
+    private static double exponentialMean(double s) {
+        if (Math.abs(s) < 1e-6) {
+            return 0.5 + s / 12.0;
+        }
+        return 1.0 / -Math.expm1(-s) - 1.0 / s;
+    }
+
+    /** CDF at u in [0, 1] of the density proportional to exp(s u) on [0, 1]. */
+    private static double exponentialCdf(double s, double u) {
+        u = Math.max(0.0, Math.min(1.0, u));
+        if (Math.abs(s) < 1e-9) {
+            return u;
+        }
+        if (s > 0) {
+            // (e^{su} - 1) / (e^s - 1), written to avoid overflow: e^{s(u-1)} (1 - e^{-su}) / (1 -
+            // e^{-s})
+            return Math.exp(s * (u - 1.0)) * -Math.expm1(-s * u) / -Math.expm1(-s);
+        }
+        return Math.expm1(s * u) / Math.expm1(s);
+    }
+
+    /** The shape at x, between knots k - 1 and k. */
+    private static double interpolate(double[] knotX, double[] knotY, int k, double x) {
+        double x0 = knotX[k - 1];
+        double x1 = knotX[k];
+        if (!(x1 > x0)) {
+            return knotY[k];
+        }
+        double t = Math.max(0.0, Math.min(1.0, (x - x0) / (x1 - x0)));
+        return knotY[k - 1] + t * (knotY[k] - knotY[k - 1]);
+    }
+
+    /** integral over a length L of |c - y| with y linear from y0 to y1. */
+    private static double distanceToLine(double c, double y0, double y1, double length) {
+        double d0 = c - y0;
+        double d1 = c - y1;
+        if (d0 * d1 >= 0.0) {
+            return Math.abs(d0 + d1) / 2.0 * length;
+        }
+        return (d0 * d0 + d1 * d1) / (2.0 * Math.abs(d0 - d1)) * length;
     }
 }
