@@ -232,9 +232,6 @@ public record GridDistances(
                 estimate = Math.max(low, Math.min(high, model));
             }
             w1 += estimate;
-            System.out.printf(
-                    "bin %d %g %g low=%g high=%g est=%g unk=%d in=%g%n",
-                    k, a, b, low, high, estimate, unknown, inside);
             w1Slack += Math.max(estimate - low, high - estimate);
             magnitude += Math.abs(integralF) + Math.abs(integralG);
             double gAtA = (before + onEdge[k]) / total;
