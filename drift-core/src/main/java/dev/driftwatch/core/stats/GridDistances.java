@@ -17,8 +17,10 @@ package dev.driftwatch.core.stats;
  *       - F)^+ over the bin (G lies between H_a and H_b there). Where F - G keeps its sign in the
  *       bin (min(P, N) = 0) the bin's share is exact; in particular below e_0 and from e_{G-1} on
  *       when the reference lies within [e_0, e_{G-1}] (F is 0 resp. 1 there), so heavy tails cost
- *       nothing. The value is the middle of the interval, the bound half its width, summed over the
- *       bins.
+ *       nothing. Inside the interval the value comes from a model of the bin's values (spread like
+ *       the reference's there, smoothed, or exponentially where it has no point inside, with their
+ *       known mean), clamped to the interval; the bound is the distance to its far end, summed over
+ *       the bins. Kept extreme values are taken out of their bins and counted where they are.
  *   <li><b>KS</b>: at a, |F(a) - H_a| and just before b, |F(b-) - H_b| are exact values of |F - G|;
  *       inside the bin, F - G <= F(b-) - H_a and G - F <= H_b - F(a). The supremum lies between the
  *       largest exact value and the largest of these; the gap in a bin is at most the smaller of
