@@ -355,6 +355,22 @@ def streamed_cases():
         streamed_case("tiny_window", normal(39), 10000, normal(40, 1.0), 5),
         streamed_case("single_value_window", lognormal(41), 10000, {"dist": "choice", "seed": 42, "values": [3.5]}, 1),
         streamed_case("window_beyond_reference", normal(43), 8000, normal(44, 10.0), 900),
+        # windows past the exact form with at most a few thousand values (the grid form)
+        streamed_case("pareto_window_1500", pareto(45, 1.1), 50000, pareto(46, 0.9), 1500),
+        streamed_case("cauchy_window_4000", cauchy(47), 100000, cauchy(48, 0.3, 1.2), 4000),
+        streamed_case("cents_window_5000", rounded(lognormal(49, 3.0, 1.0), 0.01), 20000,
+                      rounded(lognormal(50, 3.1, 1.0), 0.01), 5000),
+        streamed_case("normal_no_drift_window_1000", normal(51), 30000, normal(52), 1000),
+        streamed_case("lognormal_exact_reference_window_2500", lognormal(53), 2000,
+                      lognormal(54, 0.3, 0.9), 2500),
+        # large windows against references in their exact form
+        streamed_case("pareto_exact_reference_window_200000", pareto(55, 1.2), 2000,
+                      pareto(56, 1.0), 200000),
+        streamed_case("cauchy_exact_reference_window_50000", cauchy(57), 1500,
+                      cauchy(58, 0.2), 50000),
+        streamed_case("discrete_exact_reference_window_100000", rounded(lognormal(59, 2.0, 0.5), 0.1),
+                      100000, rounded(lognormal(60, 2.1, 0.5), 0.01), 100000),
+        streamed_case("normal_exact_reference_window_150000", normal(61), 2000, normal(62, 0.1), 150000),
     ]
     return cases
 

@@ -88,7 +88,7 @@ public class WindowProfileBenchmark {
         }
     }
 
-    /** One numeric value: bin search, moments, KLL update. */
+    /** One numeric value: bin search, moments, exact or grid update. */
     @Benchmark
     public WindowProfile updatePerValue() {
         int row = next++ & (VALUES - 1);

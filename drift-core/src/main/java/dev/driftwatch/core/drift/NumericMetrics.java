@@ -3,7 +3,9 @@ package dev.driftwatch.core.drift;
 import dev.driftwatch.core.profile.FeatureType;
 import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.NumericWindow;
+import dev.driftwatch.core.stats.CdfDistances;
 import dev.driftwatch.core.stats.EmpiricalDistribution;
+import dev.driftwatch.core.stats.GridDistances;
 import dev.driftwatch.core.stats.JensenShannonDistance;
 import dev.driftwatch.core.stats.KolmogorovSmirnov;
 import dev.driftwatch.core.stats.PopulationStabilityIndex;
@@ -15,8 +17,9 @@ import java.util.Map;
 
 /**
  * Drift metrics of a numeric feature: every numeric {@link Statistic}. PSI and JS over the
- * reference bins (exact); KS and Wasserstein between the two distributions given (exact when both
- * are exact, otherwise within the error bounds reported beside them); the data-quality rates.
+ * reference bins (exact); KS and Wasserstein between the reference's distribution and the window's
+ * form (exact when both are exact, otherwise within the error bounds reported beside them); the
+ * data-quality rates.
  *
  * <pre>{@code
  * NumericMetrics m = NumericMetrics.of("amount", reference, window);     // the profiles' forms
@@ -36,12 +39,41 @@ public record NumericMetrics(
         implements FeatureMetrics {
 
     /**
-     * Metrics from the reference's distribution (exact or a summary) and the window's (exact or a
-     * sketch).
+     * Metrics from the reference's distribution (exact or a summary) and the window's form (exact,
+     * on the reference's grid, or a sketch).
      */
     public static NumericMetrics of(
             String feature, NumericReference reference, NumericWindow window) {
-        return of(feature, reference, window, reference.distribution(), window.distribution());
+        return of(feature, reference, window, reference.distribution());
+    }
+
+    /**
+     * Metrics with KS and Wasserstein computed between the given reference distribution (pass the
+     * exact sample for exact reference values) and the window's form: on its grid ({@link
+     * GridDistances}, when the grid brackets the distribution), otherwise its {@link
+     * NumericWindow#distribution()}.
+     */
+    public static NumericMetrics of(
+            String feature,
+            NumericReference reference,
+            NumericWindow window,
+            EmpiricalDistribution referenceDistribution) {
+        GridDistances grid =
+                window.finiteCount() == 0 ? null : window.gridDistancesTo(referenceDistribution);
+        if (grid == null) {
+            return of(feature, reference, window, referenceDistribution, window.distribution());
+        }
+        return of(
+                feature,
+                reference,
+                window,
+                new Inputs(
+                        reference,
+                        window,
+                        grid.ks(),
+                        grid.ksErrorBound(),
+                        grid.wasserstein(),
+                        grid.wassersteinErrorBound()));
     }
 
     /**
@@ -55,20 +87,22 @@ public record NumericMetrics(
             EmpiricalDistribution referenceDistribution,
             EmpiricalDistribution currentDistribution) {
         long n = window.finiteCount();
+        CdfDistances d =
+                n == 0 ? null : CdfDistances.between(referenceDistribution, currentDistribution);
         Inputs in =
                 new Inputs(
                         reference,
                         window,
-                        referenceDistribution,
-                        currentDistribution,
-                        n == 0
-                                ? Double.NaN
-                                : KolmogorovSmirnov.statistic(
-                                        referenceDistribution, currentDistribution),
-                        n == 0
-                                ? Double.NaN
-                                : WassersteinDistance.distance(
-                                        referenceDistribution, currentDistribution));
+                        n == 0 ? Double.NaN : d.ks(),
+                        KolmogorovSmirnov.errorBound(referenceDistribution, currentDistribution),
+                        n == 0 ? Double.NaN : d.wasserstein(),
+                        WassersteinDistance.errorBound(referenceDistribution, currentDistribution));
+        return of(feature, reference, window, in);
+    }
+
+    private static NumericMetrics of(
+            String feature, NumericReference reference, NumericWindow window, Inputs in) {
+        long n = window.finiteCount();
         Map<String, Double> m = new LinkedHashMap<>();
         for (Statistic s : Statistic.forType(FeatureType.NUMERIC)) {
             m.put(s.metric(), value(s, in));
@@ -92,10 +126,10 @@ public record NumericMetrics(
     private record Inputs(
             NumericReference reference,
             NumericWindow window,
-            EmpiricalDistribution referenceDistribution,
-            EmpiricalDistribution currentDistribution,
             double ks,
-            double wasserstein) {}
+            double ksErrorBound,
+            double wasserstein,
+            double wassersteinErrorBound) {}
 
     private static Double value(Statistic s, Inputs in) {
         NumericWindow w = in.window();
@@ -106,17 +140,13 @@ public record NumericMetrics(
         return switch (s) {
             case PSI -> PopulationStabilityIndex.of(in.reference().binCounts(), w.binCounts());
             case KS -> in.ks();
-            case KS_ERROR_BOUND ->
-                    KolmogorovSmirnov.errorBound(
-                            in.referenceDistribution(), in.currentDistribution());
+            case KS_ERROR_BOUND -> in.ksErrorBound();
             case JENSEN_SHANNON ->
                     JensenShannonDistance.of(in.reference().binCounts(), w.binCounts());
             case WASSERSTEIN -> in.wasserstein();
             case WASSERSTEIN_NORMALIZED ->
                     WassersteinDistance.normalized(in.wasserstein(), in.reference().std());
-            case WASSERSTEIN_ERROR_BOUND ->
-                    WassersteinDistance.errorBound(
-                            in.referenceDistribution(), in.currentDistribution());
+            case WASSERSTEIN_ERROR_BOUND -> in.wassersteinErrorBound();
             case MISSING_RATE -> rate(w.missing(), w.rows());
             case NON_FINITE_RATE -> rate(w.nonFinite(), w.rows());
             case TYPE_MISMATCH_RATE -> rate(w.typeMismatches(), w.rows());

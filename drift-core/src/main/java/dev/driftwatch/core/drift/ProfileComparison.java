@@ -51,17 +51,19 @@ public final class ProfileComparison {
             if (ref instanceof NumericReference r) {
                 double[] refSample = referenceSamples.get(name);
                 double[] curSample = currentSamples.get(name);
+                EmpiricalDistribution refDistribution =
+                        refSample != null
+                                ? EmpiricalDistribution.ofSample(refSample)
+                                : r.distribution();
                 out.add(
-                        NumericMetrics.of(
-                                name,
-                                r,
-                                window.numeric(i),
-                                refSample != null
-                                        ? EmpiricalDistribution.ofSample(refSample)
-                                        : r.distribution(),
-                                curSample != null
-                                        ? EmpiricalDistribution.ofSample(curSample)
-                                        : window.numeric(i).distribution()));
+                        curSample != null
+                                ? NumericMetrics.of(
+                                        name,
+                                        r,
+                                        window.numeric(i),
+                                        refDistribution,
+                                        EmpiricalDistribution.ofSample(curSample))
+                                : NumericMetrics.of(name, r, window.numeric(i), refDistribution));
             } else {
                 out.add(
                         CategoricalMetrics.of(

@@ -26,6 +26,10 @@ public final class NumericReference implements FeatureReference {
     private final long[] binCounts;
     private final EmpiricalDistribution distribution;
     private final int windowSketchK;
+    private final double[] windowGrid;
+
+    /** The most points of the grid a window's values are counted on beyond its exact form. */
+    public static final int WINDOW_GRID_POINTS = 192;
 
     NumericReference(
             long count,
@@ -51,6 +55,7 @@ public final class NumericReference implements FeatureReference {
         this.distribution = distribution;
         this.windowSketchK = windowSketchK;
         validate();
+        this.windowGrid = gridOf(distribution, WINDOW_GRID_POINTS);
     }
 
     private void validate() {
@@ -206,6 +211,100 @@ public final class NumericReference implements FeatureReference {
         return windowSketchK;
     }
 
+    /** Of the grid's points, how many are placed at quantiles (the rest split wide bins). */
+    static final int QUANTILE_POINTS = 144;
+
+    /**
+     * The grid a window's values are counted on beyond its exact form: every point of the
+     * distribution when it has at most {@code points}; otherwise {@value #QUANTILE_POINTS} points
+     * at the quantiles k / (QUANTILE_POINTS - 1) (the smallest point whose CDF reaches the level,
+     * duplicates dropped), so that the reference's mass strictly between two grid points is at most
+     * 1 / 143, and the remaining points each split the bin of largest area (the reference's mass
+     * strictly inside it times its width) at its inner median point: the wide bins of sparse tails.
+     * It runs from the smallest to the largest point.
+     */
+    static double[] gridOf(EmpiricalDistribution d, int points) {
+        int size = d.size();
+        if (size <= points) {
+            double[] all = new double[size];
+            for (int i = 0; i < size; i++) {
+                all[i] = d.value(i);
+            }
+            return all;
+        }
+        int quantilePoints = Math.min(points, QUANTILE_POINTS);
+        long[] cumulativeCounts = new long[size];
+        long running = 0;
+        for (int i = 0; i < size; i++) {
+            running += d.weight(i);
+            cumulativeCounts[i] = running;
+        }
+        long total = running;
+        java.util.TreeSet<Integer> chosen = new java.util.TreeSet<>();
+        int i = 0;
+        for (int k = 0; k < quantilePoints; k++) {
+            // the smallest point whose cumulative count reaches k / (quantilePoints - 1)
+            while (i < size - 1
+                    && (double) cumulativeCounts[i] * (quantilePoints - 1) < (double) k * total) {
+                i++;
+            }
+            chosen.add(k == quantilePoints - 1 ? size - 1 : i);
+        }
+        // split the widest-area bins: (area, low index, high index), largest area first
+        java.util.PriorityQueue<double[]> bins =
+                new java.util.PriorityQueue<>(
+                        (x, y) ->
+                                x[0] != y[0]
+                                        ? Double.compare(y[0], x[0])
+                                        : Double.compare(x[1], y[1]));
+        Integer previous = null;
+        for (int index : chosen) {
+            if (previous != null) {
+                offerBin(bins, d, cumulativeCounts, previous, index);
+            }
+            previous = index;
+        }
+        while (chosen.size() < points && !bins.isEmpty()) {
+            double[] bin = bins.poll();
+            int lo = (int) bin[1];
+            int hi = (int) bin[2];
+            long inside = cumulativeCounts[hi - 1] - cumulativeCounts[lo];
+            int median = lo + 1;
+            while (median < hi - 1
+                    && 2 * (cumulativeCounts[median] - cumulativeCounts[lo]) < inside) {
+                median++;
+            }
+            chosen.add(median);
+            offerBin(bins, d, cumulativeCounts, lo, median);
+            offerBin(bins, d, cumulativeCounts, median, hi);
+        }
+        double[] grid = new double[chosen.size()];
+        int g = 0;
+        for (int index : chosen) {
+            grid[g++] = d.value(index);
+        }
+        return grid;
+    }
+
+    /** Queues the bin between points lo and hi if it has a point inside. */
+    private static void offerBin(
+            java.util.PriorityQueue<double[]> bins,
+            EmpiricalDistribution d,
+            long[] cumulativeCounts,
+            int lo,
+            int hi) {
+        if (hi - lo < 2) {
+            return;
+        }
+        double inside = cumulativeCounts[hi - 1] - cumulativeCounts[lo];
+        bins.add(new double[] {inside * (d.value(hi) - d.value(lo)), lo, hi});
+    }
+
+    /** The grid of the windows' values beyond their exact form (shared, not to be modified). */
+    double[] windowGridShared() {
+        return windowGrid;
+    }
+
     @Override
     public FeatureType type() {
         return FeatureType.NUMERIC;
@@ -213,7 +312,7 @@ public final class NumericReference implements FeatureReference {
 
     @Override
     public NumericWindow newWindow() {
-        return new NumericWindow(edges, min, max, windowSketchK);
+        return new NumericWindow(edges, min, max, windowSketchK, windowGrid);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.driftwatch.core.profile;
 
 import dev.driftwatch.core.DriftCoreException;
 import dev.driftwatch.core.stats.EmpiricalDistribution;
+import dev.driftwatch.core.stats.GridDistances;
 import dev.driftwatch.core.stats.QuantileEdges;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -13,25 +14,31 @@ import org.apache.datasketches.memory.Memory;
 /**
  * A numeric feature's window: exact counts over the reference bins, moments (count, mean, sum of
  * squared deviations, min, max), missing / non-finite / type-mismatch / out-of-reference-range
- * counts, and the distribution of its finite values in one of two forms:
+ * counts, and the distribution of its finite values in one of these forms:
  *
  * <ul>
  *   <li><b>exact</b> while its distinct values and their counts take at most {@value #EXACT_BYTES}
  *       bytes (8 bytes per distinct value plus a variable-length count: about 780 distinct values,
  *       any number of values): KS and Wasserstein against it are exact;
- *   <li><b>sketch</b> beyond that: a KLL sketch plus the {@value #EXTREMES} smallest and largest
- *       values, exactly, so that the CDF is exact outside them (see {@link
- *       EmpiricalDistribution#ofSketch(KllDoublesSketch, double[], int, double[], int)}).
+ *   <li><b>grid</b> beyond that: per bin of the reference's grid ({@link
+ *       NumericReference#WINDOW_GRID_POINTS} points at the reference's quantiles) the count, the
+ *       count on the bin's left edge and the sum of the other values' offsets from it; KS and
+ *       Wasserstein against the reference follow with deterministic bounds ({@link GridDistances});
+ *   <li><b>sketch</b>, only where the grid is not known: a KLL sketch plus the {@value #EXTREMES}
+ *       smallest and largest values, exactly (windows of format 2, and exact windows read without
+ *       their reference that outgrow the exact form); it becomes the grid form, carrying its
+ *       errors, as soon as it meets the grid.
  * </ul>
  *
  * The form depends only on the values, not on how they were split and merged: the exact encoding
- * only grows as values are added. Serialised, a window stays within 8 KiB with up to 50 bins.
+ * only grows as values are added. Serialised, a window stays within 8 KiB with up to 50 bins; the
+ * exact form does not write the grid (a window read in it gets the grid back from its reference,
+ * {@link WindowProfile#heapify(byte[], ReferenceProfile)}).
  *
  * <p>Merge adds counts exactly (associative, commutative) and combines moments with Chan et al.'s
  * parallel formula, which is associative up to floating-point rounding (relative 1e-12 in tests).
- * Exact forms merge exactly; a merge that overflows the exact form, or involves a sketch, feeds the
- * exact values into the sketch; sketch merges are KLL merges, whose error bound holds for any merge
- * order. The extreme values of the whole are those of the parts' extremes.
+ * Exact forms merge exactly; grid forms add their bins (offset sums up to rounding); a merge that
+ * overflows the exact form, or involves the grid form, puts the exact values on the grid.
  */
 public final class NumericWindow implements FeatureWindow {
     static final byte KIND = 1;
@@ -52,6 +59,7 @@ public final class NumericWindow implements FeatureWindow {
 
     private static final byte FORM_EXACT = 0;
     private static final byte FORM_SKETCH = 1;
+    private static final byte FORM_GRID = 2;
 
     private final double[] edges;
     private final double referenceMin;
@@ -59,8 +67,18 @@ public final class NumericWindow implements FeatureWindow {
     private final long[] binCounts;
     private final int sketchK;
 
-    /** The exact form; null in the sketch form. */
+    /**
+     * The reference's grid the values go to beyond the exact form; null when unknown (a window read
+     * in its exact form without its reference, see {@link WindowProfile#heapify(byte[],
+     * ReferenceProfile)}).
+     */
+    private double[] grid;
+
+    /** The exact form; null in the other forms. */
     private ExactValues exact;
+
+    /** The grid form; null in the other forms. */
+    private GridValues gridValues;
 
     /** The sketch form; null in the exact form. */
     private KllDoublesSketch sketch;
@@ -94,9 +112,11 @@ public final class NumericWindow implements FeatureWindow {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
 
-    NumericWindow(double[] edges, double referenceMin, double referenceMax, int sketchK) {
+    NumericWindow(
+            double[] edges, double referenceMin, double referenceMax, int sketchK, double[] grid) {
         this(edges, referenceMin, referenceMax, new long[edges.length + 1], sketchK);
         this.exact = new ExactValues();
+        this.grid = grid;
     }
 
     private NumericWindow(
@@ -146,9 +166,13 @@ public final class NumericWindow implements FeatureWindow {
                 exact.offer(v);
                 return;
             }
-            toSketch();
+            leaveExactForm();
         }
-        sketch.update(v);
+        if (gridValues != null) {
+            gridValues.add(v, 1);
+        } else {
+            sketch.update(v);
+        }
         if (v < lowThreshold) {
             keepLow(v, 1);
         }
@@ -164,18 +188,62 @@ public final class NumericWindow implements FeatureWindow {
         highThreshold = highestCount < extremesKept ? Double.NEGATIVE_INFINITY : highest[0];
     }
 
+    /**
+     * Turns the exact form that no longer fits into the grid form, or into the sketch form when the
+     * grid is not known.
+     */
+    private void leaveExactForm() {
+        if (grid != null) {
+            toGrid();
+        } else {
+            toSketch();
+        }
+    }
+
+    /** Turns the exact or sketch form into the grid form (the sketch's errors are carried). */
+    private void toGrid() {
+        GridValues g = new GridValues(grid);
+        if (exact != null) {
+            g.addAll(exact);
+            startExtremes();
+            feedExtremes(exact);
+        } else if (sketch != null) {
+            // the sketch's exact extremes stay
+            g.addAll(sketchDistribution());
+        }
+        exact = null;
+        sketch = null;
+        gridValues = g;
+    }
+
     /** Turns the exact form into the sketch form. */
     private void toSketch() {
         ExactValues values = exact;
         exact = null;
         sketch = KllDoublesSketch.newHeapInstance(sketchK);
+        startExtremes();
+        feed(values);
+    }
+
+    /** No extremes yet, {@value #EXTREMES} to keep. */
+    private void startExtremes() {
         lowest = new double[EXTREMES];
         highest = new double[EXTREMES];
         lowestCount = 0;
         highestCount = 0;
         extremesKept = EXTREMES;
         refreshThresholds();
-        feed(values);
+    }
+
+    /** Offers the smallest and the largest of {@code values} to the extremes. */
+    private void feedExtremes(ExactValues values) {
+        int d = values.distinct();
+        for (int i = 0; i < d && i < extremesKept; i++) {
+            keepLow(values.value(i), values.count(i));
+        }
+        for (int i = Math.max(0, d - extremesKept); i < d; i++) {
+            keepHigh(values.value(i), values.count(i));
+        }
     }
 
     private void feed(ExactValues values) {
@@ -191,12 +259,7 @@ public final class NumericWindow implements FeatureWindow {
                 sketch.update(v, count);
             }
         }
-        for (int i = 0; i < d && i < extremesKept; i++) {
-            keepLow(values.value(i), values.count(i));
-        }
-        for (int i = Math.max(0, d - extremesKept); i < d; i++) {
-            keepHigh(values.value(i), values.count(i));
-        }
+        feedExtremes(values);
     }
 
     /** Records {@code copies} copies of v among the smallest values if they belong there. */
@@ -264,6 +327,14 @@ public final class NumericWindow implements FeatureWindow {
         nonFinite += o.nonFinite;
         typeMismatches += o.typeMismatches;
         outOfRange += o.outOfRange;
+        if (grid == null) {
+            grid = o.grid;
+        } else if (o.grid != null && o.grid != grid && !Arrays.equals(o.grid, grid)) {
+            throw new DriftCoreException("cannot merge numeric windows on different grids");
+        }
+        if (grid != null && sketch != null) {
+            toGrid(); // a sketch of format 2 that meets the grid
+        }
         if (o.n == 0) {
             return;
         }
@@ -277,7 +348,25 @@ public final class NumericWindow implements FeatureWindow {
         if (exact != null && o.exact != null) {
             exact.addAll(o.exact);
             if (exact.encodedBytes() > EXACT_BYTES) {
-                toSketch();
+                leaveExactForm();
+            }
+            return;
+        }
+        if (grid != null) {
+            // beyond the exact form with the grid known, the result is on the grid
+            if (gridValues == null) {
+                toGrid();
+            }
+            if (o.exact != null) {
+                gridValues.addAll(o.exact);
+                feedExtremes(o.exact);
+            } else {
+                if (o.gridValues != null) {
+                    gridValues.addAll(o.gridValues);
+                } else {
+                    gridValues.addAll(o.sketchDistribution());
+                }
+                mergeExtremes(o);
             }
             return;
         }
@@ -288,6 +377,13 @@ public final class NumericWindow implements FeatureWindow {
             feed(o.exact);
         } else {
             sketch.merge(o.sketch);
+            mergeExtremes(o);
+        }
+    }
+
+    /** Keeps the extremes of both sides' extremes (windows beyond the exact form). */
+    private void mergeExtremes(NumericWindow o) {
+        {
             // The extremes of the whole are the extremes of both sides' extremes, as many as
             // both sides know.
             int kept = Math.min(extremesKept, o.extremesKept);
@@ -331,10 +427,15 @@ public final class NumericWindow implements FeatureWindow {
     public NumericWindow copy() {
         NumericWindow w =
                 new NumericWindow(edges, referenceMin, referenceMax, binCounts.clone(), sketchK);
+        w.grid = grid;
         if (exact != null) {
             w.exact = exact.copy();
         } else {
-            w.sketch = KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray()));
+            if (gridValues != null) {
+                w.gridValues = gridValues.copy();
+            } else {
+                w.sketch = KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray()));
+            }
             w.lowest = lowest.clone();
             w.highest = highest.clone();
             w.lowestCount = lowestCount;
@@ -411,9 +512,53 @@ public final class NumericWindow implements FeatureWindow {
      */
     public boolean isExact() {
         if (exact != null && exact.encodedBytes() > EXACT_BYTES) {
-            toSketch();
+            leaveExactForm();
         }
         return exact != null;
+    }
+
+    /** True in the grid form (see the class comment). */
+    public boolean isGrid() {
+        isExact();
+        return gridValues != null;
+    }
+
+    /**
+     * KS and Wasserstein-1 between {@code reference} and this window in its grid form, with their
+     * bounds ({@link GridDistances}); null in the other forms, or when the grid does not bracket
+     * {@code reference} (the grid is built from the reference's distribution, which it always
+     * brackets).
+     */
+    public GridDistances gridDistancesTo(EmpiricalDistribution reference) {
+        if (!isGrid() || n == 0 || !GridDistances.brackets(gridValues.grid(), reference)) {
+            return null;
+        }
+        return gridValues.distancesTo(reference, n, exactExtremes());
+    }
+
+    /** The extremes kept, ascending (none if they could overlap). */
+    private double[] exactExtremes() {
+        if (lowestCount + highestCount > n) {
+            return new double[0];
+        }
+        double[] values = Arrays.copyOf(lowest, lowestCount + highestCount);
+        System.arraycopy(highest, 0, values, lowestCount, highestCount);
+        return values;
+    }
+
+    /** Gives a window read without its reference the reference's grid (see the class comment). */
+    void attachGrid(double[] referenceGrid) {
+        if (grid != null && grid != referenceGrid && !Arrays.equals(grid, referenceGrid)) {
+            throw new DriftCoreException("numeric window: not on the reference's grid");
+        }
+        grid = referenceGrid;
+        if (sketch != null) {
+            toGrid();
+        }
+    }
+
+    private EmpiricalDistribution sketchDistribution() {
+        return EmpiricalDistribution.ofSketch(sketch, lowest, lowestCount, highest, highestCount);
     }
 
     /**
@@ -425,16 +570,21 @@ public final class NumericWindow implements FeatureWindow {
         if (isExact()) {
             return exact.distribution();
         }
-        return EmpiricalDistribution.ofSketch(sketch, lowest, lowestCount, highest, highestCount);
+        if (gridValues != null) {
+            return gridValues.distribution(n, exactExtremes());
+        }
+        return sketchDistribution();
     }
 
-    /** Sketch form: the smallest values known exactly, ascending (empty in the exact form). */
+    /** The smallest values known exactly beyond the exact form, ascending (none in it). */
     double[] lowestKept() {
+        isExact();
         return exact != null ? new double[0] : Arrays.copyOf(lowest, lowestCount);
     }
 
-    /** Sketch form: the largest values known exactly, ascending (empty in the exact form). */
+    /** The largest values known exactly beyond the exact form, ascending (none in it). */
     double[] highestKept() {
+        isExact();
         return exact != null ? new double[0] : Arrays.copyOf(highest, highestCount);
     }
 
@@ -469,7 +619,7 @@ public final class NumericWindow implements FeatureWindow {
             out.writeByte(FORM_EXACT);
             exact.writeTo(out);
         } else {
-            out.writeByte(FORM_SKETCH);
+            out.writeByte(gridValues != null ? FORM_GRID : FORM_SKETCH);
             Varint.write(out, extremesKept);
             Varint.write(out, lowestCount);
             for (int i = 0; i < lowestCount; i++) {
@@ -479,14 +629,18 @@ public final class NumericWindow implements FeatureWindow {
             for (int i = 0; i < highestCount; i++) {
                 out.writeDouble(highest[i]);
             }
-            byte[] sk = sketch.toByteArray();
-            Varint.write(out, sk.length);
-            out.write(sk);
+            if (gridValues != null) {
+                gridValues.writeTo(out);
+            } else {
+                byte[] sk = sketch.toByteArray();
+                Varint.write(out, sk.length);
+                out.write(sk);
+            }
         }
     }
 
-    /** Reads the body written by {@link #writeTo} (format 2) after its kind byte. */
-    static NumericWindow readFrom(DataInput in) throws IOException {
+    /** Reads the body written by {@link #writeTo} (formats 2 and 3) after its kind byte. */
+    static NumericWindow readFrom(DataInput in, int version) throws IOException {
         int edgeCount = Varint.readInt(in, "window bytes: edge count", 1_000_000);
         double[] edges = new double[edgeCount];
         for (int i = 0; i < edgeCount; i++) {
@@ -513,7 +667,7 @@ public final class NumericWindow implements FeatureWindow {
         byte form = in.readByte();
         if (form == FORM_EXACT) {
             w.exact = ExactValues.readFrom(in, n);
-        } else if (form == FORM_SKETCH) {
+        } else if (form == FORM_SKETCH || (form == FORM_GRID && version >= 3)) {
             int kept = Varint.readInt(in, "window bytes: extremes kept", 1 << 16);
             w.extremesKept = kept;
             w.lowest = new double[Math.max(kept, 1)];
@@ -521,13 +675,24 @@ public final class NumericWindow implements FeatureWindow {
             w.lowestCount = readExtremes(in, w.lowest, kept);
             w.highestCount = readExtremes(in, w.highest, kept);
             w.refreshThresholds();
-            int len = Varint.readInt(in, "window bytes: sketch length", 64 << 20);
-            byte[] sk = new byte[len];
-            in.readFully(sk);
-            w.sketch = KllDoublesSketch.heapify(Memory.wrap(sk));
-            if (w.sketch.getN() != n || (n > 0 && (w.lowestCount == 0 || w.highestCount == 0))) {
-                throw new DriftCoreException(
-                        "window bytes: sketch of " + w.sketch.getN() + " values, window of " + n);
+            if (n > 0 && (w.lowestCount == 0 || w.highestCount == 0)) {
+                throw new DriftCoreException("window bytes: no extreme values kept");
+            }
+            if (form == FORM_GRID) {
+                w.gridValues = GridValues.readFrom(in, n);
+                w.grid = w.gridValues.grid();
+            } else {
+                int len = Varint.readInt(in, "window bytes: sketch length", 64 << 20);
+                byte[] sk = new byte[len];
+                in.readFully(sk);
+                w.sketch = KllDoublesSketch.heapify(Memory.wrap(sk));
+                if (w.sketch.getN() != n) {
+                    throw new DriftCoreException(
+                            "window bytes: sketch of "
+                                    + w.sketch.getN()
+                                    + " values, window of "
+                                    + n);
+                }
             }
         } else {
             throw new DriftCoreException("window bytes: unknown numeric form " + form);

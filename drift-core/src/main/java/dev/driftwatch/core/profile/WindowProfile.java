@@ -16,9 +16,9 @@ import java.util.List;
  * <p>Binary form, format version {@value #FORMAT_VERSION}: the magic bytes {@code "DWWP"}, a
  * version byte, the feature count, then per feature its name (modified UTF-8) and its window
  * ({@link NumericWindow} or {@link CategoricalWindow}, each led by a kind byte). Big-endian
- * throughout. Version 2 writes a numeric window's counts as variable-length integers and its values
- * exactly or as a sketch with exact extremes; version 1 (fixed-width counts, always a KLL sketch)
- * is still read.
+ * throughout. Version 3 writes a numeric window's counts as variable-length integers and its values
+ * exactly or on the reference's grid; version 2 (exactly or as a KLL sketch with exact extremes)
+ * and version 1 (fixed-width counts, always a KLL sketch) are still read.
  *
  * <pre>{@code
  * WindowProfile w = reference.newWindow();
@@ -29,7 +29,7 @@ import java.util.List;
  * }</pre>
  */
 public final class WindowProfile {
-    public static final byte FORMAT_VERSION = 2;
+    public static final byte FORMAT_VERSION = 3;
 
     /** The oldest format version {@link #heapify} reads. */
     public static final byte OLDEST_READABLE_VERSION = 1;
@@ -155,7 +155,32 @@ public final class WindowProfile {
     }
 
     /**
-     * Reads the binary form.
+     * Reads the binary form of a window of {@code reference}'s features and gives its numeric
+     * windows the reference's grid, which their exact form does not write: so that they can still
+     * outgrow it onto the grid (a sketch of format 2 moves to the grid when it next merges).
+     *
+     * @throws DriftCoreException if the bytes are not a window profile of a supported version, or
+     *     its features or bins are not {@code reference}'s
+     */
+    public static WindowProfile heapify(byte[] bytes, ReferenceProfile reference) {
+        WindowProfile w = heapify(bytes);
+        for (int i = 0; i < w.names.length; i++) {
+            FeatureReference f = reference.feature(w.names[i]);
+            if (w.windows[i] instanceof NumericWindow nw) {
+                if (!(f instanceof NumericReference r)
+                        || !Arrays.equals(r.edgesShared(), nw.edgesShared())) {
+                    throw new DriftCoreException(
+                            "window feature '" + w.names[i] + "' is not binned on the reference");
+                }
+                nw.attachGrid(r.windowGridShared());
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Reads the binary form (numeric windows in their exact form do not know the grid: see {@link
+     * #heapify(byte[], ReferenceProfile)}).
      *
      * @throws DriftCoreException if the bytes are not a window profile of a supported version
      */
@@ -191,7 +216,7 @@ public final class WindowProfile {
                             case NumericWindow.KIND ->
                                     version == 1
                                             ? NumericWindow.readFormat1(in)
-                                            : NumericWindow.readFrom(in);
+                                            : NumericWindow.readFrom(in, version);
                             case CategoricalWindow.KIND -> CategoricalWindow.readFrom(in);
                             default ->
                                     throw new DriftCoreException(

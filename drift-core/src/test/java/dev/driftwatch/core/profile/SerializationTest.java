@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.DriftCoreException;
+import dev.driftwatch.core.drift.NumericMetrics;
+import dev.driftwatch.core.drift.Statistic;
+import dev.driftwatch.core.stats.CdfDistances;
+import dev.driftwatch.core.stats.EmpiricalDistribution;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +40,140 @@ class SerializationTest {
         return w;
     }
 
+    /** 3,000 values of N(55, 10) past the exact form: on the reference's grid. */
+    static WindowProfile goldenGridWindow() {
+        WindowProfile w = TestProfiles.amountAndCountry(180).newWindow();
+        double[] values = gridGoldenValues();
+        for (int i = 0; i < values.length; i++) {
+            w.numeric(0).update(values[i]);
+            w.categorical(1).update(new String[] {"DE", "FR", "PL"}[i % 3]);
+        }
+        return w;
+    }
+
+    /** The values of the grid golden file, and of the version-2 golden file with a sketch. */
+    private static double[] gridGoldenValues() {
+        Random random = new Random(11);
+        double[] values = new double[3000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 55 + 10 * random.nextGaussian();
+        }
+        return values;
+    }
+
     @Test
     void windowProfileMatchesGoldenBytes() throws IOException {
         WindowProfile w = goldenWindow();
         assertThat(w.numeric(0).isExact()).isTrue();
         byte[] bytes = w.toByteArray();
-        writeGoldenIfAsked("golden/window-profile-v2.bin", bytes);
-        assertThat(bytes).isEqualTo(resource("golden/window-profile-v2.bin"));
-        WindowProfile back = WindowProfile.heapify(resource("golden/window-profile-v2.bin"));
+        writeGoldenIfAsked("golden/window-profile-v3.bin", bytes);
+        assertThat(bytes).isEqualTo(resource("golden/window-profile-v3.bin"));
+        WindowProfile back = WindowProfile.heapify(resource("golden/window-profile-v3.bin"));
         assertGoldenCounts(back);
         assertThat(back.numeric(0).distribution()).isEqualTo(w.numeric(0).distribution());
         assertThat(back.toByteArray()).isEqualTo(bytes);
+    }
+
+    @Test
+    void gridWindowMatchesGoldenBytes() throws IOException {
+        WindowProfile w = goldenGridWindow();
+        assertThat(w.numeric(0).isGrid()).isTrue();
+        byte[] bytes = w.toByteArray();
+        writeGoldenIfAsked("golden/window-profile-v3-grid.bin", bytes);
+        assertThat(bytes).isEqualTo(resource("golden/window-profile-v3-grid.bin"));
+        WindowProfile back = WindowProfile.heapify(resource("golden/window-profile-v3-grid.bin"));
+        assertThat(back.numeric(0).isGrid()).isTrue();
+        assertThat(back.numeric(0).finiteCount()).isEqualTo(3000);
+        assertThat(back.numeric(0).binCounts()).containsExactly(w.numeric(0).binCounts());
+        assertThat(back.toByteArray()).isEqualTo(bytes);
+        // the offset sums travel in single precision: the rounding is carried in the bound
+        NumericReference ref =
+                (NumericReference) TestProfiles.amountAndCountry(180).feature("amount");
+        assertDistancesWithinBounds(back.numeric(0), ref, gridGoldenValues());
+    }
+
+    /** KS and W1 of the window's form against the reference are within their bounds of exact. */
+    private static void assertDistancesWithinBounds(
+            NumericWindow w, NumericReference ref, double[] values) {
+        NumericMetrics m = NumericMetrics.of("amount", ref, w);
+        CdfDistances exact =
+                CdfDistances.between(ref.distribution(), EmpiricalDistribution.ofSample(values));
+        double ks = m.value(Statistic.KS);
+        double ksBound = m.value(Statistic.KS_ERROR_BOUND);
+        double w1 = m.value(Statistic.WASSERSTEIN);
+        double w1Bound = m.value(Statistic.WASSERSTEIN_ERROR_BOUND);
+        assertThat(Math.abs(ks - exact.ks())).isLessThanOrEqualTo(ksBound);
+        assertThat(Math.abs(w1 - exact.wasserstein())).isLessThanOrEqualTo(w1Bound);
+        assertThat(ksBound).isLessThan(0.02);
+    }
+
+    @Test
+    void windowProfileOfFormatVersion2IsStillRead() throws IOException {
+        WindowProfile back = WindowProfile.heapify(resource("golden/window-profile-v2.bin"));
+        assertGoldenCounts(back);
+        assertThat(back.numeric(0).isExact()).isTrue();
+        assertThat(back.numeric(0).distribution())
+                .isEqualTo(goldenWindow().numeric(0).distribution());
+    }
+
+    @Test
+    void aVersion2SketchIsStillReadAndMovesToTheGridWithItsErrors() throws IOException {
+        // written by format 2 from the grid golden file's values: a KLL sketch with 16 extremes
+        byte[] v2 = resource("golden/window-profile-v2-sketch.bin");
+        ReferenceProfile reference = TestProfiles.amountAndCountry(180);
+        NumericReference ref = (NumericReference) reference.feature("amount");
+        double[] values = gridGoldenValues();
+        WindowProfile plain = WindowProfile.heapify(v2);
+        assertThat(plain.numeric(0).isExact()).isFalse();
+        assertThat(plain.numeric(0).isGrid()).isFalse();
+        assertDistancesWithinBounds(plain.numeric(0), ref, values);
+        // read with its reference it moves to the grid, carrying the sketch's errors
+        WindowProfile merged = WindowProfile.heapify(v2, reference);
+        assertThat(merged.numeric(0).isGrid()).isTrue();
+        assertThat(merged.numeric(0).finiteCount()).isEqualTo(3000);
+        assertDistancesWithinBounds(merged.numeric(0), ref, values);
+        // and a grid window absorbs it the same way
+        WindowProfile other = reference.newWindow();
+        other.merge(WindowProfile.heapify(v2));
+        assertThat(other.numeric(0).isGrid()).isTrue();
+        assertDistancesWithinBounds(other.numeric(0), ref, values);
+        assertThat(
+                        NumericMetrics.of("amount", ref, other.numeric(0))
+                                .value(Statistic.KS_ERROR_BOUND))
+                .isGreaterThan(0.01); // the sketch's rank error stays in the bound
+    }
+
+    @Test
+    void anExactWindowReadWithItsReferenceOutgrowsItOntoTheGrid() {
+        ReferenceProfile reference = TestProfiles.amountAndCountry(180);
+        WindowProfile a = goldenWindow();
+        double[] values = gridGoldenValues();
+        WindowProfile b = reference.newWindow();
+        for (int i = 0; i < 900; i++) {
+            b.numeric(0).update(values[i]);
+        }
+        assertThat(b.numeric(0).isGrid()).isTrue();
+        WindowProfile small = WindowProfile.heapify(a.toByteArray(), reference);
+        WindowProfile smallToo = WindowProfile.heapify(a.toByteArray(), reference);
+        for (int i = 900; i < 1700; i++) {
+            smallToo.numeric(0).update(values[i]);
+        }
+        small.merge(smallToo);
+        assertThat(small.numeric(0).isGrid()).isTrue();
+        // without the reference the same merge has no grid to go to: the sketch form
+        WindowProfile blind = WindowProfile.heapify(a.toByteArray());
+        WindowProfile blindToo = WindowProfile.heapify(a.toByteArray());
+        for (int i = 900; i < 1700; i++) {
+            blindToo.numeric(0).update(values[i]);
+        }
+        blind.merge(blindToo);
+        assertThat(blind.numeric(0).isExact()).isFalse();
+        assertThat(blind.numeric(0).isGrid()).isFalse();
+        assertThatThrownBy(
+                        () ->
+                                WindowProfile.heapify(
+                                        a.toByteArray(), TestProfiles.amountAndCountry(90)))
+                .hasMessageContaining("is not binned on the reference");
     }
 
     @Test
@@ -246,9 +373,21 @@ class SerializationTest {
                 .isInstanceOf(DriftCoreException.class)
                 .hasMessageContaining("truncated");
         byte[] wrongVersion = bytes.clone();
-        wrongVersion[4] = 3;
+        wrongVersion[4] = 4;
         assertThatThrownBy(() -> WindowProfile.heapify(wrongVersion))
-                .hasMessageContaining("unsupported format version 3");
+                .hasMessageContaining("unsupported format version 4");
+        // a grid window whose carried error is not a number
+        byte[] grid = goldenGridWindow().toByteArray();
+        byte[] numeric = NumericWindowTest.bytesOf(goldenGridWindow().numeric(0));
+        int at = indexOf(grid, numeric);
+        assertThat(at).isPositive();
+        byte[] corrupt = grid.clone();
+        int carried = at + numeric.length - 16; // the carried rank error, a double
+        corrupt[carried] = (byte) 0x7f;
+        corrupt[carried + 1] = (byte) 0xf8;
+        assertThatThrownBy(() -> WindowProfile.heapify(corrupt))
+                .isInstanceOf(DriftCoreException.class)
+                .hasMessageContaining("bad carried errors");
         byte[] wrongMagic = bytes.clone();
         wrongMagic[0] = 'X';
         assertThatThrownBy(() -> WindowProfile.heapify(wrongMagic))
@@ -272,6 +411,19 @@ class SerializationTest {
             previous = Math.max(previous, bytes);
         }
         assertThat(previous).isPositive();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static long bytesOf(NumericWindow w) {

@@ -183,7 +183,12 @@ public class WindowDriftFunction
                 ws.referenceId = slice.referenceId;
             } else {
                 try {
-                    WindowProfile merged = WindowProfile.heapify(ws.profile);
+                    // with its reference, a window can outgrow its exact form onto the grid
+                    ReferenceCache.Entry reference = referenceOf(ws.referenceId, ctx);
+                    WindowProfile merged =
+                            reference == null
+                                    ? WindowProfile.heapify(ws.profile)
+                                    : WindowProfile.heapify(ws.profile, reference.profile());
                     merged.merge(WindowProfile.heapify(slice.profile));
                     ws.profile = merged.toByteArray();
                 } catch (DriftCoreException e) {
@@ -284,6 +289,19 @@ public class WindowDriftFunction
         ws.closedBy = closedBy;
         state.put(start, ws);
         emit(start, ws, ctx, out);
+    }
+
+    /** The reference profile of that id (broadcast or given at start), or null. */
+    private ReferenceCache.Entry referenceOf(String referenceId, ReadOnlyContext ctx)
+            throws Exception {
+        if (referenceId == null) {
+            return null;
+        }
+        String json = ctx.getBroadcastState(REFERENCES).get(referenceId);
+        if (json == null) {
+            json = initialReferences.get(referenceId);
+        }
+        return json == null ? null : cache.get(referenceId, json);
     }
 
     private void emit(
