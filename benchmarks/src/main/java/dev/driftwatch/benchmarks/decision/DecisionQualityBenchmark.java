@@ -53,8 +53,10 @@ import java.util.random.RandomGenerator;
  * </pre>
  *
  * <p>{@code --short} runs the few cells the unit test checks; {@code --budget V} sets the values
- * drawn per drift cell (no-drift cells four times that; default 20,000,000), which sets each cell's
- * repeats: {@code V / (n + m / windows per reference)}, between 20 and 1,000 (2,000 without drift).
+ * drawn per drift cell (no-drift cells four times that; default 2,000,000), which sets each cell's
+ * repeats: {@code V / (n + m / windows per reference)}, between 20 and 500 (40 and 1,000 without
+ * drift); at current sizes of 10^5 and more only the cases marked for them run. Progress goes to
+ * stderr.
  */
 public final class DecisionQualityBenchmark {
     static final String USAGE =
@@ -77,7 +79,7 @@ public final class DecisionQualityBenchmark {
         {100, 10_000, 400}, {1_000, 10_000, 200}, {10_000, 100_000, 40}
     };
 
-    /** Current sizes from which only the marked cases run, with 20 (no drift) or 10 repeats. */
+    /** Current sizes from which only the cases marked for them run. */
     static final int LARGE = 100_000;
 
     private DecisionQualityBenchmark() {}
