@@ -52,6 +52,7 @@ class ConsoleBrowserITCase {
     static final int DRIFTED = 6;
 
     static RegistryServer server;
+    static Instant end;
     static ApiClient admin;
     static String reader;
     static HeadlessChromium chromium;
@@ -80,7 +81,7 @@ class ConsoleBrowserITCase {
                         .secret();
         MetricRows.migrate(db);
         Jdbi jdbi = server.jdbi();
-        Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        end = Instant.now().truncatedTo(ChronoUnit.HOURS);
         MetricRows.drift(jdbi, "fraud", FEATURES, "amount", WINDOWS, DRIFTED, end);
         MetricRows.performance(jdbi, "fraud", WINDOWS, DRIFTED, end);
 
@@ -379,10 +380,19 @@ class ConsoleBrowserITCase {
         save("console-model.png", chromium.screenshot());
         chromium.resize(HeadlessChromium.WIDTH, HeadlessChromium.HEIGHT);
 
-        // 24h: buckets of 15 minutes hold three windows each, still marked where one drifted
+        // 24h: buckets of 16 minutes hold up to four windows, marked where one drifted
         open("/ui/models/fraud?range=24h");
-        assertThat(count("#heatmap rect.cell")).isEqualTo((long) FEATURES.length * WINDOWS / 3);
-        assertThat(count("#heatmap rect.cell.marked")).isEqualTo(DRIFTED / 3);
+        java.util.Set<Long> buckets = new java.util.TreeSet<>();
+        java.util.Set<Long> driftedBuckets = new java.util.TreeSet<>();
+        for (int i = 0; i < WINDOWS; i++) {
+            long start = end.getEpochSecond() - (WINDOWS - i) * 300L;
+            buckets.add(Math.floorDiv(start, 16 * 60));
+            if (i >= WINDOWS - DRIFTED) {
+                driftedBuckets.add(Math.floorDiv(start, 16 * 60));
+            }
+        }
+        assertThat(count("#heatmap rect.cell")).isEqualTo((long) FEATURES.length * buckets.size());
+        assertThat(count("#heatmap rect.cell.marked")).isEqualTo(driftedBuckets.size());
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
  * (their history table, as the jobs apply them), rows generated in SQL with {@code generate_series}
  * in the columns the jobs' upserts write.
  */
-final class MetricRows {
+public final class MetricRows {
     /** The jobs' migrations, read from their module. */
     static final Path JOBS_MIGRATIONS =
             Path.of("..", "jobs", "src", "main", "resources", "db", "jobs");
@@ -20,7 +20,7 @@ final class MetricRows {
     private MetricRows() {}
 
     /** Applies the jobs' migrations to the database, as the drift and performance jobs do. */
-    static void migrate(TestPostgres.Connection db) {
+    public static void migrate(TestPostgres.Connection db) {
         if (!Files.isDirectory(JOBS_MIGRATIONS)) {
             throw new AssertionError(
                     "the jobs' migrations are not at " + JOBS_MIGRATIONS.toAbsolutePath());

@@ -35,11 +35,13 @@ public record TimeRange(String name, Duration length, Instant from, Instant to) 
     }
 
     /**
-     * The bucket width in seconds that puts the range in at most {@code columns} buckets: a whole
-     * number of minutes, at least one.
+     * The bucket width in seconds that puts the range in at most {@code columns} buckets (aligned
+     * to the epoch, so the range may start and end in part of one): a whole number of minutes, at
+     * least one.
      */
     public long bucketSeconds(int columns) {
-        long minutes = (length.toSeconds() + 60L * columns - 1) / (60L * columns);
+        long slots = Math.max(1, columns - 1);
+        long minutes = (length.toSeconds() + 60L * slots - 1) / (60L * slots);
         return Math.max(1, minutes) * 60;
     }
 }
