@@ -286,7 +286,10 @@ public final class LocalStack implements AutoCloseable {
         out.println("  Flink web UI: " + endpoints.flinkWebUi() + " (job " + job.getJobID() + ")");
         out.println(
                 "  Registry:     " + endpoints.registryUrl() + " (admin token in endpoints.json)");
-        out.println("  Console:      " + endpoints.registryUrl() + "/ui (log in with a registry token)");
+        out.println(
+                "  Console:      "
+                        + endpoints.registryUrl()
+                        + "/ui (log in with a registry token)");
         out.println(
                 "  Ingest:       " + endpoints.ingestUrl() + " (ingest token in endpoints.json)");
         out.println("  Endpoints:    " + file.toAbsolutePath());

@@ -67,7 +67,7 @@ public final class ConsoleQueries {
             "SELECT version FROM registered_model_aliases WHERE name = :m AND alias = 'champion'";
 
     static final String HEATMAP =
-            "SELECT feature, floor(extract(epoch FROM window_start) / :bucket)::bigint AS b,"
+            "SELECT feature, floor(date_part('epoch', window_start) / :bucket)::bigint AS b,"
                     + " max(value) AS value, bool_or(drift_detected) AS drifted"
                     + " FROM drift_metrics"
                     + " WHERE model_name = :m AND threshold IS NOT NULL AND window_start >= :from"
@@ -75,7 +75,7 @@ public final class ConsoleQueries {
                     + " GROUP BY feature, b ORDER BY feature, b LIMIT :limit";
 
     static final String DRIFT_SHARE_SERIES =
-            "SELECT floor(extract(epoch FROM window_start) / :bucket)::bigint AS b,"
+            "SELECT floor(date_part('epoch', window_start) / :bucket)::bigint AS b,"
                     + " max(value) AS value, max(threshold) AS threshold"
                     + " FROM drift_metrics"
                     + " WHERE model_name = :m AND threshold IS NOT NULL AND window_start >= :from"
@@ -83,7 +83,7 @@ public final class ConsoleQueries {
                     + " AND segment = '' GROUP BY b ORDER BY b LIMIT :limit";
 
     static final String PERFORMANCE_SERIES =
-            "SELECT metric, floor(extract(epoch FROM window_start) / :bucket)::bigint AS b,"
+            "SELECT metric, floor(date_part('epoch', window_start) / :bucket)::bigint AS b,"
                     + " avg(value) AS value"
                     + " FROM performance_metrics"
                     + " WHERE model_name = :m AND window_start >= :from AND window_start < :to"
@@ -109,7 +109,7 @@ public final class ConsoleQueries {
                     + " WHERE run_id = ANY(:runs) ORDER BY run_id, id LIMIT :limit";
 
     static final String FEATURE_SERIES =
-            "SELECT metric, floor(extract(epoch FROM window_start) / :bucket)::bigint AS b,"
+            "SELECT metric, floor(date_part('epoch', window_start) / :bucket)::bigint AS b,"
                     + " max(value) AS value, max(threshold) AS threshold,"
                     + " bool_or(drift_detected) AS drifted"
                     + " FROM drift_metrics"
