@@ -601,11 +601,12 @@ public final class Console {
     }
 
     private static String bucketNote(long bucketSeconds) {
-        return "<p class=\"note\">Windows grouped in buckets of "
+        return "<p class=\"note\">Buckets of "
                 + (bucketSeconds % 3600 == 0
                         ? bucketSeconds / 3600 + " h"
                         : bucketSeconds / 60 + " min")
-                + " (a bucket shows its largest statistic, its mean performance).</p>";
+                + ": windows shorter than a bucket are grouped in it (a bucket shows the largest"
+                + " statistic, the mean performance).</p>";
     }
 
     private static String noMetricTables() {
