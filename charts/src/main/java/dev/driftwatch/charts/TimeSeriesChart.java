@@ -61,6 +61,7 @@ public final class TimeSeriesChart {
     private final List<Line> lines;
     private final Double threshold;
     private final List<Mark> marks;
+    private final long[] timeAxis;
 
     /**
      * @param title what the chart shows
@@ -73,6 +74,28 @@ public final class TimeSeriesChart {
         this.lines = List.copyOf(lines);
         this.threshold = threshold != null && Double.isFinite(threshold) ? threshold : null;
         this.marks = List.copyOf(marks);
+        this.timeAxis = null;
+    }
+
+    private TimeSeriesChart(TimeSeriesChart c, long from, long to) {
+        this.title = c.title;
+        this.lines = c.lines;
+        this.threshold = c.threshold;
+        this.marks = c.marks;
+        this.timeAxis = new long[] {from, to};
+    }
+
+    /**
+     * This chart with its time axis fixed to [{@code from}, {@code to}] (epoch milliseconds), so
+     * that charts of one page share an axis; points and marks outside it are not drawn.
+     *
+     * @throws IllegalArgumentException when {@code to <= from}
+     */
+    public TimeSeriesChart over(long from, long to) {
+        if (to <= from) {
+            throw new IllegalArgumentException("the time axis needs from < to");
+        }
+        return new TimeSeriesChart(this, from, to);
     }
 
     /** The chart as an SVG document. */
@@ -98,6 +121,10 @@ public final class TimeSeriesChart {
         for (Mark m : marks) {
             t0 = Math.min(t0, m.time());
             t1 = Math.max(t1, m.time());
+        }
+        if (timeAxis != null) {
+            t0 = timeAxis[0];
+            t1 = timeAxis[1];
         }
         if (t0 > t1) {
             t0 = 0;
@@ -142,6 +169,9 @@ public final class TimeSeriesChart {
                     .label(WIDTH - RIGHT, y - 3, "end", "threshold-label", Svg.value(threshold));
         }
         for (Mark m : marks) {
+            if (m.time() < t0 || m.time() > t1) {
+                continue;
+            }
             double x = scale.x(m.time());
             svg.raw("<g class=\"mark\">")
                     .line(x, TOP, x, TOP + plotH, "mark-line", "stroke=\"#9467bd\"")
@@ -154,18 +184,18 @@ public final class TimeSeriesChart {
                     .raw("</circle></g>");
         }
         for (int i = 0; i < lines.size(); i++) {
-            drawLine(svg, scale, lines.get(i), Series.color(i));
+            drawLine(svg, scale, lines.get(i), Series.color(i), t0, t1);
         }
         return svg.close();
     }
 
-    private static void drawLine(Svg svg, Scale scale, Line l, String color) {
+    private static void drawLine(Svg svg, Scale scale, Line l, String color, long t0, long t1) {
         StringBuilder d = new StringBuilder(l.times().length * 16);
         int drawn = 0;
         boolean pen = false;
         for (int i = 0; i < l.times().length; i++) {
             double v = l.values()[i];
-            if (!Double.isFinite(v)) {
+            if (!Double.isFinite(v) || l.times()[i] < t0 || l.times()[i] > t1) {
                 pen = false;
                 continue;
             }
@@ -188,7 +218,7 @@ public final class TimeSeriesChart {
         if (l.times().length <= MAX_DOTS) {
             for (int i = 0; i < l.times().length; i++) {
                 double v = l.values()[i];
-                if (!Double.isFinite(v)) {
+                if (!Double.isFinite(v) || l.times()[i] < t0 || l.times()[i] > t1) {
                     continue;
                 }
                 svg.raw("<circle class=\"point\" cx=\"")

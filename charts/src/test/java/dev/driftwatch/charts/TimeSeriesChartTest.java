@@ -100,4 +100,26 @@ class TimeSeriesChartTest {
                                 .toSvg())
                 .assertFiniteGeometry();
     }
+
+    @Test
+    void aFixedTimeAxisDrawsOnlyWhatFallsInsideIt() {
+        long[] t = {T0, T0 + STEP, T0 + 2 * STEP, T0 + 3 * STEP};
+        TimeSeriesChart chart =
+                new TimeSeriesChart(
+                        "share",
+                        List.of(new TimeSeriesChart.Line("share", t, new double[] {1, 2, 3, 4})),
+                        null,
+                        List.of(
+                                new TimeSeriesChart.Mark(T0 + STEP, "inside"),
+                                new TimeSeriesChart.Mark(T0 - STEP, "before")));
+        SvgDocument doc = SvgDocument.parse(chart.over(T0 + STEP, T0 + 2 * STEP).toSvg());
+        assertThat(doc.all("//g[@class='series']").get(0).getAttribute("data-points"))
+                .isEqualTo("2");
+        assertThat(doc.all("//g[@class='series']/circle[@class='point']")).hasSize(2);
+        assertThat(doc.all("//g[@class='mark']")).hasSize(1);
+        assertThat(doc.text()).doesNotContain("before");
+        doc.assertFiniteGeometry();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> chart.over(T0, T0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -12,6 +12,7 @@ import dev.driftwatch.registry.api.TokenApi;
 import dev.driftwatch.registry.auth.AccessControl;
 import dev.driftwatch.registry.auth.RunTokens;
 import dev.driftwatch.registry.auth.TokenStore;
+import dev.driftwatch.registry.console.Console;
 import dev.driftwatch.registry.db.Database;
 import dev.driftwatch.registry.model.ModelRegistry;
 import dev.driftwatch.registry.notify.NotificationDispatcher;
@@ -183,6 +184,8 @@ public final class RegistryServer implements AutoCloseable {
                             ::register);
             routes.add(
                     new RetrainApi(retraining, registry, access, config.maxBodyBytes())::register);
+            routes.add(
+                    new Console(jdbi, tokens, clock, !Console.loopback(config.host()))::register);
 
             Javalin app =
                     RegistryApp.create(

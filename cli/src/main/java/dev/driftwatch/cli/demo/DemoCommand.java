@@ -310,6 +310,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("The loop is complete. Look around (token: admin_token in endpoints.json):");
         out.println("  Flink web UI:  " + endpoints.flinkWebUi());
+        out.println("  Console:       " + endpoints.registryUrl() + "/ui?range=1h");
         out.println(
                 "  Alerts:        "
                         + endpoints.registryUrl()

@@ -470,6 +470,10 @@ public final class LocalStack implements AutoCloseable {
         out.println(
                 "  Registry:     " + endpoints.registryUrl() + " (admin token in endpoints.json)");
         out.println(
+                "  Console:      "
+                        + endpoints.registryUrl()
+                        + "/ui (log in with a registry token)");
+        out.println(
                 "  Ingest:       " + endpoints.ingestUrl() + " (ingest token in endpoints.json)");
         out.println("  Endpoints:    " + file.toAbsolutePath());
         out.println();
