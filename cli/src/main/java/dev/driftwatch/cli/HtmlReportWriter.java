@@ -185,8 +185,11 @@ final class HtmlReportWriter {
         DriftPolicy policy = policies.forFeature(m.feature(), m.type());
         String critical = policy.method() == method ? ", critical " + num(policy.critical()) : "";
         String stat = esc(method.statistic().metric());
+        String rule =
+                d.rule() == null ? "" : "rule <code>" + esc(d.rule().configName()) + "</code>, ";
         if (method.isPValueMethod()) {
-            return "<code>"
+            return rule
+                    + "<code>"
                     + esc(method.configName())
                     + "</code>: drift when the "
                     + stat
@@ -194,7 +197,8 @@ final class HtmlReportWriter {
                     + num(d.threshold())
                     + critical;
         }
-        return "<code>"
+        return rule
+                + "<code>"
                 + esc(method.configName())
                 + "</code>: drift when "
                 + stat

@@ -68,7 +68,10 @@ class HtmlReportTest {
         assertThat(html)
                 .contains("<b id=\"drifted-count\">3</b> of 11 features drifted")
                 .contains("No dataset drift")
-                .contains("<code>psi</code>: drift when psi &ge; 0.1, critical 0.25")
+                .contains(
+                        "rule <code>two_sample_test</code>, <code>ks</code>: drift when the"
+                                + " ks_statistic p-value, Benjamini-Hochberg adjusted, is &le; 0.01")
+                .contains("rule <code>two_sample_test</code>, <code>chi_square_two_sample</code>:")
                 .contains("guard quantile 0.99");
         // a numeric chart per numeric feature, category bars with the new category highlighted
         assertThat(
