@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -316,14 +317,26 @@ class NotificationITCase {
                         "");
         try {
             assertThat(api.post("/api/v1/alerts", a.toJson()).status()).isEqualTo(200);
-            await().atMost(Duration.ofMinutes(2))
-                    .until(
-                            () ->
-                                    api.get("/api/v1/alerts?model_name=answers")
-                                            .json()
-                                            .at("/alerts/0/delivery_state")
-                                            .asText(),
-                            "delivered"::equals);
+            try {
+                await().atMost(Duration.ofMinutes(2))
+                        .until(
+                                () ->
+                                        api.get("/api/v1/alerts?model_name=answers")
+                                                .json()
+                                                .at("/alerts/0/delivery_state")
+                                                .asText(),
+                                "delivered"::equals);
+            } catch (ConditionTimeoutException e) {
+                long id =
+                        api.get("/api/v1/alerts?model_name=answers")
+                                .json()
+                                .at("/alerts/0/id")
+                                .asLong();
+                throw new AssertionError(
+                        "not delivered; its deliveries: "
+                                + api.get("/api/v1/alerts/" + id + "/deliveries").body(),
+                        e);
+            }
             // delivered on the status alone: the slow answer's minute was not waited for
             assertThat(receivers.answeredInFull("/slow")).isFalse();
         } finally {

@@ -62,8 +62,21 @@ public interface AlertDao {
     /**
      * Recomputes an alert's {@code delivery_state} from its deliveries: {@code none} without any,
      * else the first that applies of {@code pending}, {@code failed}, {@code delivered}, {@code
-     * cancelled}, {@code suppressed}.
+     * cancelled}, {@code suppressed}. Deliveries of one alert finish concurrently, each in its own
+     * transaction: the alert's row is locked first, so the recomputation runs on a snapshot taken
+     * after every earlier finisher committed (otherwise two finishers each see the other's delivery
+     * still pending and the last write leaves {@code pending} for good).
      */
+    default void refreshDeliveryState(long id) {
+        lockForUpdate(id);
+        recomputeDeliveryState(id);
+    }
+
+    /** Locks the alert's row until the end of the transaction. */
+    @SqlQuery("SELECT id FROM alerts WHERE id = :id FOR UPDATE")
+    Optional<Long> lockForUpdate(long id);
+
+    /** The statement of {@link #refreshDeliveryState}, on this statement's snapshot. */
     @SqlUpdate(
             """
             UPDATE alerts a SET delivery_state = (SELECT CASE
@@ -76,7 +89,7 @@ public interface AlertDao {
                 FROM deliveries d WHERE d.alert_id = a.id)
             WHERE a.id = :id
             """)
-    void refreshDeliveryState(long id);
+    void recomputeDeliveryState(long id);
 
     @SqlQuery(
             "SELECT "
