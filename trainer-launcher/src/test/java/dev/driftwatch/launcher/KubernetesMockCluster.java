@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -134,20 +135,16 @@ public final class KubernetesMockCluster implements BeforeEachCallback, AfterEac
 
     /** The Job completed at {@code end}. */
     public void succeeded(String job, Instant end) {
-        String at = end.toString();
-        editStatus(
+        ended(
                 job,
+                end,
+                "SuccessCriteriaMet",
+                "Complete",
+                null,
+                null,
                 s -> {
-                    if (s.getStartTime() == null) {
-                        s.setStartTime(at);
-                    }
-                    s.setActive(0);
                     s.setSucceeded(1);
-                    s.setCompletionTime(at);
-                    s.setConditions(
-                            List.of(
-                                    condition("SuccessCriteriaMet", null, null, at),
-                                    condition("Complete", null, null, at)));
+                    s.setCompletionTime(end.toString());
                 });
     }
 
@@ -182,6 +179,22 @@ public final class KubernetesMockCluster implements BeforeEachCallback, AfterEac
                                 .endMetadata()
                                 .build())
                 .create();
+        ended(job, at, "FailureTarget", "Failed", reason, message, s -> s.setFailed(1));
+    }
+
+    /**
+     * The Job's pod ended at {@code at}, in one status write: no pod active, a start time if it had
+     * none, the two conditions the Job controller sets (the interim one and the final one) and
+     * {@code outcome}'s fields.
+     */
+    private void ended(
+            String job,
+            Instant at,
+            String interimCondition,
+            String finalCondition,
+            String reason,
+            String message,
+            Consumer<JobStatus> outcome) {
         String time = at.toString();
         editStatus(
                 job,
@@ -190,15 +203,15 @@ public final class KubernetesMockCluster implements BeforeEachCallback, AfterEac
                         s.setStartTime(time);
                     }
                     s.setActive(0);
-                    s.setFailed(1);
+                    outcome.accept(s);
                     s.setConditions(
                             List.of(
-                                    condition("FailureTarget", reason, message, time),
-                                    condition("Failed", reason, message, time)));
+                                    condition(interimCondition, reason, message, time),
+                                    condition(finalCondition, reason, message, time)));
                 });
     }
 
-    private void editStatus(String job, java.util.function.Consumer<JobStatus> edit) {
+    private void editStatus(String job, Consumer<JobStatus> edit) {
         client.batch()
                 .v1()
                 .jobs()
