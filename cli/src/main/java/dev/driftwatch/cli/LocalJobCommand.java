@@ -47,7 +47,7 @@ abstract class LocalJobCommand implements Callable<Integer> {
             System.err.println(
                     "driftwatch: WARNING: --bind-address "
                             + address
-                            + " opens the Flink web UI and REST API (no jar upload; it can cancel the job) at "
+                            + " opens the Flink web UI and REST API (read-only: no submission, no cancel) at "
                             + address.clientHostInUri()
                             + ":"
                             + local.webUiPort

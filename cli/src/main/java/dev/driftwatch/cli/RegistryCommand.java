@@ -123,6 +123,15 @@ final class RegistryCommand implements Callable<Integer> {
     String alertsTopic;
 
     @Option(
+            names = "--dead-letters-topic",
+            defaultValue = RegistryConfig.DEFAULT_DEAD_LETTERS_TOPIC,
+            paramLabel = "TOPIC",
+            description =
+                    "Topic records of the alerts topic that are no alert go to, with the reason"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String deadLettersTopic;
+
+    @Option(
             names = "--reference-profiles-topic",
             defaultValue = RegistryConfig.DEFAULT_PROFILES_TOPIC,
             paramLabel = "TOPIC",
@@ -160,6 +169,7 @@ final class RegistryCommand implements Callable<Integer> {
             Options.requireDirectory(named("--data-dir"), dataDir);
         }
         Options.requireName(named("--alerts-topic"), alertsTopic);
+        Options.requireName(named("--dead-letters-topic"), deadLettersTopic);
         Options.requireName(named("--reference-profiles-topic"), profilesTopic);
         if (bootstrapServers != null) {
             Options.requireBootstrapServers(named("--bootstrap-servers"), bootstrapServers);
@@ -267,6 +277,7 @@ final class RegistryCommand implements Callable<Integer> {
                         .withAdminToken(environment.get(ADMIN_TOKEN))
                         .withKafka(bootstrapServers)
                         .withTopics(alertsTopic, profilesTopic)
+                        .withDeadLettersTopic(deadLettersTopic)
                         .withMetricsToken(metricsToken())
                         .withOutboundAllowList(allowOutbound);
         RegistryServer server;

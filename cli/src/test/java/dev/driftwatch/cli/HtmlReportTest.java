@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,21 @@ class HtmlReportTest {
 
     @TempDir Path dir;
 
+    /** Two numeric features and {@code country}: the fixture of the argument tests, built once. */
+    static ReportFixtures small;
+
+    @BeforeAll
+    static void writeSmallFixture(@TempDir Path fixtures) throws IOException {
+        small = ReportFixtures.write(fixtures, 2);
+    }
+
+    /** {@code compare --format html --output OUTPUT} of the fixture's two CSVs. */
     static CliRun compare(ReportFixtures f, Path output, String... more) {
+        return compare(f, "html", output, more);
+    }
+
+    /** {@code compare --format FORMAT} of the fixture's two CSVs, to {@code output} unless null. */
+    static CliRun compare(ReportFixtures f, String format, Path output, String... more) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -34,9 +49,10 @@ class HtmlReportTest {
                                 "--categorical",
                                 "country",
                                 "--format",
-                                "html",
-                                "--output",
-                                output.toString()));
+                                format));
+        if (output != null) {
+            args.addAll(List.of("--output", output.toString()));
+        }
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(String[]::new));
     }
@@ -164,16 +180,8 @@ class HtmlReportTest {
 
     @Test
     void htmlWithoutOutputIsAnError() throws IOException {
-        ReportFixtures f = ReportFixtures.write(dir, 2);
-        CliRun run =
-                CliRun.of(
-                        "compare",
-                        "--reference",
-                        f.reference().toString(),
-                        "--current",
-                        f.current().toString(),
-                        "--format",
-                        "html");
+        ReportFixtures f = small;
+        CliRun run = compare(f, "html", null);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err().strip())
                 .isEqualTo("driftwatch compare: error: --format html needs --output FILE");
@@ -182,7 +190,7 @@ class HtmlReportTest {
 
     @Test
     void anUnwritableOutputIsAnError() throws IOException {
-        ReportFixtures f = ReportFixtures.write(dir, 2);
+        ReportFixtures f = small;
         CliRun missingDir = compare(f, dir.resolve("no/such/dir/report.html"));
         assertThat(missingDir.exitCode()).isEqualTo(2);
         assertThat(missingDir.err())
@@ -201,19 +209,9 @@ class HtmlReportTest {
 
     @Test
     void outputAlsoTakesTheOtherFormats() throws IOException {
-        ReportFixtures f = ReportFixtures.write(dir, 2);
+        ReportFixtures f = small;
         Path out = dir.resolve("report.json");
-        CliRun run =
-                CliRun.of(
-                        "compare",
-                        "--reference",
-                        f.reference().toString(),
-                        "--current",
-                        f.current().toString(),
-                        "--format",
-                        "json",
-                        "--output",
-                        out.toString());
+        CliRun run = compare(f, "json", out);
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Files.readString(out)).startsWith("{").contains("\"features\"");
     }

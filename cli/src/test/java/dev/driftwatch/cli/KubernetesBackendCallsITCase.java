@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.driftwatch.launcher.KubernetesJobBackend;
+import dev.driftwatch.launcher.KubernetesMockCluster;
 import dev.driftwatch.launcher.RegistryToken;
 import dev.driftwatch.launcher.RunKind;
 import dev.driftwatch.launcher.RunPhase;
 import dev.driftwatch.launcher.RunSpec;
 import dev.driftwatch.launcher.TrainingJobs;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.time.Duration;
@@ -26,10 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the registry's Kubernetes backend asks of the API server over a run's whole life (launch,
@@ -37,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * what {@link DeployManifestsTest#KUBERNETES_BACKEND_CALLS} lists and so what the Role in
  * deploy/base/registry-rbac.yaml grants: no call the Role would refuse, no grant nothing uses.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesBackendCallsITCase {
     static final String NS = "driftwatch-training";
     static final String AGENT = "driftwatch-registry-under-test";
@@ -49,25 +42,15 @@ class KubernetesBackendCallsITCase {
                     "/apis?/(?:(?<group>[^/]+)/)?v1/namespaces/(?<ns>[^/]+)/(?<resource>[^/]+)"
                             + "(?:/(?<name>[^/]+)(?:/(?<sub>[^/]+))?)?");
 
-    KubernetesMockServer server;
-
-    /** The test's own client: writes what the Job controller would (not recorded as calls). */
-    KubernetesClient mockClient;
+    /** Its own client writes what the Job controller would (not recorded as calls). */
+    @RegisterExtension final KubernetesMockCluster k8s = new KubernetesMockCluster(NS);
 
     /** The (group/resource, verb) pairs the backend's requests stand for. */
     private final Map<String, Set<String>> calls = new TreeMap<>();
 
     @Test
     void theBackendCallsExactlyWhatTheRoleGrants() throws Exception {
-        KubernetesClient backendClient =
-                new KubernetesClientBuilder()
-                        .withConfig(
-                                new ConfigBuilder(mockClient.getConfiguration())
-                                        .withUserAgent(AGENT)
-                                        .withRequestTimeout(60_000)
-                                        .withConnectionTimeout(60_000)
-                                        .build())
-                        .build();
+        KubernetesClient backendClient = k8s.newClient(AGENT);
         String runId = "rr-1-training";
         String job = TrainingJobs.jobName(runId);
         try (KubernetesJobBackend backend = new KubernetesJobBackend(backendClient, NS)) {
@@ -82,7 +65,8 @@ class KubernetesBackendCallsITCase {
                             .deadline(Duration.ofMinutes(10))
                             .build());
             backend.status(runId);
-            fail(job);
+            k8s.failed(
+                    job, "BackoffLimitExceeded", null, Instant.now(), "epoch 3\nout of memory\n");
             await().atMost(WAIT)
                     .until(
                             () -> backend.status(runId).orElseThrow(),
@@ -96,8 +80,6 @@ class KubernetesBackendCallsITCase {
                                 record();
                                 return calls.equals(DeployManifestsTest.KUBERNETES_BACKEND_CALLS);
                             });
-        } finally {
-            backendClient.close();
         }
         record();
         assertThat(calls).isEqualTo(DeployManifestsTest.KUBERNETES_BACKEND_CALLS);
@@ -105,8 +87,7 @@ class KubernetesBackendCallsITCase {
 
     /** Adds the backend's requests the server received since the last call. */
     private void record() throws InterruptedException {
-        RecordedRequest r;
-        while ((r = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+        for (RecordedRequest r : k8s.takeRequests()) {
             String agent = r.getHeader("User-Agent");
             if (agent == null || !agent.startsWith(AGENT)) {
                 continue;
@@ -134,56 +115,5 @@ class KubernetesBackendCallsITCase {
                     };
             calls.computeIfAbsent(resource, k -> new TreeSet<>()).add(verb);
         }
-    }
-
-    /** What the Job controller and kubelet write when the run's pod fails: a pod, its log. */
-    private void fail(String job) {
-        String pod = job + "-x7k2p";
-        mockClient
-                .pods()
-                .inNamespace(NS)
-                .resource(
-                        new PodBuilder()
-                                .withNewMetadata()
-                                .withName(pod)
-                                .withNamespace(NS)
-                                .addToLabels("batch.kubernetes.io/job-name", job)
-                                .withCreationTimestamp(Instant.now().toString())
-                                .endMetadata()
-                                .build())
-                .create();
-        server.expect()
-                .get()
-                .withPath(
-                        "/api/v1/namespaces/"
-                                + NS
-                                + "/pods/"
-                                + pod
-                                + "/log?pretty=false&container=trainer&tailLines=50")
-                .andReturn(200, "epoch 3\nout of memory\n")
-                .always();
-        String now = Instant.now().toString();
-        mockClient
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(NS)
-                .withName(job)
-                .editStatus(
-                        j -> {
-                            JobStatus s = new JobStatus();
-                            s.setStartTime(now);
-                            s.setFailed(1);
-                            s.setConditions(
-                                    List.of(
-                                            new JobConditionBuilder()
-                                                    .withType("Failed")
-                                                    .withStatus("True")
-                                                    .withReason("BackoffLimitExceeded")
-                                                    .withLastTransitionTime(now)
-                                                    .build()));
-                            j.setStatus(s);
-                            return j;
-                        });
     }
 }

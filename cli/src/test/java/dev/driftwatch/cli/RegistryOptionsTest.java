@@ -61,6 +61,7 @@ class RegistryOptionsTest {
                 c.allowOutbound,
                 c.bootstrapServers,
                 c.alertsTopic,
+                c.deadLettersTopic,
                 c.profilesTopic,
                 c.training.backend,
                 c.training.namespace,
@@ -82,6 +83,7 @@ class RegistryOptionsTest {
         options.put("--allow-outbound", "hooks.internal,10.0.0.0/8");
         options.put("--bootstrap-servers", "kafka-0:9092,kafka-1:9092");
         options.put("--alerts-topic", "site.alerts");
+        options.put("--dead-letters-topic", "site.dead-letters");
         options.put("--reference-profiles-topic", "site.profiles");
         options.put("--training-backend", "kubernetes");
         options.put("--training-namespace", "ml-training");

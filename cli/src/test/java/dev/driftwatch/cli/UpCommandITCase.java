@@ -210,6 +210,17 @@ class UpCommandITCase {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(upload.statusCode()).as("POST /jars/upload").isGreaterThanOrEqualTo(400);
+        // the REST API cannot cancel the job (PATCH /jobs/ID): it answers 4xx, the job runs on
+        String jobId = JSON.readTree(get(web + "/jobs/overview")).at("/jobs/0/jid").asText();
+        HttpResponse<String> cancel =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(web + "/jobs/" + jobId + "?mode=cancel"))
+                                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode()).as("PATCH /jobs/ID").isBetween(400, 499);
+        assertThat(JSON.readTree(get(web + "/jobs/" + jobId)).get("state").asText())
+                .isEqualTo("RUNNING");
         assertThat(get(web + "/jobs/overview")).contains("RUNNING");
     }
 

@@ -17,8 +17,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Runs the drift job, the performance job, or both as one Flink job, on a local Flink MiniCluster
  * (RocksDB state, incremental exactly-once checkpoints in the data directory, the Flink web UI on
- * {@code webUiPort}), after applying the metric tables' migrations. Used by {@code bin/driftwatch
- * drift-job}, {@code performance-job} and {@code up}.
+ * {@code webUiPort}, read-only: {@link ReadOnlyRestMiniCluster}), after applying the metric tables'
+ * migrations. Used by {@code bin/driftwatch drift-job}, {@code performance-job} and {@code up}.
  *
  * <pre>{@code
  * JobClient job = LocalJobs.start(config, Path.of("data"), 8081);
@@ -58,8 +58,7 @@ public final class LocalJobs {
                 config.get(SharedJobOptions.JDBC_USER),
                 config.get(SharedJobOptions.JDBC_PASSWORD));
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
-                        flinkConfiguration(config, dataDir, webUiPort));
+                ReadOnlyRestMiniCluster.environment(flinkConfiguration(config, dataDir, webUiPort));
         env.enableCheckpointing(config.get(SharedJobOptions.CHECKPOINT_INTERVAL).toMillis());
         env.getConfig().enableObjectReuse();
         if (pipelines != Pipelines.PERFORMANCE) {

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * @param profilesTopic where the champions' reference profiles are published (compacted, key {@code
  *     <model>/<version>}); the drift job reads it
  * @param alertsTopic where alerts are consumed from; the jobs write it
+ * @param deadLettersTopic where records of the alerts topic that are no alert the registry can
+ *     store go, with the reason (the jobs' dead-letter topic)
  * @param notificationRetryBase first retry delay of a failed notification (doubles each attempt)
  * @param notificationMaxAttempts attempts before a delivery is marked failed
  * @param slackMinInterval the least time between two messages to one rate-limited receiver URL
@@ -45,6 +47,7 @@ public record RegistryConfig(
         String kafkaBootstrapServers,
         String profilesTopic,
         String alertsTopic,
+        String deadLettersTopic,
         Duration notificationRetryBase,
         int notificationMaxAttempts,
         Duration slackMinInterval,
@@ -57,12 +60,18 @@ public record RegistryConfig(
     /** The default topic the registry publishes champions' reference profiles to. */
     public static final String DEFAULT_PROFILES_TOPIC = Topics.REFERENCE_PROFILES;
 
+    /** The default topic records of the alerts topic that cannot be stored go to. */
+    public static final String DEFAULT_DEAD_LETTERS_TOPIC = Topics.DEAD_LETTERS;
+
     public RegistryConfig {
         if (profilesTopic == null || profilesTopic.isBlank()) {
             throw new IllegalArgumentException("the reference profiles topic must not be empty");
         }
         if (alertsTopic == null || alertsTopic.isBlank()) {
             throw new IllegalArgumentException("the alerts topic must not be empty");
+        }
+        if (deadLettersTopic == null || deadLettersTopic.isBlank()) {
+            throw new IllegalArgumentException("the dead-letters topic must not be empty");
         }
         outboundAllowList = java.util.List.copyOf(outboundAllowList);
         if (metricsToken != null && metricsToken.length() < 16) {
@@ -80,6 +89,7 @@ public record RegistryConfig(
                 null,
                 DEFAULT_PROFILES_TOPIC,
                 DEFAULT_ALERTS_TOPIC,
+                DEFAULT_DEAD_LETTERS_TOPIC,
                 Duration.ofSeconds(1),
                 8,
                 Duration.ofSeconds(1),
@@ -114,6 +124,11 @@ public record RegistryConfig(
                     d.alertsTopic = alertsTopic;
                     d.profilesTopic = profilesTopic;
                 });
+    }
+
+    /** Records of the alerts topic that cannot be stored go to {@code topic}, with the reason. */
+    public RegistryConfig withDeadLettersTopic(String topic) {
+        return with(d -> d.deadLettersTopic = topic);
     }
 
     public RegistryConfig withNotificationRetries(
@@ -155,6 +170,7 @@ public record RegistryConfig(
         String kafkaBootstrapServers;
         String profilesTopic;
         String alertsTopic;
+        String deadLettersTopic;
         Duration notificationRetryBase;
         int notificationMaxAttempts;
         Duration slackMinInterval;
@@ -170,6 +186,7 @@ public record RegistryConfig(
             kafkaBootstrapServers = c.kafkaBootstrapServers;
             profilesTopic = c.profilesTopic;
             alertsTopic = c.alertsTopic;
+            deadLettersTopic = c.deadLettersTopic;
             notificationRetryBase = c.notificationRetryBase;
             notificationMaxAttempts = c.notificationMaxAttempts;
             slackMinInterval = c.slackMinInterval;
@@ -187,6 +204,7 @@ public record RegistryConfig(
                     kafkaBootstrapServers,
                     profilesTopic,
                     alertsTopic,
+                    deadLettersTopic,
                     notificationRetryBase,
                     notificationMaxAttempts,
                     slackMinInterval,

@@ -201,6 +201,7 @@ public final class RegistryServer implements AutoCloseable {
                         new KafkaAlertConsumer(
                                 config.kafkaBootstrapServers(),
                                 config.alertsTopic(),
+                                config.deadLettersTopic(),
                                 intake,
                                 meters);
                 resources.add(consumer);

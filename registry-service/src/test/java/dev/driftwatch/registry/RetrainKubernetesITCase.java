@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.driftwatch.core.alert.Alert;
 import dev.driftwatch.launcher.KubernetesJobBackend;
+import dev.driftwatch.launcher.KubernetesMockCluster;
 import dev.driftwatch.launcher.TrainerVariable;
 import dev.driftwatch.launcher.TrainingJobs;
 import dev.driftwatch.registry.ApiClient.Answer;
@@ -13,17 +14,10 @@ import dev.driftwatch.registry.profile.ReferenceProfilePublisher;
 import dev.driftwatch.registry.retrain.RetrainSettings;
 import dev.driftwatch.testsupport.TestPostgres;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +27,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The retraining loop on the Kubernetes backend: the registry (real PostgreSQL and HTTP) creates
@@ -40,24 +35,18 @@ import org.junit.jupiter.api.Test;
  * Job controller would and acts as the trainer over HTTP; the run's state follows, and the run is
  * charged the GPU-hours its Jobs' start and end times say.
  *
- * <p>Built to hold on a loaded machine: the clients wait up to a minute for the mock server (its
- * event loop can stall for seconds under load; the default is 10 s), every wait is for a condition,
- * and the backend reads a failed pod's log with one plain GET (no watch that the CRUD mock server
- * would keep open).
+ * <p>Built to hold on a loaded machine: the clients wait up to a minute for the mock server ({@link
+ * KubernetesMockCluster}), every wait is for a condition, and the backend reads a failed pod's log
+ * with one plain GET (no watch that the CRUD mock server would keep open).
  */
-@EnableKubernetesMockClient(crud = true)
 class RetrainKubernetesITCase {
     static final String ADMIN = "admin-token-for-retrain-k8s";
     static final String NS = "ml-training";
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final int CLIENT_TIMEOUT_MS = 60_000;
 
-    KubernetesMockServer server;
+    @RegisterExtension final KubernetesMockCluster k8s = new KubernetesMockCluster(NS);
 
-    /** The mock server's client, as injected; only its configuration is used. */
-    KubernetesClient mockClient;
-
-    /** A client of the mock server that tolerates a slow server; the test and registry use it. */
+    /** The mock server's client; the test and the registry use it. */
     KubernetesClient client;
 
     DataSource db;
@@ -66,14 +55,7 @@ class RetrainKubernetesITCase {
 
     @BeforeEach
     void start() {
-        client =
-                new KubernetesClientBuilder()
-                        .withConfig(
-                                new ConfigBuilder(mockClient.getConfiguration())
-                                        .withRequestTimeout(CLIENT_TIMEOUT_MS)
-                                        .withConnectionTimeout(CLIENT_TIMEOUT_MS)
-                                        .build())
-                        .build();
+        client = k8s.client();
         db = TestPostgres.freshDatabase();
         startRegistry();
         api.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"fraud\"}");
@@ -139,7 +121,6 @@ class RetrainKubernetesITCase {
         if (registry != null) {
             registry.close();
         }
-        client.close();
     }
 
     long fireAlert() {
@@ -174,67 +155,6 @@ class RetrainKubernetesITCase {
                         () -> api.get("/api/v1/retrain-runs/" + id).json().get("state").asText(),
                         s -> s.equals(state));
         return api.get("/api/v1/retrain-runs/" + id).json();
-    }
-
-    /** The Job's pod runs since {@code start}. */
-    void running(String job, Instant start) {
-        client.batch()
-                .v1()
-                .jobs()
-                .inNamespace(NS)
-                .withName(job)
-                .editStatus(
-                        j -> {
-                            j.setStatus(new JobStatus());
-                            j.getStatus().setStartTime(start.toString());
-                            j.getStatus().setActive(1);
-                            return j;
-                        });
-    }
-
-    void running(String job) {
-        running(job, Instant.now());
-    }
-
-    void complete(String job) {
-        complete(job, Instant.now());
-    }
-
-    /** The Job completed at {@code end}. */
-    void complete(String job, Instant end) {
-        String now = end.toString();
-        client.batch()
-                .v1()
-                .jobs()
-                .inNamespace(NS)
-                .withName(job)
-                .editStatus(
-                        j -> {
-                            JobStatus s = j.getStatus() == null ? new JobStatus() : j.getStatus();
-                            if (s.getStartTime() == null) {
-                                s.setStartTime(now);
-                            }
-                            s.setActive(0);
-                            s.setSucceeded(1);
-                            s.setCompletionTime(now);
-                            s.setConditions(
-                                    List.of(
-                                            condition("SuccessCriteriaMet", null, now),
-                                            condition("Complete", null, now)));
-                            j.setStatus(s);
-                            return j;
-                        });
-    }
-
-    static io.fabric8.kubernetes.api.model.batch.v1.JobCondition condition(
-            String type, String reason, String at) {
-        return new JobConditionBuilder()
-                .withType(type)
-                .withStatus("True")
-                .withReason(reason)
-                .withLastTransitionTime(at)
-                .withLastProbeTime(at)
-                .build();
     }
 
     /** The token the backend gave a run's part, read from the part's Secret. */
@@ -313,10 +233,10 @@ class RetrainKubernetesITCase {
 
         // the Job ran one hour on its one GPU: the training part is charged 1.0 of its 2.0
         Instant t0 = Instant.parse("2026-11-26T10:00:00Z");
-        running(trainingJob, t0);
+        k8s.running(trainingJob, t0);
         awaitState(id, "training");
         trainerReports(id, "rr-" + id + "-training");
-        complete(trainingJob, t0.plus(Duration.ofHours(1)));
+        k8s.succeeded(trainingJob, t0.plus(Duration.ofHours(1)));
 
         String validationJob = "dw-rr-" + id + "-validation";
         Job v = awaitJob(validationJob);
@@ -359,7 +279,7 @@ class RetrainKubernetesITCase {
                         "/api/v1/retrain-runs/" + id + "/validation-metrics",
                         "{\"candidate\": {\"roc_auc\": 0.94}, \"champion\": {\"roc_auc\": 0.91}}");
         assertThat(m.status()).as(m.body()).isEqualTo(200);
-        complete(validationJob);
+        k8s.succeeded(validationJob, Instant.now());
 
         JsonNode promoted = awaitState(id, "promoted");
         assertThat(promoted.get("gpu_hours").asDouble()).isEqualTo(1.0);
@@ -387,51 +307,15 @@ class RetrainKubernetesITCase {
         String trainingJob = "dw-rr-" + id + "-training";
         awaitJob(trainingJob);
         Instant started = Instant.parse("2026-11-26T10:00:00Z");
-        running(trainingJob, started);
+        k8s.running(trainingJob, started);
         awaitState(id, "training");
-        String pod = trainingJob + "-abcde";
-        client.pods()
-                .inNamespace(NS)
-                .resource(
-                        new PodBuilder()
-                                .withNewMetadata()
-                                .withName(pod)
-                                .withNamespace(NS)
-                                .addToLabels("batch.kubernetes.io/job-name", trainingJob)
-                                .endMetadata()
-                                .build())
-                .create();
-        server.expect()
-                .get()
-                .withPath(
-                        "/api/v1/namespaces/"
-                                + NS
-                                + "/pods/"
-                                + pod
-                                + "/log?pretty=false&container=trainer&tailLines=50")
-                .andReturn(200, "epoch 41\nstill training when the deadline hit\n")
-                .always();
         // it failed 30 minutes after it started
-        String now = started.plus(Duration.ofMinutes(30)).toString();
-        client.batch()
-                .v1()
-                .jobs()
-                .inNamespace(NS)
-                .withName(trainingJob)
-                .editStatus(
-                        j -> {
-                            j.getStatus().setActive(0);
-                            j.getStatus().setFailed(1);
-                            j.getStatus()
-                                    .setConditions(
-                                            List.of(
-                                                    condition(
-                                                            "FailureTarget",
-                                                            "DeadlineExceeded",
-                                                            now),
-                                                    condition("Failed", "DeadlineExceeded", now)));
-                            return j;
-                        });
+        k8s.failed(
+                trainingJob,
+                "DeadlineExceeded",
+                null,
+                started.plus(Duration.ofMinutes(30)),
+                "epoch 41\nstill training when the deadline hit\n");
         JsonNode failed = awaitState(id, "failed");
         assertThat(failed.get("failure_reason").asText())
                 .startsWith("training failed: DeadlineExceeded");
@@ -449,13 +333,13 @@ class RetrainKubernetesITCase {
         long id = fireAlert();
         String trainingJob = "dw-rr-" + id + "-training";
         awaitJob(trainingJob);
-        running(trainingJob);
+        k8s.running(trainingJob, Instant.now());
         awaitState(id, "training");
         registry.close();
 
         startRegistry();
         trainerReports(id, "rr-" + id + "-training");
-        complete(trainingJob);
+        k8s.succeeded(trainingJob, Instant.now());
         awaitState(id, "validating");
         assertThat(
                         client.batch().v1().jobs().inNamespace(NS).list().getItems().stream()

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,22 +16,21 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract on the Kubernetes backend against the fabric8 mock server in CRUD mode (no
  * controllers run there, so the driver writes Job status the way the Job controller would), plus
  * the Job spec field by field, restart reconciliation and cancel.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesJobBackendITCase extends TrainingBackendContractTest {
     static final String NS = "ml-training";
 
-    KubernetesMockServer server;
-    KubernetesClient client;
+    @RegisterExtension final KubernetesMockCluster k8s = new KubernetesMockCluster(NS);
 
     @Override
     TrainingBackend newBackend() {
-        return new KubernetesJobBackend(client, NS);
+        return new KubernetesJobBackend(k8s.client(), NS);
     }
 
     @Override
@@ -48,124 +42,38 @@ class KubernetesJobBackendITCase extends TrainingBackendContractTest {
     final class JobController implements RunDriver {
         @Override
         public void start(String runId) {
-            Instant now = Instant.now();
-            job(runId)
-                    .editStatus(
-                            j -> {
-                                j.setStatus(
-                                        new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
-                                j.getStatus().setStartTime(now.toString());
-                                j.getStatus().setActive(1);
-                                return j;
-                            });
+            k8s.running(TrainingJobs.jobName(runId), Instant.now());
         }
 
         @Override
         public void succeed(String runId) {
-            String now = Instant.now().toString();
-            job(runId)
-                    .editStatus(
-                            j -> {
-                                if (j.getStatus() == null) {
-                                    j.setStatus(
-                                            new io.fabric8.kubernetes.api.model.batch.v1
-                                                    .JobStatus());
-                                }
-                                var s = j.getStatus();
-                                if (s.getStartTime() == null) {
-                                    s.setStartTime(now);
-                                }
-                                s.setActive(0);
-                                s.setSucceeded(1);
-                                s.setCompletionTime(now);
-                                s.setConditions(
-                                        List.of(
-                                                condition("SuccessCriteriaMet", "", "", now),
-                                                condition("Complete", "", "", now)));
-                                return j;
-                            });
+            k8s.succeeded(TrainingJobs.jobName(runId), Instant.now());
         }
 
         @Override
         public void fail(String runId, int exitCode, String logLine) {
-            String jobName = TrainingJobs.jobName(runId);
-            String pod = jobName + "-x7k2p";
-            client.pods()
-                    .inNamespace(NS)
-                    .resource(
-                            new PodBuilder()
-                                    .withNewMetadata()
-                                    .withName(pod)
-                                    .withNamespace(NS)
-                                    .addToLabels("batch.kubernetes.io/job-name", jobName)
-                                    .withCreationTimestamp(Instant.now().toString())
-                                    .endMetadata()
-                                    .build())
-                    .create();
-            server.expect()
-                    .get()
-                    .withPath(
-                            "/api/v1/namespaces/"
-                                    + NS
-                                    + "/pods/"
-                                    + pod
-                                    + "/log?pretty=false&container=trainer&tailLines=50")
-                    .andReturn(200, "epoch 1 loss 0.41\n" + logLine + "\n")
-                    .always();
-            String reason =
+            k8s.failed(
+                    TrainingJobs.jobName(runId),
                     exitCode == RunSpec.NON_RETRYABLE_EXIT_CODE
                             ? "PodFailurePolicy"
-                            : "BackoffLimitExceeded";
-            String now = Instant.now().toString();
-            job(runId)
-                    .editStatus(
-                            j -> {
-                                if (j.getStatus() == null) {
-                                    j.setStatus(
-                                            new io.fabric8.kubernetes.api.model.batch.v1
-                                                    .JobStatus());
-                                }
-                                var s = j.getStatus();
-                                if (s.getStartTime() == null) {
-                                    s.setStartTime(now);
-                                }
-                                s.setActive(0);
-                                s.setFailed(1);
-                                s.setConditions(
-                                        List.of(
-                                                condition(
-                                                        "FailureTarget",
-                                                        reason,
-                                                        "exit code " + exitCode,
-                                                        now),
-                                                condition(
-                                                        "Failed",
-                                                        reason,
-                                                        "exit code " + exitCode,
-                                                        now)));
-                                return j;
-                            });
+                            : "BackoffLimitExceeded",
+                    "exit code " + exitCode,
+                    Instant.now(),
+                    "epoch 1 loss 0.41\n" + logLine + "\n");
         }
     }
 
-    static io.fabric8.kubernetes.api.model.batch.v1.JobCondition condition(
-            String type, String reason, String message, String at) {
-        return new JobConditionBuilder()
-                .withType(type)
-                .withStatus("True")
-                .withReason(reason.isEmpty() ? null : reason)
-                .withMessage(message.isEmpty() ? null : message)
-                .withLastTransitionTime(at)
-                .withLastProbeTime(at)
-                .build();
-    }
-
     io.fabric8.kubernetes.client.dsl.ScalableResource<Job> job(String runId) {
-        return client.batch().v1().jobs().inNamespace(NS).withName(TrainingJobs.jobName(runId));
+        return k8s.client()
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NS)
+                .withName(TrainingJobs.jobName(runId));
     }
 
     List<Job> jobs() {
-        return client.batch().v1().jobs().inNamespace(NS).list().getItems();
+        return k8s.client().batch().v1().jobs().inNamespace(NS).list().getItems();
     }
 
     @Test
@@ -315,7 +223,7 @@ class KubernetesJobBackendITCase extends TrainingBackendContractTest {
         backend.launch(controlledSpec(id).build());
         assertThat(job(id).get()).isNotNull();
         assertThat(backend.cancel(id)).isTrue();
-        var delete = server.getLastRequest();
+        var delete = k8s.server().getLastRequest();
         assertThat(delete.getMethod()).isEqualTo("DELETE");
         assertThat(delete.getBody().readUtf8()).contains("\"propagationPolicy\":\"Background\"");
         assertThat(job(id).get()).isNull();
@@ -344,7 +252,7 @@ class KubernetesJobBackendITCase extends TrainingBackendContractTest {
                 .isEqualTo("dw-" + id + "-token");
         assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
 
-        var secret = client.secrets().inNamespace(NS).withName("dw-" + id + "-token").get();
+        var secret = k8s.client().secrets().inNamespace(NS).withName("dw-" + id + "-token").get();
         assertThat(secret).isNotNull();
         String stored =
                 secret.getStringData() != null && secret.getStringData().containsKey("token")
@@ -361,11 +269,12 @@ class KubernetesJobBackendITCase extends TrainingBackendContractTest {
 
         // relaunching keeps the one Secret; cancel removes it with the Job
         backend.launch(spec);
-        assertThat(client.secrets().inNamespace(NS).list().getItems())
+        assertThat(k8s.client().secrets().inNamespace(NS).list().getItems())
                 .filteredOn(x -> x.getMetadata().getName().equals("dw-" + id + "-token"))
                 .hasSize(1);
         assertThat(backend.cancel(id)).isTrue();
-        assertThat(client.secrets().inNamespace(NS).withName("dw-" + id + "-token").get()).isNull();
+        assertThat(k8s.client().secrets().inNamespace(NS).withName("dw-" + id + "-token").get())
+                .isNull();
     }
 
     /**

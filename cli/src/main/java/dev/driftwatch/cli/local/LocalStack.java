@@ -207,7 +207,9 @@ public final class LocalStack implements AutoCloseable {
                                         .withHost(address.bindHost())
                                         .withPort(settings.registryPort())
                                         .withAdminToken(adminToken)
-                                        .withKafka(bootstrap),
+                                        .withKafka(bootstrap)
+                                        .withDeadLettersTopic(
+                                                config.get(SharedJobOptions.DEAD_LETTERS_TOPIC)),
                                 database,
                                 RetrainSettings.with(
                                                 new LocalProcessBackend(dataDir.resolve("runs")))
@@ -264,7 +266,7 @@ public final class LocalStack implements AutoCloseable {
                         + ":"
                         + settings.webUiPort());
         listening(
-                "Flink web UI and REST API (no jar upload; it can cancel the jobs)",
+                "Flink web UI and REST API (read-only: no submission, no cancel)",
                 address.clientHostInUri() + ":" + settings.webUiPort());
 
         endpoints =

@@ -1,17 +1,13 @@
 package dev.driftwatch.jobs.shared;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.driftwatch.core.DriftCoreException;
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.contract.DeadLetterRecord;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.jobs.records.DeadLetter;
 import dev.driftwatch.jobs.records.RawRecord;
 import dev.driftwatch.jobs.records.ReferenceUpdate;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -25,10 +21,9 @@ import org.slf4j.LoggerFactory;
 /** How the job's records are read from and written to Kafka. */
 public final class KafkaFormats {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaFormats.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Header carrying a dead letter's reason. */
-    public static final String REASON_HEADER = "driftwatch-reason";
+    public static final String REASON_HEADER = DeadLetterRecord.REASON_HEADER;
 
     private KafkaFormats() {}
 
@@ -91,11 +86,8 @@ public final class KafkaFormats {
         }
     }
 
-    /**
-     * The most bytes of the original record a dead letter carries (as text and as base64): a dead
-     * letter stays well under Kafka's default message size (1 MB) whatever the record was.
-     */
-    public static final int DEAD_LETTER_ORIGINAL_LIMIT = 64 * 1024;
+    /** The most bytes of the original record a dead letter carries (as text and as base64). */
+    public static final int DEAD_LETTER_ORIGINAL_LIMIT = DeadLetterRecord.ORIGINAL_LIMIT;
 
     /**
      * Dead letters as JSON: reason, origin, the original's size and its bytes (as text when valid
@@ -112,41 +104,8 @@ public final class KafkaFormats {
     }
 
     static byte[] deadLetterJson(DeadLetter d) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("reason", d.reason);
-        n.put("source_topic", d.sourceTopic);
-        n.put("partition", d.partition);
-        n.put("offset", d.offset);
-        if (d.table != null) {
-            n.put("table", d.table);
-        }
-        byte[] original = d.original == null ? new byte[0] : d.original;
-        n.put("original_bytes", original.length);
-        if (original.length > DEAD_LETTER_ORIGINAL_LIMIT) {
-            // the dead letter must fit the topic's message size whatever the record was
-            original = java.util.Arrays.copyOf(original, DEAD_LETTER_ORIGINAL_LIMIT);
-            n.put("original_truncated", true);
-        }
-        String text = utf8(original);
-        if (text != null) {
-            n.put("original", text);
-        } else {
-            n.putNull("original");
-        }
-        n.put("original_base64", Base64.getEncoder().encodeToString(original));
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return DeadLetterRecord.json(
+                d.reason, d.sourceTopic, d.partition, d.offset, d.table, d.original);
     }
 
     /**
