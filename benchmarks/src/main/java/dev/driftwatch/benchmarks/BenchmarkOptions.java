@@ -18,6 +18,7 @@ record BenchmarkOptions(
         List<Integer> scaleModels,
         List<Integer> scaleFeatures,
         int scaleEvents,
+        int scaleReferenceSample,
         int keyWindowModels,
         int keyWindowEvents,
         int keyWindowSize,
@@ -51,11 +52,14 @@ record BenchmarkOptions(
                             + " ratio_500_features (default 20,100,500)",
                     "  --scale-events N         events per scaling run at 20 features, scaled by"
                             + " 20/features (default 100000)",
+                    "  --scale-reference-sample N  reference sample size per feature in the scaling"
+                            + " and (key, window) runs, so that 1,000 models' profiles fit the"
+                            + " default heap (default 1000)",
                     "  --key-window-models N    models in the two runs that measure the fixed CPU"
-                            + " per (key, window) (default 1000)",
+                            + " per (key, window) (default 200)",
                     "  --key-window-events N    events of each of those runs; one of them has one"
                             + " window over all (default 100000)",
-                    "  --key-window-size N      events per window in the other run (default 20000)",
+                    "  --key-window-size N      events per window in the other run (default 2000)",
                     "  --state-backend NAME     hashmap or rocksdb, for the drift job and the naive"
                             + " design (default hashmap)",
                     "  --help                   this message",
@@ -77,8 +81,9 @@ record BenchmarkOptions(
                 List.of(20, 100, 500),
                 100_000,
                 1000,
+                200,
                 100_000,
-                20_000,
+                2_000,
                 "hashmap",
                 false);
     }
@@ -103,6 +108,7 @@ record BenchmarkOptions(
         List<Integer> scaleModels = o.scaleModels;
         List<Integer> scaleFeatures = o.scaleFeatures;
         int scaleEvents = o.scaleEvents;
+        int scaleReferenceSample = o.scaleReferenceSample;
         int keyWindowModels = o.keyWindowModels;
         int keyWindowEvents = o.keyWindowEvents;
         int keyWindowSize = o.keyWindowSize;
@@ -126,6 +132,8 @@ record BenchmarkOptions(
                 case "--scale-models" -> scaleModels = list(flag, value(args, ++i, flag));
                 case "--scale-features" -> scaleFeatures = list(flag, value(args, ++i, flag));
                 case "--scale-events" -> scaleEvents = positive(flag, value(args, ++i, flag));
+                case "--scale-reference-sample" ->
+                        scaleReferenceSample = positive(flag, value(args, ++i, flag));
                 case "--key-window-models" ->
                         keyWindowModels = positive(flag, value(args, ++i, flag));
                 case "--key-window-events" ->
@@ -166,6 +174,7 @@ record BenchmarkOptions(
                 scaleModels,
                 scaleFeatures,
                 scaleEvents,
+                scaleReferenceSample,
                 keyWindowModels,
                 keyWindowEvents,
                 keyWindowSize,

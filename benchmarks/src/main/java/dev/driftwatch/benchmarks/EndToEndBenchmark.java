@@ -453,7 +453,7 @@ public final class EndToEndBenchmark {
         long windowMs = options.keyWindowSize() * EVENT_SPACING_MS;
         long wholeMs = events * EVENT_SPACING_MS;
         SyntheticTraffic traffic = new SyntheticTraffic(models, options.features(), 44);
-        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.referenceSample());
+        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.scaleReferenceSample());
         String corpus =
                 EventCorpus.register(traffic.events(events, SyntheticTraffic.T0, EVENT_SPACING_MS));
         long fewKeyWindows = keyWindows(models, events, wholeMs);
@@ -574,7 +574,7 @@ public final class EndToEndBenchmark {
     private double scalingPoint(BenchmarkReport report, int models, int features) throws Exception {
         int events = (int) Math.max(1000, (long) options.scaleEvents() * 20 / features);
         SyntheticTraffic traffic = new SyntheticTraffic(models, features, 43);
-        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.referenceSample());
+        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.scaleReferenceSample());
         String corpus =
                 EventCorpus.register(traffic.events(events, SyntheticTraffic.T0, EVENT_SPACING_MS));
         long windowEvents = Math.max(1, events / 2);

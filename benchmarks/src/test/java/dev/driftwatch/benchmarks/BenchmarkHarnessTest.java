@@ -29,6 +29,7 @@ class BenchmarkHarnessTest {
         "--scale-models", "2",
         "--scale-features", "6",
         "--scale-events", "1500",
+        "--scale-reference-sample", "300",
         "--key-window-models", "6",
         "--key-window-events", "1500",
         "--key-window-size", "300"
