@@ -18,6 +18,10 @@ record BenchmarkOptions(
         List<Integer> scaleModels,
         List<Integer> scaleFeatures,
         int scaleEvents,
+        int scaleReferenceSample,
+        int keyWindowModels,
+        int keyWindowEvents,
+        int keyWindowSize,
         String stateBackend,
         boolean help) {
 
@@ -40,11 +44,22 @@ record BenchmarkOptions(
                     "  --reference-sample N     reference sample size per feature (default 5000)",
                     "  --state-window-events L  window sizes for the state-size table"
                             + " (default 1000,100000,1000000)",
-                    "  --no-scaling             skip the models/features scaling table",
-                    "  --scale-models LIST      models for scaling (default 1,10,100)",
-                    "  --scale-features LIST    numeric features for scaling (default 20,100,500)",
+                    "  --no-scaling             skip the scaling table and the fixed cost per"
+                            + " (key, window)",
+                    "  --scale-models LIST      models for scaling; the largest gives"
+                            + " ratio_1000_models (default 1,10,100,1000)",
+                    "  --scale-features LIST    numeric features for scaling; the largest gives"
+                            + " ratio_500_features (default 20,100,500)",
                     "  --scale-events N         events per scaling run at 20 features, scaled by"
                             + " 20/features (default 100000)",
+                    "  --scale-reference-sample N  reference sample size per feature in the scaling"
+                            + " and (key, window) runs, so that 1,000 models' profiles fit the"
+                            + " default heap (default 1000)",
+                    "  --key-window-models N    models in the two runs that measure the fixed CPU"
+                            + " per (key, window) (default 200)",
+                    "  --key-window-events N    events of each of those runs; one of them has one"
+                            + " window over all (default 100000)",
+                    "  --key-window-size N      events per window in the other run (default 2000)",
                     "  --state-backend NAME     hashmap or rocksdb, for the drift job and the naive"
                             + " design (default hashmap)",
                     "  --help                   this message",
@@ -62,9 +77,13 @@ record BenchmarkOptions(
                 5000,
                 List.of(1_000, 100_000, 1_000_000),
                 true,
-                List.of(1, 10, 100),
+                List.of(1, 10, 100, 1000),
                 List.of(20, 100, 500),
                 100_000,
+                1000,
+                200,
+                100_000,
+                2_000,
                 "hashmap",
                 false);
     }
@@ -89,6 +108,10 @@ record BenchmarkOptions(
         List<Integer> scaleModels = o.scaleModels;
         List<Integer> scaleFeatures = o.scaleFeatures;
         int scaleEvents = o.scaleEvents;
+        int scaleReferenceSample = o.scaleReferenceSample;
+        int keyWindowModels = o.keyWindowModels;
+        int keyWindowEvents = o.keyWindowEvents;
+        int keyWindowSize = o.keyWindowSize;
         String stateBackend = o.stateBackend;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -109,6 +132,13 @@ record BenchmarkOptions(
                 case "--scale-models" -> scaleModels = list(flag, value(args, ++i, flag));
                 case "--scale-features" -> scaleFeatures = list(flag, value(args, ++i, flag));
                 case "--scale-events" -> scaleEvents = positive(flag, value(args, ++i, flag));
+                case "--scale-reference-sample" ->
+                        scaleReferenceSample = positive(flag, value(args, ++i, flag));
+                case "--key-window-models" ->
+                        keyWindowModels = positive(flag, value(args, ++i, flag));
+                case "--key-window-events" ->
+                        keyWindowEvents = positive(flag, value(args, ++i, flag));
+                case "--key-window-size" -> keyWindowSize = positive(flag, value(args, ++i, flag));
                 case "--state-backend" -> {
                     stateBackend = value(args, ++i, flag);
                     if (!stateBackend.equals("hashmap") && !stateBackend.equals("rocksdb")) {
@@ -124,6 +154,12 @@ record BenchmarkOptions(
         if (warmup > events) {
             throw new IllegalArgumentException("--warmup-events must be <= --events");
         }
+        if (keyWindowSize >= keyWindowEvents) {
+            throw new IllegalArgumentException(
+                    "--key-window-size must be less than --key-window-events ("
+                            + keyWindowEvents
+                            + ")");
+        }
         return new BenchmarkOptions(
                 events,
                 warmup,
@@ -138,6 +174,10 @@ record BenchmarkOptions(
                 scaleModels,
                 scaleFeatures,
                 scaleEvents,
+                scaleReferenceSample,
+                keyWindowModels,
+                keyWindowEvents,
+                keyWindowSize,
                 stateBackend,
                 help);
     }

@@ -14,6 +14,16 @@ final class BenchmarkReport {
 
     final List<PipelineRun> scalingRuns = new ArrayList<>();
     double stateBytesPerFeatureWindow = Double.NaN;
+
+    /** Drift / pass-through events/s at the largest --scale-models (NaN: not measured). */
+    double ratioManyModels = Double.NaN;
+
+    /** Drift / pass-through events/s at the largest --scale-features (NaN: not measured). */
+    double ratioManyFeatures = Double.NaN;
+
+    /** Fixed CPU microseconds per (key, window) of the drift job (NaN: not measured). */
+    double usPerKeyWindow = Double.NaN;
+
     int events;
     int summaryParallelism;
 
@@ -56,7 +66,9 @@ final class BenchmarkReport {
                 "{\"passthrough_eps\":%.1f,\"drift_eps\":%.1f,\"naive_eps\":%.1f,"
                         + "\"ratio_drift_passthrough\":%.3f,\"ratio_drift_naive\":%.3f,"
                         + "\"state_bytes_per_feature_window\":%.1f,\"parallelism\":%d,"
-                        + "\"events\":%d}",
+                        + "\"events\":%d,\"cpu_us_per_event_passthrough\":%.3f,"
+                        + "\"cpu_us_per_event_drift\":%.3f,\"ratio_1000_models\":%s,"
+                        + "\"ratio_500_features\":%s,\"us_per_key_window\":%s}",
                 pass,
                 drift,
                 naive,
@@ -64,6 +76,22 @@ final class BenchmarkReport {
                 drift / naive,
                 stateBytesPerFeatureWindow,
                 summaryParallelism,
-                events);
+                events,
+                cpuMicrosPerEvent(PipelineRun.PASS_THROUGH),
+                cpuMicrosPerEvent(PipelineRun.DRIFT),
+                number("%.3f", ratioManyModels),
+                number("%.3f", ratioManyFeatures),
+                number("%.1f", usPerKeyWindow));
+    }
+
+    /** Process CPU microseconds per event of the median run of a pipeline. */
+    double cpuMicrosPerEvent(String pipeline) {
+        PipelineRun r = median(pipeline, summaryParallelism);
+        return r.cpuSeconds() * 1e6 / r.events();
+    }
+
+    /** A JSON number, or null for a figure that was not measured. */
+    private static String number(String format, double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "null";
     }
 }

@@ -80,15 +80,29 @@ public final class EndToEndBenchmark {
         return report.complete() ? 0 : 1;
     }
 
+    /**
+     * Checks the harness' flags without running anything.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the bad flag
+     */
+    public static void checkFlags(String[] args) {
+        BenchmarkOptions.parse(args);
+    }
+
     /** Runs every measurement and prints the tables (not the JSON summary) to {@code out}. */
     static BenchmarkReport measure(BenchmarkOptions options, PrintStream out) throws Exception {
         int slots = 1;
         for (int p : options.parallelism()) {
             slots = Math.max(slots, p);
         }
+        Configuration clusterConfig = new Configuration();
+        // a loaded machine (other builds beside the harness) must not look like a lost task manager
+        clusterConfig.set(
+                org.apache.flink.configuration.HeartbeatManagerOptions.HEARTBEAT_TIMEOUT,
+                java.time.Duration.ofMinutes(5));
         MiniClusterConfiguration config =
                 new MiniClusterConfiguration.Builder()
-                        .setConfiguration(new Configuration())
+                        .setConfiguration(clusterConfig)
                         .setNumTaskManagers(1)
                         .setNumSlotsPerTaskManager(slots)
                         .withRandomPorts()
@@ -407,18 +421,160 @@ public final class EndToEndBenchmark {
                 "| models | numeric features | events | pass-through events/s | drift events/s |"
                         + " drift / pass-through | state bytes per feature x window |");
         out.println("|---|---|---|---|---|---|---|");
+        int mostModels = java.util.Collections.max(options.scaleModels());
         for (int m : options.scaleModels()) {
-            scalingPoint(report, m, options.features());
+            double ratio = scalingPoint(report, m, options.features());
+            if (m == mostModels) {
+                report.ratioManyModels = ratio;
+            }
         }
+        int mostFeatures = java.util.Collections.max(options.scaleFeatures());
         for (int f : options.scaleFeatures()) {
-            scalingPoint(report, options.models(), f);
+            double ratio = scalingPoint(report, options.models(), f);
+            if (f == mostFeatures) {
+                report.ratioManyFeatures = ratio;
+            }
         }
+        measureKeyWindows(report);
     }
 
-    private void scalingPoint(BenchmarkReport report, int models, int features) throws Exception {
+    /**
+     * The fixed CPU per (key, window): the drift job twice on the same events of {@code
+     * --key-window-models} models, once in windows of {@code --key-window-size} events and once in
+     * one window over all of them; the difference in process CPU divided by the difference in (key,
+     * window) pairs. Same keys, same reference profiles, same events: only the number of windows
+     * differs, so per-event and per-key costs (parsing the reference profiles) cancel. Rounds
+     * alternate the two runs; the median of the rounds' figures is reported, with the per-stage
+     * differences of the median round.
+     */
+    private void measureKeyWindows(BenchmarkReport report) throws Exception {
+        int events = options.keyWindowEvents();
+        int models = options.keyWindowModels();
+        long windowMs = options.keyWindowSize() * EVENT_SPACING_MS;
+        long wholeMs = events * EVENT_SPACING_MS;
+        SyntheticTraffic traffic = new SyntheticTraffic(models, options.features(), 44);
+        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.scaleReferenceSample());
+        String corpus =
+                EventCorpus.register(traffic.events(events, SyntheticTraffic.T0, EVENT_SPACING_MS));
+        long fewKeyWindows = keyWindows(models, events, wholeMs);
+        long manyKeyWindows = keyWindows(models, events, windowMs);
+        if (manyKeyWindows <= fewKeyWindows) {
+            EventCorpus.release(corpus);
+            out.println("fixed CPU per (key, window): not measured (--key-window-size >= events)");
+            return;
+        }
+        List<double[]> rounds = new java.util.ArrayList<>();
+        List<PipelineRun[]> runs = new java.util.ArrayList<>();
+        try {
+            for (int r = 0; r < options.repeats(); r++) {
+                PipelineRun fewRun =
+                        runPipeline(
+                                PipelineRun.DRIFT,
+                                1,
+                                corpus,
+                                events,
+                                (env, source, tally) ->
+                                        ShippedDriftPipeline.build(
+                                                env, source, profiles, wholeMs, tally));
+                PipelineRun manyRun =
+                        runPipeline(
+                                PipelineRun.DRIFT,
+                                1,
+                                corpus,
+                                events,
+                                (env, source, tally) ->
+                                        ShippedDriftPipeline.build(
+                                                env, source, profiles, windowMs, tally));
+                report.scalingRuns.add(fewRun);
+                report.scalingRuns.add(manyRun);
+                double us =
+                        (manyRun.cpuSeconds() - fewRun.cpuSeconds())
+                                * 1e6
+                                / (manyKeyWindows - fewKeyWindows);
+                rounds.add(new double[] {us, runs.size()});
+                runs.add(new PipelineRun[] {fewRun, manyRun});
+            }
+        } finally {
+            EventCorpus.release(corpus);
+        }
+        rounds.sort(java.util.Comparator.comparingDouble(a -> a[0]));
+        double[] median = rounds.get(rounds.size() / 2);
+        report.usPerKeyWindow = median[0];
+        PipelineRun fewRun = runs.get((int) median[1])[0];
+        PipelineRun manyRun = runs.get((int) median[1])[1];
+        out.println();
+        out.printf(
+                Locale.ROOT,
+                "## Fixed CPU per (key, window) (parallelism 1, %d events of %d models,"
+                        + " %d numeric + %d categorical features)%n",
+                events,
+                models,
+                options.features(),
+                SyntheticTraffic.CATEGORICAL_FEATURES);
+        out.println("| events per window | (key, window) pairs | process CPU s | drift events/s |");
+        out.println("|---|---|---|---|");
+        out.printf(
+                Locale.ROOT,
+                "| %d | %d | %.3f | %.0f |%n| %d | %d | %.3f | %.0f |%n",
+                events,
+                fewKeyWindows,
+                fewRun.cpuSeconds(),
+                fewRun.eventsPerSecond(),
+                options.keyWindowSize(),
+                manyKeyWindows,
+                manyRun.cpuSeconds(),
+                manyRun.eventsPerSecond());
+        StringBuilder all = new StringBuilder();
+        for (double[] r : rounds) {
+            all.append(all.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%.1f", r[0]));
+        }
+        out.printf(
+                Locale.ROOT,
+                "fixed CPU per (key, window): %.1f us (rounds, sorted: %s)%n",
+                median[0],
+                all);
+        out.println("difference per extra (key, window) by stage (us):");
+        java.util.Set<String> stages = new java.util.TreeSet<>(fewRun.cpuSecondsByStage().keySet());
+        stages.addAll(manyRun.cpuSecondsByStage().keySet());
+        double javaThreads = 0;
+        for (String stage : stages) {
+            double diff =
+                    manyRun.cpuSecondsByStage().getOrDefault(stage, 0.0)
+                            - fewRun.cpuSecondsByStage().getOrDefault(stage, 0.0);
+            javaThreads += diff;
+            out.printf(
+                    Locale.ROOT,
+                    "  %9.1f  %s%n",
+                    diff * 1e6 / (manyKeyWindows - fewKeyWindows),
+                    stage);
+        }
+        out.printf(
+                Locale.ROOT,
+                "  %9.1f  other: GC, JIT compiler, job deployment%n",
+                ((manyRun.cpuSeconds() - fewRun.cpuSeconds()) - javaThreads)
+                        * 1e6
+                        / (manyKeyWindows - fewKeyWindows));
+    }
+
+    /**
+     * The (key, window) pairs of {@link SyntheticTraffic#events}: event i belongs to model i %
+     * models and has event time T0 + i ms; tumbling windows of {@code windowMs} from the epoch.
+     */
+    static long keyWindows(int models, int events, long windowMs) {
+        java.util.Set<Long> pairs = new java.util.HashSet<>();
+        for (int i = 0; i < events; i++) {
+            long window = Math.floorDiv(SyntheticTraffic.T0 + i * EVENT_SPACING_MS, windowMs);
+            pairs.add(window * models + i % models);
+        }
+        return pairs.size();
+    }
+
+    /** Returns drift / pass-through events/s. */
+    private double scalingPoint(BenchmarkReport report, int models, int features) throws Exception {
         int events = (int) Math.max(1000, (long) options.scaleEvents() * 20 / features);
         SyntheticTraffic traffic = new SyntheticTraffic(models, features, 43);
-        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.referenceSample());
+        List<ReferenceProfile> profiles = traffic.referenceProfiles(options.scaleReferenceSample());
         String corpus =
                 EventCorpus.register(traffic.events(events, SyntheticTraffic.T0, EVENT_SPACING_MS));
         long windowEvents = Math.max(1, events / 2);
@@ -467,6 +623,7 @@ public final class EndToEndBenchmark {
                         drift.eventsAccounted(),
                         events);
             }
+            return drift.eventsPerSecond() / pass.eventsPerSecond();
         } finally {
             EventCorpus.release(corpus);
         }

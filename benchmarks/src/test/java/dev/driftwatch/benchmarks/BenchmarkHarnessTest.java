@@ -28,7 +28,11 @@ class BenchmarkHarnessTest {
         "--state-window-events", "10,1000",
         "--scale-models", "2",
         "--scale-features", "6",
-        "--scale-events", "1500"
+        "--scale-events", "1500",
+        "--scale-reference-sample", "300",
+        "--key-window-models", "6",
+        "--key-window-events", "1500",
+        "--key-window-size", "300"
     };
 
     @Test
@@ -57,7 +61,19 @@ class BenchmarkHarnessTest {
                         "ratio_drift_naive",
                         "state_bytes_per_feature_window",
                         "parallelism",
-                        "events");
+                        "events",
+                        "cpu_us_per_event_passthrough",
+                        "cpu_us_per_event_drift",
+                        "ratio_1000_models",
+                        "ratio_500_features",
+                        "us_per_key_window");
+        for (String key : keys) {
+            assertThat(summary.get(key).isNumber()).as(key).isTrue();
+            assertThat(Double.isFinite(summary.get(key).asDouble())).as(key).isTrue();
+        }
+        for (String cpu : List.of("cpu_us_per_event_passthrough", "cpu_us_per_event_drift")) {
+            assertThat(summary.get(cpu).asDouble()).as(cpu).isPositive();
+        }
         assertThat(summary.get("events").asLong()).isEqualTo(3000);
         assertThat(summary.get("parallelism").asInt()).isEqualTo(1);
         for (String rate : List.of("passthrough_eps", "drift_eps", "naive_eps")) {
@@ -78,6 +94,27 @@ class BenchmarkHarnessTest {
                 .contains("| 1 | naive |")
                 .contains("| 1 | drift job, no object reuse |");
         assertThat(text.split("\\| 3000 / 3000 \\|", -1)).hasSize(5);
+        // 1500 events of 6 models, 1 ms apart from midnight: one window, or five of 300 events
+        assertThat(text)
+                .contains("| 1500 | 6 |")
+                .contains("| 300 | 30 |")
+                .contains("fixed CPU per (key, window):");
+    }
+
+    @Test
+    void keyWindowsCountsTheKeysOfEachWindow() {
+        // events 0..9 of 4 models in windows of 3 ms: windows hold 3, 3, 3 and 1 events
+        assertThat(EndToEndBenchmark.keyWindows(4, 10, 3)).isEqualTo(countPairs(4, 10, 3));
+        assertThat(EndToEndBenchmark.keyWindows(2, 1000, 100)).isEqualTo(20);
+        assertThat(EndToEndBenchmark.keyWindows(1000, 100_000, 20_000)).isEqualTo(5000);
+    }
+
+    private static long countPairs(int models, int events, long windowMs) {
+        java.util.Set<String> pairs = new java.util.HashSet<>();
+        for (int i = 0; i < events; i++) {
+            pairs.add((SyntheticTraffic.T0 + i) / windowMs + "/" + i % models);
+        }
+        return pairs.size();
     }
 
     @Test
@@ -119,9 +156,18 @@ class BenchmarkHarnessTest {
         assertThat(EndToEndBenchmark.run(new String[] {"--events", "many"}, out, err)).isEqualTo(2);
         assertThat(EndToEndBenchmark.run(new String[] {"--frobnicate"}, out, err)).isEqualTo(2);
         assertThat(EndToEndBenchmark.run(new String[] {"--parallelism"}, out, err)).isEqualTo(2);
+        assertThat(
+                        EndToEndBenchmark.run(
+                                new String[] {
+                                    "--key-window-events", "20", "--key-window-size", "20"
+                                },
+                                out,
+                                err))
+                .isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8))
                 .contains("--events expects an integer, was 'many'")
                 .contains("unknown option '--frobnicate'")
+                .contains("--key-window-size must be less than --key-window-events (20)")
                 .contains("usage: EndToEndBenchmark");
     }
 }

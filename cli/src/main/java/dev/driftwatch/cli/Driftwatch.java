@@ -35,6 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             PublishProfileCommand.class,
             ProduceCommand.class,
             RegistryCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Driftwatch implements Callable<Integer> {
