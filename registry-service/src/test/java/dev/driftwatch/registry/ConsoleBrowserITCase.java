@@ -573,6 +573,20 @@ class ConsoleBrowserITCase {
         HttpResponse<String> longName =
                 http("GET", "/ui/models/" + "m".repeat(20_000), cookie, null);
         assertThat(longName.statusCode()).isBetween(400, 431);
+        HttpResponse<String> badWindow =
+                http("GET", "/ui/models/fraud/features/amount?window=%3Cb%3E", cookie, null);
+        assertThat(badWindow.statusCode()).isEqualTo(400);
+        assertThat(badWindow.body())
+                .contains("window must be the start of a window as an ISO-8601 instant")
+                .doesNotContain("<b>");
+        HttpResponse<String> noWindow =
+                http(
+                        "GET",
+                        "/ui/models/fraud/features/amount?window=2001-01-01T00:00:00Z",
+                        cookie,
+                        null);
+        assertThat(noWindow.statusCode()).isEqualTo(200);
+        assertThat(noWindow.body()).contains("No window of this feature starts then.");
         HttpResponse<String> badRange = http("GET", "/ui?range=2y", cookie, null);
         assertThat(badRange.statusCode()).isEqualTo(400);
         assertThat(badRange.body()).contains("range must be one of 1h, 6h, 24h, 7d, 30d, 90d.");

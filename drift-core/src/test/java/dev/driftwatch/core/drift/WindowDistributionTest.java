@@ -168,6 +168,24 @@ class WindowDistributionTest {
     }
 
     @Test
+    void theJsonStaysBoundedWhenEveryNameIsLongAndEscaped() {
+        String worst = "\u0001".repeat(1_000); // written as \\u0001: six characters each
+        CategoricalReferenceBuilder b = new CategoricalReferenceBuilder();
+        for (int c = 0; c < 100; c++) {
+            b.add(c + worst);
+        }
+        CategoricalReference ref = b.build();
+        CategoricalWindow w = ref.newWindow();
+        for (int c = 0; c < 200; c++) {
+            w.update(c + worst); // 100 known, 100 new
+        }
+        String json = WindowDistribution.of(ref, w).toJson();
+        assertThat(json.length()).isLessThan(40_000);
+        assertThat(WindowDistribution.fromJson(json).categories())
+                .hasSize(WindowDistribution.MAX_CATEGORIES);
+    }
+
+    @Test
     void anythingElseIsRefused() {
         assertThatThrownBy(() -> WindowDistribution.fromJson("{\"type\":\"numeric\"}"))
                 .isInstanceOf(DriftCoreException.class);

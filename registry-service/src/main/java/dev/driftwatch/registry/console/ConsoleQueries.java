@@ -136,10 +136,15 @@ public final class ConsoleQueries {
                     + " AND feature = :f AND threshold IS NOT NULL AND segment = ''"
                     + " AND window_start > :w AND window_start < :to) AS next";
 
+    /**
+     * The statistics of a feature's window. The distribution is read through {@code to_jsonb} of
+     * the row, so that a database whose jobs' tables predate that column answers null, not an
+     * error.
+     */
     static final String FEATURE_STATISTICS =
             "SELECT metric, value, p_value, threshold, drift_detected, sample_count,"
-                    + " reference_count, distribution::text AS distribution FROM drift_metrics"
-                    + " WHERE model_name = :m AND model_version = :v AND segment = ''"
+                    + " reference_count, to_jsonb(d) ->> 'distribution' AS distribution"
+                    + " FROM drift_metrics d WHERE model_name = :m AND model_version = :v AND segment = ''"
                     + " AND feature = :f AND window_start = :w ORDER BY metric LIMIT :limit";
 
     static final String OPEN_ALERTS =
