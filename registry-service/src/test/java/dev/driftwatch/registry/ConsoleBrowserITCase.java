@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.driftwatch.core.alert.Alert;
+import dev.driftwatch.core.drift.WindowDistribution;
+import dev.driftwatch.core.profile.CategoricalReference;
+import dev.driftwatch.core.profile.CategoricalReferenceBuilder;
+import dev.driftwatch.core.profile.CategoricalWindow;
+import dev.driftwatch.core.profile.NumericReference;
+import dev.driftwatch.core.profile.NumericReferenceBuilder;
+import dev.driftwatch.core.profile.NumericWindow;
 import dev.driftwatch.registry.ApiClient.Answer;
 import dev.driftwatch.registry.auth.Role;
 import dev.driftwatch.registry.auth.TokenStore;
@@ -84,6 +91,7 @@ class ConsoleBrowserITCase {
         end = Instant.now().truncatedTo(ChronoUnit.HOURS);
         MetricRows.drift(jdbi, "fraud", FEATURES, "amount", WINDOWS, DRIFTED, end);
         MetricRows.performance(jdbi, "fraud", WINDOWS, DRIFTED, end);
+        distributions(jdbi);
 
         ok(admin.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"fraud\"}"));
         ok(admin.post("/api/2.0/mlflow/registered-models/create", "{\"name\": \"churn\"}"));
@@ -176,6 +184,66 @@ class ConsoleBrowserITCase {
                     }
                 });
         chromium = HeadlessChromium.start();
+    }
+
+    static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .withZone(java.time.ZoneOffset.UTC);
+    static final String HOSTILE_CATEGORY = "<img src=x onerror=f()>";
+    static final String QUOTE_CATEGORY = "\"quoted\" & <b>";
+
+    /**
+     * Window distributions as the drift job computes and stores them (drift-core's {@code
+     * WindowDistribution} of a reference and a window): {@code amount} shifted by one standard
+     * deviation in its drifted windows and unshifted before, {@code country} with a new category,
+     * the script-named feature with hostile new category names; {@code age} has none (rows written
+     * before the drift job stored distributions).
+     */
+    static void distributions(Jdbi jdbi) {
+        java.util.Random random = new java.util.Random(3);
+        NumericReferenceBuilder amount = new NumericReferenceBuilder();
+        for (int i = 0; i < 1000; i++) { // as many as the rows' reference_count
+            amount.add(50 + 10 * random.nextGaussian());
+        }
+        NumericReference amountRef = amount.build(10);
+        Instant driftedFrom = end.minus(Duration.ofMinutes(5L * DRIFTED));
+        for (double shift : new double[] {0, 10}) {
+            NumericWindow w = amountRef.newWindow();
+            for (int i = 0; i < 500; i++) {
+                w.update(50 + shift + 10 * random.nextGaussian());
+            }
+            MetricRows.distribution(
+                    jdbi,
+                    "fraud",
+                    "amount",
+                    WindowDistribution.of(amountRef, w).toJson(),
+                    shift == 0 ? end.minus(Duration.ofDays(1)) : driftedFrom);
+        }
+        MetricRows.distribution(
+                jdbi,
+                "fraud",
+                "country",
+                categorical(List.of("DE", "FR", "IT"), List.of("DE", "FR", "IT", "ES", "ES", "DE")),
+                end.minus(Duration.ofDays(1)));
+        MetricRows.distribution(
+                jdbi,
+                "fraud",
+                SCRIPT_FEATURE,
+                categorical(
+                        List.of("a", "b"),
+                        List.of("a", "b", HOSTILE_CATEGORY, QUOTE_CATEGORY, "a\u0000b")),
+                end.minus(Duration.ofDays(1)));
+    }
+
+    static String categorical(List<String> reference, List<String> window) {
+        CategoricalReferenceBuilder b = new CategoricalReferenceBuilder();
+        for (int i = 0; i < 10; i++) {
+            reference.forEach(b::add);
+        }
+        CategoricalReference ref = b.build();
+        CategoricalWindow w = ref.newWindow();
+        window.forEach(w::update);
+        return WindowDistribution.of(ref, w).toJson();
     }
 
     @AfterAll
@@ -409,8 +477,51 @@ class ConsoleBrowserITCase {
         assertThat(count("#statistic g.mark")).isEqualTo(1);
         String table = chromium.driver().findElement(By.id("statistics")).getText();
         assertThat(table).contains("psi 0.4", "0.2 drift", "jensen_shannon 0.01");
+        // the latest window's stored distribution: reference and current over the 10 reference
+        // bins, the 9 quantile edges marked
+        assertThat(attributes("#distribution g.series", "data-series"))
+                .containsExactly("reference", "current");
+        assertThat(count("#distribution g.series rect.bar")).isEqualTo(20);
+        assertThat(count("#distribution line.edge")).isEqualTo(9);
+        assertThat(chromium.driver().findElements(By.id("next-window"))).isEmpty();
         assertCleanPage();
+        chromium.resize(HeadlessChromium.WIDTH, 1300);
         save("console-feature.png", chromium.screenshot());
+        chromium.resize(HeadlessChromium.WIDTH, HeadlessChromium.HEIGHT);
+        List<String> latestCurrent = currentShares();
+        // the window before: its own distribution, and a way back
+        chromium.driver().findElement(By.id("previous-window")).click();
+        assertThat(chromium.driver().findElement(By.cssSelector("#latest p")).getText())
+                .contains(
+                        TIME.format(end.minus(Duration.ofMinutes(10)))
+                                + " to "
+                                + TIME.format(end.minus(Duration.ofMinutes(5))));
+        assertThat(count("#distribution g.series rect.bar")).isEqualTo(20);
+        assertThat(currentShares()).isEqualTo(latestCurrent); // both drifted windows
+        open(
+                "/ui/models/fraud/features/amount?range=6h&window="
+                        + end.minus(Duration.ofMinutes(5L * (DRIFTED + 1))));
+        assertThat(currentShares()).as("a window before the drift").isNotEqualTo(latestCurrent);
+        assertThat(chromium.driver().findElements(By.id("next-window"))).hasSize(1);
+        assertCleanPage();
+
+        // a categorical feature: the categories side by side, the new one highlighted
+        open("/ui/models/fraud/features/country?range=6h");
+        assertThat(count("#distribution g.category")).isEqualTo(4);
+        assertThat(
+                        chromium.driver()
+                                .findElement(By.cssSelector("#distribution g.category.highlighted"))
+                                .getText())
+                .contains("ES (new)");
+        assertThat(count("#distribution rect.bar")).isEqualTo(8);
+        assertCleanPage();
+
+        // a feature whose rows hold no distribution says so
+        open("/ui/models/fraud/features/age?range=6h");
+        assertThat(chromium.driver().findElement(By.id("no-distribution")).getText())
+                .contains("hold no distribution");
+        assertThat(count("#distribution svg")).isZero();
+        assertCleanPage();
 
         // a hostile feature's own page, reached through its encoded link
         open("/ui/models/fraud?range=6h");
@@ -420,6 +531,19 @@ class ConsoleBrowserITCase {
                 .click();
         assertThat(chromium.driver().findElement(By.tagName("h1")).getText())
                 .isEqualTo(SCRIPT_FEATURE);
+        // its hostile category names are text: three new categories, no element made of them
+        assertThat(attributes("#distribution text.category-label", "class")).hasSize(5);
+        String labels =
+                (String)
+                        chromium.script(
+                                "return Array.from(document.querySelectorAll('#distribution"
+                                        + " text.category-label')).map(function(e){return"
+                                        + " e.textContent;}).join('|');");
+        assertThat(labels)
+                .contains(HOSTILE_CATEGORY + " (new)", QUOTE_CATEGORY + " (new)")
+                .contains("a\uFFFDb (new)");
+        assertThat(count("img")).isZero();
+        assertThat(count("#distribution b")).isZero();
         assertCleanPage();
     }
 
@@ -449,9 +573,28 @@ class ConsoleBrowserITCase {
         HttpResponse<String> longName =
                 http("GET", "/ui/models/" + "m".repeat(20_000), cookie, null);
         assertThat(longName.statusCode()).isBetween(400, 431);
+        HttpResponse<String> badWindow =
+                http("GET", "/ui/models/fraud/features/amount?window=%3Cb%3E", cookie, null);
+        assertThat(badWindow.statusCode()).isEqualTo(400);
+        assertThat(badWindow.body())
+                .contains("window must be the start of a window as an ISO-8601 instant")
+                .doesNotContain("<b>");
+        HttpResponse<String> noWindow =
+                http(
+                        "GET",
+                        "/ui/models/fraud/features/amount?window=2001-01-01T00:00:00Z",
+                        cookie,
+                        null);
+        assertThat(noWindow.statusCode()).isEqualTo(200);
+        assertThat(noWindow.body()).contains("No window of this feature starts then.");
         HttpResponse<String> badRange = http("GET", "/ui?range=2y", cookie, null);
         assertThat(badRange.statusCode()).isEqualTo(400);
         assertThat(badRange.body()).contains("range must be one of 1h, 6h, 24h, 7d, 30d, 90d.");
+    }
+
+    /** The heights of the current series' bars in the distribution chart. */
+    List<String> currentShares() {
+        return attributes("#distribution g.series[data-series='current'] rect.bar", "height");
     }
 
     static void save(String name, byte[] png) throws IOException {

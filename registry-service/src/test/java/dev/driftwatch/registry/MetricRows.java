@@ -98,6 +98,24 @@ public final class MetricRows {
     }
 
     /**
+     * Sets the distribution (drift-core's {@code WindowDistribution} JSON, as the drift job writes
+     * it) on the {@code psi} rows of {@code feature} whose window starts at or after {@code from}.
+     */
+    static void distribution(Jdbi jdbi, String model, String feature, String json, Instant from) {
+        jdbi.useHandle(
+                h ->
+                        h.createUpdate(
+                                        "UPDATE drift_metrics SET distribution = CAST(:d AS jsonb)"
+                                                + " WHERE model_name = :m AND feature = :f AND"
+                                                + " metric = 'psi' AND window_start >= :from")
+                                .bind("d", json)
+                                .bind("m", model)
+                                .bind("f", feature)
+                                .bind("from", from)
+                                .execute());
+    }
+
+    /**
      * Performance rows of the same windows: realised {@code accuracy} (0.9, 0.7 in the last {@code
      * lowWindows}) and {@code label_coverage} (0.8), an estimated {@code accuracy} and an {@code
      * orphaned_labels} count (neither charted).

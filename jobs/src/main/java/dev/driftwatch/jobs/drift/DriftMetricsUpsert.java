@@ -12,16 +12,17 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
     static final String SQL =
             "INSERT INTO drift_metrics (model_name, model_version, segment, feature, metric,"
                     + " window_start, window_end, value, p_value, threshold, drift_detected,"
-                    + " sample_count, reference_count, computed_at, closed_by) VALUES (:model_name,"
-                    + " :model_version, :segment, :feature, :metric, :window_start, :window_end,"
+                    + " sample_count, reference_count, computed_at, closed_by, distribution) VALUES"
+                    + " (:model_name, :model_version, :segment, :feature, :metric, :window_start, :window_end,"
                     + " :value, :p_value, :threshold, :drift_detected, :sample_count,"
-                    + " :reference_count, :computed_at, :closed_by) ON CONFLICT (model_name, model_version,"
+                    + " :reference_count, :computed_at, :closed_by, CAST(:distribution AS jsonb))"
+                    + " ON CONFLICT (model_name, model_version,"
                     + " segment, feature, metric, window_start) DO UPDATE SET window_end ="
                     + " EXCLUDED.window_end, value = EXCLUDED.value, p_value = EXCLUDED.p_value,"
                     + " threshold = EXCLUDED.threshold, drift_detected = EXCLUDED.drift_detected,"
                     + " sample_count = EXCLUDED.sample_count, reference_count ="
                     + " EXCLUDED.reference_count, computed_at = EXCLUDED.computed_at, closed_by ="
-                    + " EXCLUDED.closed_by";
+                    + " EXCLUDED.closed_by, distribution = EXCLUDED.distribution";
 
     @Override
     public String table() {
@@ -49,7 +50,8 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
                 .bind("sample_count", r.sampleCount)
                 .bind("reference_count", r.referenceCount)
                 .bind("computed_at", time(r.computedAt))
-                .bind("closed_by", r.closedBy);
+                .bind("closed_by", r.closedBy)
+                .bind("distribution", r.distribution);
     }
 
     @Override
@@ -70,6 +72,7 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
         c.referenceCount = r.referenceCount;
         c.computedAt = r.computedAt;
         c.closedBy = r.closedBy;
+        c.distribution = r.distribution;
         return c;
     }
 }

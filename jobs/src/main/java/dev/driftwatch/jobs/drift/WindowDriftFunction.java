@@ -8,6 +8,7 @@ import dev.driftwatch.core.drift.DriftReport;
 import dev.driftwatch.core.drift.FeatureMetrics;
 import dev.driftwatch.core.drift.ProfileComparison;
 import dev.driftwatch.core.drift.Statistic;
+import dev.driftwatch.core.drift.WindowDistribution;
 import dev.driftwatch.core.event.PredictionEvent;
 import dev.driftwatch.core.profile.WindowProfile;
 import dev.driftwatch.jobs.records.DriftMetricRow;
@@ -322,9 +323,8 @@ public class WindowDriftFunction
         }
         if (json != null && ws.profile != null) {
             ReferenceCache.Entry reference = cache.get(ws.referenceId, json);
-            List<FeatureMetrics> metrics =
-                    ProfileComparison.compare(
-                            reference.profile(), WindowProfile.heapify(ws.profile));
+            WindowProfile window = WindowProfile.heapify(ws.profile);
+            List<FeatureMetrics> metrics = ProfileComparison.compare(reference.profile(), window);
             DriftReport report = DriftDetector.evaluate(metrics, policies);
             double maxPsi = Double.NaN;
             for (DriftReport.FeatureDrift fd : report.features()) {
@@ -347,6 +347,9 @@ public class WindowDriftFunction
                     }
                     if (s == Statistic.PSI && value != null) {
                         maxPsi = Double.isNaN(maxPsi) ? value : Math.max(maxPsi, value);
+                    }
+                    if (s == Statistic.PSI) {
+                        row.distribution = distribution(reference, window, m.feature());
                     }
                     out.collect(row);
                 }
@@ -378,6 +381,19 @@ public class WindowDriftFunction
             r.sampleCount = sampleCount;
             out.collect(r);
         }
+    }
+
+    /** The feature's distribution in the window against the reference's, as JSON; or null. */
+    private static String distribution(
+            ReferenceCache.Entry reference, WindowProfile window, String feature) {
+        // a window has its reference's features in the reference's order
+        Integer i = reference.featureIndex().get(feature);
+        if (i == null || i >= window.featureCount() || !window.featureName(i).equals(feature)) {
+            return null;
+        }
+        WindowDistribution d =
+                WindowDistribution.of(reference.profile().feature(feature), window.feature(i));
+        return d == null ? null : d.toJson();
     }
 
     /** Per-model counters in the web UI: events in, late events, invalid records, no reference. */

@@ -34,6 +34,12 @@ public class DriftMetricRow {
 
     public boolean decisive;
 
+    /**
+     * The window's distribution against its reference as JSON ({@code
+     * dev.driftwatch.core.drift.WindowDistribution}), on psi rows; null on the others.
+     */
+    public String distribution;
+
     /** "critical", "warning" or "none" on decisive rows. */
     public String severity;
 

@@ -12,6 +12,8 @@ import dev.driftwatch.core.drift.DriftRule;
 import dev.driftwatch.core.drift.FeatureMetrics;
 import dev.driftwatch.core.drift.ProfileComparison;
 import dev.driftwatch.core.drift.Statistic;
+import dev.driftwatch.core.drift.WindowDistribution;
+import dev.driftwatch.core.profile.CategoricalReference;
 import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.core.profile.WindowProfile;
@@ -107,11 +109,13 @@ class DriftJobITCase {
                         "DE",
                         0.5));
         List<List<Double>> amounts = new ArrayList<>();
+        List<java.util.Map<String, Long>> countries = new ArrayList<>();
         WindowProfile[] expected = new WindowProfile[shifts.length];
         Random random = new Random(2);
         for (int w = 0; w < shifts.length; w++) {
             expected[w] = reference.newWindow();
             amounts.add(new ArrayList<>());
+            countries.add(new java.util.HashMap<>());
             for (int i = 0; i < 600; i++) {
                 long ts = T0 + w * MINUTE + (i * 97L) % MINUTE;
                 double amount = 50 + shifts[w] + 10 * random.nextGaussian();
@@ -122,6 +126,7 @@ class DriftJobITCase {
                 expected[w].categorical(1).update(country);
                 expected[w].numeric(2).update(score);
                 amounts.get(w).add(amount);
+                countries.get(w).merge(country, 1L, Long::sum);
             }
         }
         // Bad records: each kind goes to the dead-letter topic with its reason.
@@ -207,6 +212,8 @@ class DriftJobITCase {
                             referenceAmounts, EmpiricalDistribution.ofSample(sample));
             assertThat(Math.abs(w1 - w1Exact)).isLessThanOrEqualTo(w1Bound + 1e-9 * w1Exact);
             assertThat(value(model, "", WindowDriftFunction.EVENT_COUNT, start)).isEqualTo(600.0);
+            storedDistributionsAreTheWindowsCounts(
+                    model, start, reference, amounts.get(w), countries.get(w));
         }
         assertThat(detected(model, "amount", Statistic.PSI.metric(), T0)).isFalse();
         assertThat(detected(model, "amount", Statistic.PSI.metric(), T0 + MINUTE)).isTrue();
@@ -263,6 +270,86 @@ class DriftJobITCase {
                 .anySatisfy(r -> assertThat(r).contains("unparseable timestamp 'soon'"))
                 .anySatisfy(r -> assertThat(r).contains("feature 'amount' must be"))
                 .anySatisfy(r -> assertThat(r).contains("exceeds the limit of 2000"));
+    }
+
+    /**
+     * The psi rows carry the window's distribution: its counts per reference bin equal the events'
+     * amounts binned here by a linear scan of the reference edges, its country counts those of the
+     * events; the reference side is the profile's. Only psi rows carry one.
+     */
+    private static void storedDistributionsAreTheWindowsCounts(
+            String model,
+            long start,
+            ReferenceProfile reference,
+            List<Double> amounts,
+            java.util.Map<String, Long> countries) {
+        NumericReference amountRef = (NumericReference) reference.feature("amount");
+        double[] edges = amountRef.edges();
+        long[] expected = new long[edges.length + 1];
+        for (double v : amounts) {
+            int bin = 0;
+            while (bin < edges.length && v >= edges[bin]) {
+                bin++;
+            }
+            expected[bin]++;
+        }
+        WindowDistribution amount = distribution(model, "amount", start);
+        assertThat(amount.edges()).containsExactly(edges);
+        assertThat(amount.current()).as("amount per bin").containsExactly(expected);
+        assertThat(amount.reference()).containsExactly(amountRef.binCounts());
+
+        WindowDistribution country = distribution(model, "country", start);
+        java.util.Map<String, Long> stored = new java.util.HashMap<>();
+        for (int i = 0; i < country.categories().size(); i++) {
+            if (country.current()[i] > 0) {
+                stored.put(country.categories().get(i), country.current()[i]);
+            }
+        }
+        assertThat(stored).isEqualTo(countries);
+        assertThat(country.currentOther()).isZero();
+        CategoricalReference countryRef = (CategoricalReference) reference.feature("country");
+        for (int i = 0; i < country.categories().size(); i++) {
+            assertThat(country.reference()[i])
+                    .isEqualTo(
+                            countryRef
+                                    .categoryCounts()[
+                                    countryRef.indexOf(country.categories().get(i))]);
+        }
+        long withDistribution =
+                jdbi.withHandle(
+                        h ->
+                                h.createQuery(
+                                                "SELECT count(*) FROM drift_metrics WHERE"
+                                                        + " model_name = :m AND window_start = :s"
+                                                        + " AND distribution IS NOT NULL AND"
+                                                        + " metric <> 'psi'")
+                                        .bind("m", model)
+                                        .bind("s", time(start))
+                                        .mapTo(Long.class)
+                                        .one());
+        assertThat(withDistribution).as("rows other than psi with a distribution").isZero();
+    }
+
+    private static WindowDistribution distribution(String model, String feature, long start) {
+        String json =
+                jdbi.withHandle(
+                        h ->
+                                h.createQuery(
+                                                "SELECT distribution::text FROM drift_metrics WHERE"
+                                                        + " model_name = :m AND feature = :f AND"
+                                                        + " metric = 'psi' AND window_start = :s")
+                                        .bind("m", model)
+                                        .bind("f", feature)
+                                        .bind("s", time(start))
+                                        .mapTo(String.class)
+                                        .one());
+        assertThat(json).as("%s distribution", feature).isNotNull();
+        return WindowDistribution.fromJson(json);
+    }
+
+    private static java.time.OffsetDateTime time(long millis) {
+        return java.time.OffsetDateTime.ofInstant(
+                Instant.ofEpochMilli(millis), java.time.ZoneOffset.UTC);
     }
 
     private static double value(String model, String feature, String metric, long start) {

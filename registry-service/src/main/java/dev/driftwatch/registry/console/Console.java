@@ -2,6 +2,7 @@ package dev.driftwatch.registry.console;
 
 import dev.driftwatch.charts.Heatmap;
 import dev.driftwatch.charts.TimeSeriesChart;
+import dev.driftwatch.core.drift.WindowDistribution;
 import dev.driftwatch.registry.auth.AccessControl;
 import dev.driftwatch.registry.auth.AccessToken;
 import dev.driftwatch.registry.auth.RunTokens;
@@ -433,9 +434,45 @@ public final class Console {
         h.raw("</table>");
     }
 
+    /** The window's distribution drawn, or why there is none. */
+    private static void distribution(Html h, String feature, String json) {
+        if (json == null) {
+            h.raw("<p class=\"note\" id=\"no-distribution\">This window's rows hold no")
+                    .raw(" distribution: rows written before the drift job stored one, and")
+                    .raw(" features whose reference has over ")
+                    .raw(Integer.toString(WindowDistribution.MAX_BINS))
+                    .raw(" bins, have only their statistics (below).</p>");
+            return;
+        }
+        WindowDistribution d;
+        try {
+            d = WindowDistribution.fromJson(json);
+        } catch (dev.driftwatch.core.DriftCoreException e) {
+            h.raw("<p class=\"error\" id=\"no-distribution\">The stored distribution cannot be")
+                    .raw(" read: ")
+                    .esc(e.getMessage())
+                    .raw("</p>");
+            return;
+        }
+        h.raw(DistributionChart.html(feature, d));
+    }
+
     private String feature(Context ctx, ConsoleSessions.Session session, TimeRange range) {
         String model = ctx.pathParam("name");
         String feature = ctx.pathParam("feature");
+        Instant at = null;
+        String window = ctx.queryParam("window");
+        if (window != null) {
+            try {
+                at = Instant.parse(window);
+            } catch (java.time.format.DateTimeParseException e) {
+                ctx.status(400);
+                Html h = new Html("Bad window", session, range, ctx.path());
+                h.raw("<p class=\"error\">window must be the start of a window as an ISO-8601")
+                        .raw(" instant, such as 2026-11-30T05:00:00Z.</p>");
+                return h.end();
+            }
+        }
         boolean metrics = queries.hasMetricTables();
         if (!queries.modelExists(model, metrics)) {
             return notFound(ctx, session, range, "No model named " + model + ".");
@@ -479,16 +516,36 @@ public final class Console {
             h.raw(bucketNote(bucket));
         }
         h.raw("</section>");
-        LatestWindow latest = queries.latest(model, feature, range);
-        h.raw("<section id=\"latest\"><h2>Latest window</h2>");
+        LatestWindow latest = queries.window(model, feature, range, at);
+        h.raw("<section id=\"latest\"><h2>")
+                .raw(at == null ? "Latest window" : "Window")
+                .raw("</h2>");
         if (latest == null) {
-            h.raw("<p class=\"note\">No window in this range.</p>");
+            h.raw(
+                    at == null
+                            ? "<p class=\"note\">No window in this range.</p>"
+                            : "<p class=\"note\">No window of this feature starts then.</p>");
         } else {
             h.raw("<p>version ")
                     .esc(latest.version())
                     .raw(", ")
                     .esc(Html.time(latest.start()) + " to " + Html.time(latest.end()))
-                    .raw(" UTC</p><table id=\"statistics\"><tr><th>statistic</th><th>value</th>")
+                    .raw(" UTC");
+            String here = path + "?range=" + range.name() + "&window=";
+            if (latest.previous() != null) {
+                h.raw(" &nbsp; <a id=\"previous-window\" href=\"")
+                        .esc(here + latest.previous())
+                        .raw("\">\u2190 previous window</a>");
+            }
+            if (latest.next() != null) {
+                h.raw(" &nbsp; <a id=\"next-window\" href=\"")
+                        .esc(here + latest.next())
+                        .raw("\">next window \u2192</a>");
+            }
+            h.raw("</p><div id=\"distribution\"><h3>Distribution in the window against the")
+                    .raw(" reference</h3>");
+            distribution(h, feature, latest.distribution());
+            h.raw("</div><table id=\"statistics\"><tr><th>statistic</th><th>value</th>")
                     .raw("<th>p-value</th><th>threshold</th><th>decision</th><th>values</th>")
                     .raw("<th>reference values</th></tr>");
             for (Statistic s : latest.statistics()) {
@@ -507,9 +564,7 @@ public final class Console {
                         .num(Long.toString(s.referenceSamples()))
                         .raw("</tr>");
             }
-            h.raw("</table><p class=\"note\">The metric tables keep statistics per window, not the")
-                    .raw(" window's histogram: the distribution itself is in the drift report of")
-                    .raw(" <code>driftwatch compare</code>.</p>");
+            h.raw("</table>");
         }
         h.raw("</section>");
         return h.end();

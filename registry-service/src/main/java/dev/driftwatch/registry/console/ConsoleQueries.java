@@ -123,10 +123,28 @@ public final class ConsoleQueries {
                     + " AND window_start >= :from AND window_start < :to AND segment = ''"
                     + " ORDER BY window_start DESC LIMIT 1";
 
+    static final String FEATURE_AT =
+            "SELECT model_version, window_start, window_end FROM drift_metrics"
+                    + " WHERE model_name = :m AND feature = :f AND threshold IS NOT NULL"
+                    + " AND window_start = :w AND segment = '' ORDER BY model_version LIMIT 1";
+
+    static final String FEATURE_NEIGHBOURS =
+            "SELECT (SELECT max(window_start) FROM drift_metrics WHERE model_name = :m"
+                    + " AND feature = :f AND threshold IS NOT NULL AND segment = ''"
+                    + " AND window_start < :w AND window_start >= :from) AS previous,"
+                    + " (SELECT min(window_start) FROM drift_metrics WHERE model_name = :m"
+                    + " AND feature = :f AND threshold IS NOT NULL AND segment = ''"
+                    + " AND window_start > :w AND window_start < :to) AS next";
+
+    /**
+     * The statistics of a feature's window. The distribution is read through {@code to_jsonb} of
+     * the row, so that a database whose jobs' tables predate that column answers null, not an
+     * error.
+     */
     static final String FEATURE_STATISTICS =
             "SELECT metric, value, p_value, threshold, drift_detected, sample_count,"
-                    + " reference_count FROM drift_metrics"
-                    + " WHERE model_name = :m AND model_version = :v AND segment = ''"
+                    + " reference_count, to_jsonb(d) ->> 'distribution' AS distribution"
+                    + " FROM drift_metrics d WHERE model_name = :m AND model_version = :v AND segment = ''"
                     + " AND feature = :f AND window_start = :w ORDER BY metric LIMIT :limit";
 
     static final String OPEN_ALERTS =
@@ -145,6 +163,9 @@ public final class ConsoleQueries {
                     + " d.event, d.status, d.attempts, d.last_status, d.created_at, d.delivered_at"
                     + " FROM deliveries d LEFT JOIN notification_routes r ON r.id = d.route_id"
                     + " WHERE d.alert_id = ANY(:alerts) ORDER BY d.alert_id, d.id LIMIT :limit";
+
+    /** The metric whose row carries the window's distribution. */
+    static final String DISTRIBUTION_METRIC = "psi";
 
     private final Jdbi jdbi;
 
@@ -217,9 +238,19 @@ public final class ConsoleQueries {
             long samples,
             long referenceSamples) {}
 
-    /** The latest window of a feature: its version, bounds and statistics. */
+    /**
+     * A window of a feature: its version, bounds and statistics, the distribution its psi row
+     * carries (drift-core's {@code WindowDistribution} as JSON; null on rows written without one),
+     * and the starts of the windows before and after it in the range (null when none).
+     */
     public record LatestWindow(
-            String version, Instant start, Instant end, List<Statistic> statistics) {}
+            String version,
+            Instant start,
+            Instant end,
+            List<Statistic> statistics,
+            String distribution,
+            Instant previous,
+            Instant next) {}
 
     /** Whether this database has the jobs' metric tables. */
     public boolean hasMetricTables() {
@@ -404,16 +435,21 @@ public final class ConsoleQueries {
         return lines;
     }
 
-    /** The feature's latest window in the range and every statistic of it; null when none. */
-    public LatestWindow latest(String model, String feature, TimeRange range) {
+    /**
+     * The feature's window starting at {@code at} (or, when null, its latest window in the range)
+     * and every statistic of it; null when there is none.
+     */
+    public LatestWindow window(String model, String feature, TimeRange range, Instant at) {
         return jdbi.withHandle(
                 h -> {
                     var latest =
-                            h.createQuery(FEATURE_LATEST)
+                            (at == null
+                                            ? h.createQuery(FEATURE_LATEST)
+                                                    .bind("from", range.from())
+                                                    .bind("to", range.to())
+                                            : h.createQuery(FEATURE_AT).bind("w", at))
                                     .bind("m", model)
                                     .bind("f", feature)
-                                    .bind("from", range.from())
-                                    .bind("to", range.to())
                                     .map(
                                             (rs, ctx) ->
                                                     new Object[] {
@@ -426,6 +462,7 @@ public final class ConsoleQueries {
                         return null;
                     }
                     Object[] l = latest.get();
+                    String[] distribution = {null};
                     List<Statistic> stats =
                             h.createQuery(FEATURE_STATISTICS)
                                     .bind("m", model)
@@ -434,17 +471,42 @@ public final class ConsoleQueries {
                                     .bind("w", (Instant) l[1])
                                     .bind("limit", MAX_LIST)
                                     .map(
-                                            (rs, ctx) ->
-                                                    new Statistic(
-                                                            rs.getString("metric"),
-                                                            dbl(rs, "value"),
-                                                            dbl(rs, "p_value"),
-                                                            dbl(rs, "threshold"),
-                                                            rs.getBoolean("drift_detected"),
-                                                            rs.getLong("sample_count"),
-                                                            rs.getLong("reference_count")))
+                                            (rs, ctx) -> {
+                                                if (DISTRIBUTION_METRIC.equals(
+                                                        rs.getString("metric"))) {
+                                                    distribution[0] = rs.getString("distribution");
+                                                }
+                                                return new Statistic(
+                                                        rs.getString("metric"),
+                                                        dbl(rs, "value"),
+                                                        dbl(rs, "p_value"),
+                                                        dbl(rs, "threshold"),
+                                                        rs.getBoolean("drift_detected"),
+                                                        rs.getLong("sample_count"),
+                                                        rs.getLong("reference_count"));
+                                            })
                                     .list();
-                    return new LatestWindow((String) l[0], (Instant) l[1], (Instant) l[2], stats);
+                    Instant[] around =
+                            h.createQuery(FEATURE_NEIGHBOURS)
+                                    .bind("m", model)
+                                    .bind("f", feature)
+                                    .bind("w", (Instant) l[1])
+                                    .bind("from", range.from())
+                                    .bind("to", range.to())
+                                    .map(
+                                            (rs, ctx) ->
+                                                    new Instant[] {
+                                                        instant(rs, "previous"), instant(rs, "next")
+                                                    })
+                                    .one();
+                    return new LatestWindow(
+                            (String) l[0],
+                            (Instant) l[1],
+                            (Instant) l[2],
+                            stats,
+                            distribution[0],
+                            around[0],
+                            around[1]);
                 });
     }
 

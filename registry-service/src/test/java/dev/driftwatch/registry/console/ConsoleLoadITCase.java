@@ -214,6 +214,8 @@ class ConsoleLoadITCase {
                         ConsoleQueries.PERFORMANCE_SERIES,
                         ConsoleQueries.FEATURE_SERIES,
                         ConsoleQueries.FEATURE_LATEST,
+                        ConsoleQueries.FEATURE_AT,
+                        ConsoleQueries.FEATURE_NEIGHBOURS,
                         ConsoleQueries.FEATURE_STATISTICS,
                         ConsoleQueries.LAST_DRIFT_SHARES)) {
             String plan = jdbi.withHandle(h -> explain(h, sql));
