@@ -14,10 +14,13 @@ import java.util.List;
  * <ul>
  *   <li>{@code two_sample_test} (default): per feature a two-sample p-value, all of them corrected
  *       together with Benjamini-Hochberg; a feature drifts when its adjusted p-value is at most the
- *       level, critically at most the critical level. Numeric: the KS p-value of {@code max(0, D -
- *       ks_error_bound)} (the statistic computed from sketches or summaries is lowered by its error
- *       bound, so that their error never raises an alarm); categorical: the chi-square test of
- *       homogeneity.
+ *       level (critically at most the critical level) and its effect size reaches the effect floor.
+ *       Numeric: Simes' combination of the KS p-value of {@code max(0, D - ks_error_bound)} (the
+ *       statistic computed from sketches or summaries is lowered by its error bound, so that their
+ *       error never raises an alarm) and the tie-aware tests of {@link CellTests} (rank sum,
+ *       Ansari-Bradley, chi-square over pooled cells); effect size {@code max(0, D -
+ *       ks_error_bound)}. Categorical: the chi-square test of homogeneity; effect size the largest
+ *       difference of a category's proportion.
  *   <li>{@code threshold}: effect sizes (PSI, JS, normalised Wasserstein) drift when the value
  *       reaches the warning threshold <em>and</em> passes a sample-size guard, so that small
  *       windows do not alarm on noise: PSI must exceed the guard quantile of its approximate null

@@ -206,10 +206,15 @@ public record DriftPolicies(
                             + rule.configName());
         }
         if (rule != DriftRule.TWO_SAMPLE_TEST
-                && (root.has("level") || root.has("critical_level") || root.has("effect_floor"))) {
+                && (root.has("level") || root.has("critical_level"))) {
             throw new DriftCoreException(
-                    "drift policy: level, critical_level and effect_floor apply only to rule"
-                            + " two_sample_test, not "
+                    "drift policy: level and critical_level apply only to rule two_sample_test,"
+                            + " not "
+                            + rule.configName());
+        }
+        if (rule != DriftRule.TWO_SAMPLE_TEST && root.has("effect_floor")) {
+            throw new DriftCoreException(
+                    "drift policy: effect_floor applies only to rule two_sample_test, not "
                             + rule.configName());
         }
         DriftPolicies d = of(rule);

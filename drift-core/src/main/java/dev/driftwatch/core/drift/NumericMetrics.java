@@ -20,7 +20,8 @@ import java.util.Map;
  * Drift metrics of a numeric feature: every numeric {@link Statistic}. PSI and JS over the
  * reference bins (exact); KS and Wasserstein between the reference's distribution and the window's
  * form (exact when both are exact, otherwise within the error bounds reported beside them); the
- * data-quality rates.
+ * data-quality rates. Beside them ({@link #cellTests()}) the tie-aware tests on the two samples'
+ * counts per cell that the default rule also decides on; null for a window in the sketch form.
  *
  * <pre>{@code
  * NumericMetrics m = NumericMetrics.of("amount", reference, window);     // the profiles' forms

@@ -183,7 +183,8 @@ class TieAwareDecisionTest {
                                         json.readTree(
                                                 "{\"rule\": \"psi\", \"effect_floor\": 0.05}")))
                 .isInstanceOf(DriftCoreException.class)
-                .hasMessageContaining("effect_floor apply only to rule two_sample_test");
+                .hasMessage(
+                        "drift policy: effect_floor applies only to rule two_sample_test, not psi");
         assertThatThrownBy(() -> DriftPolicies.fromJson(json.readTree("{\"effect_floor\": 1}")))
                 .isInstanceOf(DriftCoreException.class)
                 .hasMessage("drift policy: effect_floor must be in [0, 1)");
