@@ -9,12 +9,14 @@ import dev.driftwatch.core.drift.DriftMethod;
 import dev.driftwatch.core.drift.DriftPolicies;
 import dev.driftwatch.core.drift.DriftPolicy;
 import dev.driftwatch.core.drift.DriftReport;
+import dev.driftwatch.core.drift.DriftRule;
 import dev.driftwatch.core.drift.FeatureMetrics;
 import dev.driftwatch.core.drift.MetricNames;
 import dev.driftwatch.core.drift.Statistic;
 import dev.driftwatch.core.profile.CategoricalReference;
 import dev.driftwatch.core.profile.CategoricalWindow;
 import dev.driftwatch.core.profile.FeatureReference;
+import dev.driftwatch.core.profile.FeatureType;
 import dev.driftwatch.core.profile.FeatureWindow;
 import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.NumericWindow;
@@ -187,6 +189,17 @@ final class HtmlReportWriter {
         String stat = esc(method.statistic().metric());
         String rule =
                 d.rule() == null ? "" : "rule <code>" + esc(d.rule().configName()) + "</code>, ";
+        if (d.rule() == DriftRule.TWO_SAMPLE_TEST && m.type() == FeatureType.NUMERIC) {
+            return rule
+                    + "<code>"
+                    + esc(method.configName())
+                    + "</code>: drift when Simes' combination of the ks_statistic (less its error"
+                    + " bound), rank-sum, Ansari-Bradley and pooled chi-square p-values,"
+                    + " Benjamini-Hochberg adjusted, is &le; "
+                    + num(d.threshold())
+                    + " and the ks_statistic less its error bound is &ge; "
+                    + num(policies.effectFloor());
+        }
         if (method.isPValueMethod()) {
             return rule
                     + "<code>"

@@ -85,8 +85,11 @@ class HtmlReportTest {
                 .contains("<b id=\"drifted-count\">3</b> of 11 features drifted")
                 .contains("No dataset drift")
                 .contains(
-                        "rule <code>two_sample_test</code>, <code>ks</code>: drift when the"
-                                + " ks_statistic p-value, Benjamini-Hochberg adjusted, is &le; 0.01")
+                        "rule <code>two_sample_test</code>, <code>ks</code>: drift when Simes'"
+                                + " combination of the ks_statistic (less its error bound),"
+                                + " rank-sum, Ansari-Bradley and pooled chi-square p-values,"
+                                + " Benjamini-Hochberg adjusted, is &le; 0.01 and the"
+                                + " ks_statistic less its error bound is &ge; 0.03")
                 .contains("rule <code>two_sample_test</code>, <code>chi_square_two_sample</code>:")
                 .contains("guard quantile 0.99");
         // a numeric chart per numeric feature, category bars with the new category highlighted

@@ -211,7 +211,10 @@ public final class DecisionQualityBenchmark {
         return cells;
     }
 
-    /** The unit test's cells: the known failures of the old default and their no-drift cells. */
+    /**
+     * The unit test's cells: the known failures of the old default, a scale change and discrete
+     * data at n = 100, and their no-drift cells.
+     */
     static List<Cell> shortGrid() {
         Map<String, DecisionCase> byId = new HashMap<>();
         for (DecisionCase c : DecisionCases.all()) {
@@ -223,8 +226,13 @@ public final class DecisionQualityBenchmark {
                 fixed(byId.get("rounded/none"), 1_000, 1_000, 300),
                 fixed(byId.get("rounded/shift 0.3 sd"), 1_000, 1_000, 100),
                 fixed(byId.get("cat5/none"), 1_000, 1_000, 300),
-                fixed(byId.get("normal/none"), 100, 100_000, 200),
-                fixed(byId.get("normal/shift 0.5 sd"), 100, 100_000, 100));
+                fixed(byId.get("normal/none"), 100, 100_000, 1_000),
+                fixed(byId.get("normal/shift 0.5 sd"), 100, 100_000, 100),
+                // the full grid's cells (same seeds and repeats): discrete data and a scale change
+                fixed(byId.get("normal/none"), 100, 1_000, 1_000),
+                fixed(byId.get("normal/scale x1.5"), 100, 1_000, 500),
+                fixed(byId.get("poisson3/none"), 100, 1_000, 1_000),
+                fixed(byId.get("poisson3/mean +0.5 sd"), 100, 1_000, 500));
     }
 
     static Cell cell(DecisionCase c, int n, int m, long budget) {

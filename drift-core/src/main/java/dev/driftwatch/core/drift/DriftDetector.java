@@ -14,10 +14,13 @@ import java.util.List;
  * <ul>
  *   <li>{@code two_sample_test} (default): per feature a two-sample p-value, all of them corrected
  *       together with Benjamini-Hochberg; a feature drifts when its adjusted p-value is at most the
- *       level, critically at most the critical level. Numeric: the KS p-value of {@code max(0, D -
- *       ks_error_bound)} (the statistic computed from sketches or summaries is lowered by its error
- *       bound, so that their error never raises an alarm); categorical: the chi-square test of
- *       homogeneity.
+ *       level (critically at most the critical level) and its effect size reaches the effect floor.
+ *       Numeric: Simes' combination of the KS p-value of {@code max(0, D - ks_error_bound)} (the
+ *       statistic computed from sketches or summaries is lowered by its error bound, so that their
+ *       error never raises an alarm) and the tie-aware tests of {@link CellTests} (rank sum,
+ *       Ansari-Bradley, chi-square over pooled cells); effect size {@code max(0, D -
+ *       ks_error_bound)}. Categorical: the chi-square test of homogeneity; effect size the largest
+ *       difference of a category's proportion.
  *   <li>{@code threshold}: effect sizes (PSI, JS, normalised Wasserstein) drift when the value
  *       reaches the warning threshold <em>and</em> passes a sample-size guard, so that small
  *       windows do not alarm on noise: PSI must exceed the guard quantile of its approximate null
@@ -87,18 +90,69 @@ public final class DriftDetector {
         return bound == null ? 0.0 : bound;
     }
 
+    /**
+     * A numeric feature's p-values under the default rule: KS on its statistic less its error
+     * bound, then, where the window's values are in cells, the rank-sum, Ansari-Bradley and
+     * chi-square (pooled cells) tests; undefined ones left out.
+     */
+    static double[] numericPValues(FeatureMetrics m) {
+        Double ks = boundedKsPValue(m);
+        double[] p = new double[4];
+        int k = 0;
+        if (ks != null) {
+            p[k++] = ks;
+        }
+        if (ks != null && m instanceof NumericMetrics nm && nm.cellTests() != null) {
+            CellTests c = nm.cellTests();
+            for (double q :
+                    new double[] {
+                        c.rankSumPValue(), c.ansariBradleyPValue(), c.chiSquarePValue()
+                    }) {
+                if (!Double.isNaN(q)) {
+                    p[k++] = q;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(p, k);
+    }
+
+    /**
+     * Simes' combination of one feature's p-values: {@code min_i k p_(i) / i} over the k sorted
+     * p-values (the smallest Benjamini-Hochberg adjusted one); a valid p-value for "none of them
+     * rejects" when the tests are independent or positively dependent.
+     */
+    static double simes(double[] p) {
+        double smallest = 1.0;
+        for (double a : BenjaminiHochberg.adjust(p)) {
+            smallest = Math.min(smallest, a);
+        }
+        return smallest;
+    }
+
+    /** The effect size the floor applies to: KS less its error bound, or the largest difference. */
+    static Double effect(FeatureMetrics m) {
+        if (m.type() == FeatureType.NUMERIC) {
+            Double d = m.value(Statistic.KS);
+            return d == null ? null : Math.max(0.0, d - errorBound(m));
+        }
+        return m.value(Statistic.L_INFINITY);
+    }
+
     private static DriftDecision[] twoSampleTest(
             List<? extends FeatureMetrics> metrics, DriftPolicies policies) {
         int size = metrics.size();
         DriftDecision[] decisions = new DriftDecision[size];
         DriftMethod[] method = new DriftMethod[size];
         Double[] p = new Double[size];
+        String[] components = new String[size];
         int tested = 0;
         for (int i = 0; i < size; i++) {
             FeatureMetrics m = metrics.get(i);
             if (m.type() == FeatureType.NUMERIC) {
                 method[i] = DriftMethod.KS;
-                p[i] = boundedKsPValue(m);
+                double[] ps = numericPValues(m);
+                p[i] = ps.length == 0 ? null : simes(ps);
+                components[i] = components(m, ps);
             } else {
                 method[i] = DriftMethod.CHI_SQUARE_TWO_SAMPLE;
                 p[i] = m.pValue(Statistic.CHI_SQUARE_TWO_SAMPLE);
@@ -136,27 +190,52 @@ public final class DriftDetector {
             }
         }
         double[] adjusted = tested == 0 ? raw : BenjaminiHochberg.adjust(raw);
+        double floor = policies.effectFloor();
         for (int t = 0; t < tested; t++) {
             int i = index[t];
             FeatureMetrics m = metrics.get(i);
-            boolean warning = adjusted[t] <= policies.level();
-            boolean critical = adjusted[t] <= policies.criticalLevel();
+            Double effect = effect(m);
+            boolean pastFloor = effect != null && effect >= floor;
+            boolean rejected = adjusted[t] <= policies.level();
+            boolean warning = rejected && pastFloor;
+            boolean critical = warning && adjusted[t] <= policies.criticalLevel();
             String guard;
             if (m.type() == FeatureType.NUMERIC) {
                 double bound = errorBound(m);
                 guard =
                         String.format(
                                 "KS statistic %.4g less its error bound %.3g, tested at n=%d,"
-                                        + " m=%d",
-                                m.value(Statistic.KS), bound, m.currentCount(), m.referenceCount());
+                                        + " m=%d; %s; effect floor %.3g",
+                                m.value(Statistic.KS),
+                                bound,
+                                m.currentCount(),
+                                m.referenceCount(),
+                                components[i],
+                                floor);
             } else {
                 guard =
                         String.format(
-                                "chi-square of homogeneity %.4g over %d bins, n=%d, m=%d",
+                                "chi-square of homogeneity %.4g over %d bins, n=%d, m=%d; effect"
+                                        + " floor %.3g",
                                 m.value(Statistic.CHI_SQUARE_TWO_SAMPLE),
                                 m.bins(),
                                 m.currentCount(),
-                                m.referenceCount());
+                                m.referenceCount(),
+                                floor);
+            }
+            String note =
+                    String.format(
+                            "Benjamini-Hochberg adjusted p-value %.3g over %d tests",
+                            adjusted[t], tested);
+            if (rejected && !pastFloor) {
+                note +=
+                        String.format(
+                                "; not drift: the effect %.3g (%s) is below the effect floor %.3g",
+                                effect,
+                                m.type() == FeatureType.NUMERIC
+                                        ? "KS statistic less its error bound"
+                                        : "largest difference of a category's proportion",
+                                floor);
             }
             decisions[i] =
                     new DriftDecision(
@@ -169,11 +248,30 @@ public final class DriftDetector {
                             null,
                             adjusted[t],
                             guard,
-                            String.format(
-                                    "Benjamini-Hochberg adjusted p-value %.3g over %d tests",
-                                    adjusted[t], tested));
+                            note);
         }
         return decisions;
+    }
+
+    /** The numeric feature's component p-values, for the report's guard. */
+    private static String components(FeatureMetrics m, double[] ps) {
+        if (ps.length == 0) {
+            return "no test";
+        }
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("Simes combination of KS p %.3g", ps[0]));
+        if (m instanceof NumericMetrics nm && nm.cellTests() != null) {
+            CellTests c = nm.cellTests();
+            b.append(
+                    String.format(
+                            ", rank-sum p %.3g, Ansari-Bradley p %.3g, chi-square over %d pooled"
+                                    + " cells p %.3g",
+                            c.rankSumPValue(),
+                            c.ansariBradleyPValue(),
+                            c.pooledCells(),
+                            c.chiSquarePValue()));
+        }
+        return b.toString();
     }
 
     private static String severity(boolean warning, boolean critical) {

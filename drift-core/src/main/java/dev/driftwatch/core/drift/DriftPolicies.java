@@ -13,16 +13,18 @@ import java.util.Map;
  * per-feature overrides and the sample-size guard level; and the share of drifted features that
  * makes the dataset drifted.
  *
- * <p>Defaults: rule {@code two_sample_test} at FDR level 0.01 (critical 0.001); dataset drift when
- * at least half the features drifted. The {@code threshold} rule's defaults: PSI for numeric and
- * categorical features (0.1 warning, 0.25 critical), guard quantile 0.99 (an effect size must also
- * exceed the 99th percentile of its no-drift distribution at these sample sizes).
+ * <p>Defaults: rule {@code two_sample_test} at FDR level 0.01 (critical 0.001) with an effect-size
+ * floor of 0.03; dataset drift when at least half the features drifted. The {@code threshold}
+ * rule's defaults: PSI for numeric and categorical features (0.1 warning, 0.25 critical), guard
+ * quantile 0.99 (an effect size must also exceed the 99th percentile of its no-drift distribution
+ * at these sample sizes).
  *
  * <p>JSON form (every field optional; a file that sets {@code numeric}, {@code categorical}, {@code
  * features} or {@code guard_quantile} without a {@code rule} uses the {@code threshold} rule):
  *
  * <pre>{@code
- * {"rule": "two_sample_test", "level": 0.01, "critical_level": 0.001, "dataset_drift_share": 0.5}
+ * {"rule": "two_sample_test", "level": 0.01, "critical_level": 0.001, "effect_floor": 0.03,
+ *  "dataset_drift_share": 0.5}
  *
  * {"rule": "threshold",
  *  "numeric": {"method": "psi", "warning": 0.1, "critical": 0.25},
@@ -39,7 +41,8 @@ public record DriftPolicies(
         DriftPolicy categorical,
         Map<String, DriftPolicy> overrides,
         double guardQuantile,
-        double datasetDriftShare)
+        double datasetDriftShare,
+        double effectFloor)
         implements java.io.Serializable {
 
     public static final double DEFAULT_GUARD_QUANTILE = 0.99;
@@ -50,6 +53,14 @@ public record DriftPolicies(
 
     /** The {@code two_sample_test} rule's default level for critical severity. */
     public static final double DEFAULT_CRITICAL_LEVEL = 0.001;
+
+    /**
+     * The {@code two_sample_test} rule's default effect-size floor: a feature whose test rejects
+     * drifts only when its KS statistic less its error bound (numeric) or its largest difference of
+     * a category's proportion (categorical) is at least this. A normal shift of 0.05 sd has a KS
+     * distance of 0.020, 0.1 sd 0.040, 0.2 sd 0.080.
+     */
+    public static final double DEFAULT_EFFECT_FLOOR = 0.03;
 
     private static final java.util.Set<String> THRESHOLD_FIELDS =
             java.util.Set.of("numeric", "categorical", "features", "guard_quantile");
@@ -85,6 +96,9 @@ public record DriftPolicies(
         if (!(datasetDriftShare > 0 && datasetDriftShare <= 1)) {
             throw new DriftCoreException("drift policy: dataset_drift_share must be in (0, 1]");
         }
+        if (!(effectFloor >= 0 && effectFloor < 1)) {
+            throw new DriftCoreException("drift policy: effect_floor must be in [0, 1)");
+        }
         overrides = Map.copyOf(overrides);
     }
 
@@ -103,7 +117,8 @@ public record DriftPolicies(
                 DriftPolicy.of(DriftMethod.PSI),
                 Map.of(),
                 DEFAULT_GUARD_QUANTILE,
-                DEFAULT_DATASET_DRIFT_SHARE);
+                DEFAULT_DATASET_DRIFT_SHARE,
+                DEFAULT_EFFECT_FLOOR);
     }
 
     /**
@@ -122,7 +137,24 @@ public record DriftPolicies(
                 categorical,
                 m,
                 guardQuantile,
-                datasetDriftShare);
+                datasetDriftShare,
+                effectFloor);
+    }
+
+    /**
+     * These policies with another effect-size floor (the {@code two_sample_test} rule; 0: none).
+     */
+    public DriftPolicies withEffectFloor(double floor) {
+        return new DriftPolicies(
+                rule,
+                level,
+                criticalLevel,
+                numeric,
+                categorical,
+                overrides,
+                guardQuantile,
+                datasetDriftShare,
+                floor);
     }
 
     /**
@@ -180,6 +212,11 @@ public record DriftPolicies(
                             + " not "
                             + rule.configName());
         }
+        if (rule != DriftRule.TWO_SAMPLE_TEST && root.has("effect_floor")) {
+            throw new DriftCoreException(
+                    "drift policy: effect_floor applies only to rule two_sample_test, not "
+                            + rule.configName());
+        }
         DriftPolicies d = of(rule);
         DriftPolicy numeric =
                 root.has("numeric") ? policy(root.get("numeric"), "numeric") : d.numeric;
@@ -203,16 +240,30 @@ public record DriftPolicies(
         double share = number(root, "dataset_drift_share", d.datasetDriftShare);
         double level = number(root, "level", d.level);
         double criticalLevel = number(root, "critical_level", Math.min(level, d.criticalLevel));
+        double effectFloor = number(root, "effect_floor", d.effectFloor);
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!THRESHOLD_FIELDS.contains(name)
-                    && !java.util.Set.of("rule", "level", "critical_level", "dataset_drift_share")
+                    && !java.util.Set.of(
+                                    "rule",
+                                    "level",
+                                    "critical_level",
+                                    "effect_floor",
+                                    "dataset_drift_share")
                             .contains(name)) {
                 throw new DriftCoreException("drift policy: unknown field '" + name + "'");
             }
         }
         return new DriftPolicies(
-                rule, level, criticalLevel, numeric, categorical, overrides, guard, share);
+                rule,
+                level,
+                criticalLevel,
+                numeric,
+                categorical,
+                overrides,
+                guard,
+                share,
+                effectFloor);
     }
 
     private static DriftPolicy policy(JsonNode node, String where) {

@@ -12,9 +12,11 @@ import java.util.stream.Collectors;
  */
 public enum DriftRule {
     /**
-     * A two-sample test per feature, corrected together with Benjamini-Hochberg at the policy's
-     * level (default 0.01): KS for numeric features, its statistic lowered by its error bound
-     * before the p-value is computed; the chi-square test of homogeneity for categorical ones.
+     * Two-sample tests per feature, corrected together with Benjamini-Hochberg at the policy's
+     * level (default 0.01), behind an effect-size floor (default 0.03). Numeric features: KS, its
+     * statistic lowered by its error bound before the p-value is computed, with the tie-aware
+     * rank-sum, Ansari-Bradley and pooled-cell chi-square tests ({@link CellTests}), combined with
+     * Simes' rule; categorical ones: the chi-square test of homogeneity.
      */
     TWO_SAMPLE_TEST("two_sample_test"),
     /**

@@ -4,6 +4,7 @@ import dev.driftwatch.core.profile.FeatureType;
 import dev.driftwatch.core.profile.NumericReference;
 import dev.driftwatch.core.profile.NumericWindow;
 import dev.driftwatch.core.stats.CdfDistances;
+import dev.driftwatch.core.stats.CellCounts;
 import dev.driftwatch.core.stats.EmpiricalDistribution;
 import dev.driftwatch.core.stats.GridDistances;
 import dev.driftwatch.core.stats.JensenShannonDistance;
@@ -19,7 +20,8 @@ import java.util.Map;
  * Drift metrics of a numeric feature: every numeric {@link Statistic}. PSI and JS over the
  * reference bins (exact); KS and Wasserstein between the reference's distribution and the window's
  * form (exact when both are exact, otherwise within the error bounds reported beside them); the
- * data-quality rates.
+ * data-quality rates. Beside them ({@link #cellTests()}) the tie-aware tests on the two samples'
+ * counts per cell that the default rule also decides on; null for a window in the sketch form.
  *
  * <pre>{@code
  * NumericMetrics m = NumericMetrics.of("amount", reference, window);     // the profiles' forms
@@ -35,7 +37,8 @@ public record NumericMetrics(
         long referenceCount,
         long currentCount,
         int bins,
-        Map<String, Double> metrics)
+        Map<String, Double> metrics,
+        CellTests cellTests)
         implements FeatureMetrics {
 
     /**
@@ -73,7 +76,8 @@ public record NumericMetrics(
                         grid.ks(),
                         grid.ksErrorBound(),
                         grid.wasserstein(),
-                        grid.wassersteinErrorBound()));
+                        grid.wassersteinErrorBound(),
+                        cellTests(reference, referenceDistribution, window.distribution(), true)));
     }
 
     /**
@@ -96,8 +100,37 @@ public record NumericMetrics(
                         n == 0 ? Double.NaN : d.ks(),
                         KolmogorovSmirnov.errorBound(referenceDistribution, currentDistribution),
                         n == 0 ? Double.NaN : d.wasserstein(),
-                        WassersteinDistance.errorBound(referenceDistribution, currentDistribution));
+                        WassersteinDistance.errorBound(referenceDistribution, currentDistribution),
+                        n == 0
+                                ? null
+                                : cellTests(
+                                        reference,
+                                        referenceDistribution,
+                                        currentDistribution,
+                                        false));
         return of(feature, reference, window, in);
+    }
+
+    /**
+     * The tie-aware tests: over the distinct values when both distributions are exact, otherwise
+     * over the cells of the reference's window grid (the window's values on the grid, or exact
+     * against a reference summary); null for a window in the sketch form, whose values are not
+     * placed in cells.
+     */
+    private static CellTests cellTests(
+            NumericReference reference,
+            EmpiricalDistribution referenceDistribution,
+            EmpiricalDistribution currentDistribution,
+            boolean currentOnGrid) {
+        if (referenceDistribution.isExact() && currentDistribution.isExact()) {
+            return CellTests.of(CellCounts.ofPoints(referenceDistribution, currentDistribution));
+        }
+        if (currentOnGrid || currentDistribution.isExact()) {
+            return CellTests.of(
+                    CellCounts.onGrid(
+                            referenceDistribution, currentDistribution, reference.windowGrid()));
+        }
+        return null;
     }
 
     private static NumericMetrics of(
@@ -119,7 +152,8 @@ public record NumericMetrics(
                 reference.finiteCount(),
                 n,
                 reference.binCounts().length,
-                Collections.unmodifiableMap(m));
+                Collections.unmodifiableMap(m),
+                in.cellTests());
     }
 
     /** What the numeric statistics are computed from. */
@@ -129,7 +163,8 @@ public record NumericMetrics(
             double ks,
             double ksErrorBound,
             double wasserstein,
-            double wassersteinErrorBound) {}
+            double wassersteinErrorBound,
+            CellTests cellTests) {}
 
     private static Double value(Statistic s, Inputs in) {
         NumericWindow w = in.window();

@@ -300,6 +300,15 @@ public final class NumericReference implements FeatureReference {
         bins.add(new double[] {inside * (d.value(hi) - d.value(lo)), lo, hi});
     }
 
+    /**
+     * The grid a window's values are counted on beyond its exact form (a copy): every point of the
+     * distribution when it has at most {@value #WINDOW_GRID_POINTS}, otherwise points at its
+     * quantiles and in its wide bins.
+     */
+    public double[] windowGrid() {
+        return windowGrid.clone();
+    }
+
     /** The grid of the windows' values beyond their exact form (shared, not to be modified). */
     double[] windowGridShared() {
         return windowGrid;
