@@ -42,7 +42,7 @@ public final class MetricRows {
      * driftedFeature} is 0.4 (drift) in the last {@code driftedWindows} windows, 0.05 before; every
      * other feature's is 0.03.
      */
-    static void drift(
+    public static void drift(
             Jdbi jdbi,
             String model,
             String[] features,

@@ -215,7 +215,9 @@ class ConsoleLoadITCase {
                         ConsoleQueries.FEATURE_SERIES,
                         ConsoleQueries.FEATURE_LATEST,
                         ConsoleQueries.FEATURE_STATISTICS,
-                        ConsoleQueries.LAST_DRIFT_SHARES)) {
+                        ConsoleQueries.LAST_DRIFT_SHARES,
+                        ConsoleQueries.LATEST_RESOLUTION,
+                        ConsoleQueries.HAS_RESOLUTION)) {
             String plan = jdbi.withHandle(h -> explain(h, sql));
             assertThat(plan).as(sql).doesNotContain("Seq Scan");
         }
@@ -260,6 +262,7 @@ class ConsoleLoadITCase {
                         .bind("to", now)
                         .bind("bucket", 60.0)
                         .bind("limit", 1000)
+                        .bind("s", 300)
                         .bindArray("names", String.class, List.of(MODEL, "model-0001"))
                         .bindArray("runs", Long.class, List.of(1L, 2L))
                         .bindArray("alerts", Long.class, List.of(1L, 2L))
@@ -313,8 +316,12 @@ class ConsoleLoadITCase {
                     server.jdbi()
                             .withHandle(
                                     h ->
-                                            h.createQuery("EXPLAIN ANALYZE " + q.getValue())
+                                            h.configure(
+                                                            SqlStatements.class,
+                                                            c -> c.setUnusedBindingAllowed(true))
+                                                    .createQuery("EXPLAIN ANALYZE " + q.getValue())
                                                     .bind("m", MODEL)
+                                                    .bind("s", 300)
                                                     .bind(
                                                             "from",
                                                             now.minus(
