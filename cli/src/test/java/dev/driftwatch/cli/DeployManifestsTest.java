@@ -906,7 +906,7 @@ class DeployManifestsTest {
         assertThat(migrations).hasSizeGreaterThanOrEqualTo(5);
         Pattern create =
                 Pattern.compile(
-                        "(?is)CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)\\s*\\((.*?)\\n\\);");
+                        "(?is)CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)\\s*\\((.*?)\\n\\)[^;\\n]*;");
         Pattern addColumn =
                 Pattern.compile(
                         "(?i)ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(\\w+)\\s+ADD\\s+COLUMN\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)");

@@ -49,7 +49,8 @@ final class StackTraffic {
     static final String DRIFT_ROWS =
             "SELECT model_name, model_version, segment, feature, metric, window_start, window_end,"
                     + " value, p_value, threshold, drift_detected, sample_count, reference_count"
-                    + " FROM drift_metrics ORDER BY model_name, model_version, segment, feature,"
+                    + " FROM drift_metrics WHERE window_seconds = 60 ORDER BY model_name,"
+                    + " model_version, segment, feature,"
                     + " metric, window_start";
 
     /**
@@ -59,7 +60,8 @@ final class StackTraffic {
     static final String PERFORMANCE_ROWS =
             "SELECT model_name, model_version, segment, metric, window_start, window_end, value,"
                     + " sample_count, labeled_count FROM performance_metrics WHERE window_start IN"
-                    + " (SELECT window_start FROM drift_metrics) ORDER BY model_name,"
+                    + " (SELECT window_start FROM drift_metrics WHERE window_seconds = 60) ORDER BY"
+                    + " model_name,"
                     + " model_version, segment, metric, window_start";
 
     static final String ALERT_ROWS =
@@ -345,16 +347,19 @@ final class StackTraffic {
                             () ->
                                     count(
                                                             db,
-                                                            "SELECT count(DISTINCT window_start) FROM drift_metrics")
+                                                            "SELECT count(DISTINCT window_start) FROM drift_metrics"
+                                                                    + " WHERE window_seconds = 60")
                                                     == windows
                                             && count(
                                                             db,
                                                             "SELECT count(*) FROM drift_metrics"
+                                                                    + " WHERE window_seconds = 60"
                                                                     + " GROUP BY window_start ORDER BY 1"
                                                                     + " LIMIT 1")
                                                     == count(
                                                             db,
                                                             "SELECT count(*) FROM drift_metrics"
+                                                                    + " WHERE window_seconds = 60"
                                                                     + " GROUP BY window_start ORDER BY 1"
                                                                     + " DESC LIMIT 1"));
         }

@@ -37,8 +37,19 @@ public final class StoredRows {
         }
     }
 
-    /** The rows of {@code model}, by feature/metric/window start. */
+    /**
+     * The rows of {@code model}'s base (finest) windows, by feature/metric/window start; the rows
+     * of coarser resolutions are left out.
+     */
     public static Map<String, Row> of(Jdbi jdbi, String model) {
+        return of(jdbi, model, -1);
+    }
+
+    /**
+     * The rows of {@code model}'s windows of {@code windowSeconds} (-1: the finest it has), by
+     * feature/metric/window start.
+     */
+    public static Map<String, Row> of(Jdbi jdbi, String model, long windowSeconds) {
         Map<String, Row> rows = new LinkedHashMap<>();
         jdbi.useHandle(
                 h ->
@@ -46,9 +57,13 @@ public final class StoredRows {
                                         "SELECT feature, metric, window_start, window_end, value,"
                                                 + " p_value, threshold, drift_detected, sample_count,"
                                                 + " reference_count, closed_by FROM drift_metrics"
-                                                + " WHERE model_name = :m ORDER BY window_start,"
+                                                + " WHERE model_name = :m AND window_seconds ="
+                                                + " (CASE WHEN :s >= 0 THEN :s ELSE (SELECT"
+                                                + " min(window_seconds) FROM drift_metrics WHERE"
+                                                + " model_name = :m) END) ORDER BY window_start,"
                                                 + " feature, metric")
                                 .bind("m", model)
+                                .bind("s", (int) windowSeconds)
                                 .map((rs, ctx) -> row(rs))
                                 .forEach(r -> rows.put(r.key(), r)));
         return rows;

@@ -42,7 +42,7 @@ public final class MetricRows {
      * driftedFeature} is 0.4 (drift) in the last {@code driftedWindows} windows, 0.05 before; every
      * other feature's is 0.03.
      */
-    static void drift(
+    public static void drift(
             Jdbi jdbi,
             String model,
             String[] features,
@@ -54,11 +54,11 @@ public final class MetricRows {
                 h -> {
                     h.createUpdate(
                                     "INSERT INTO drift_metrics (model_name, model_version, segment,"
-                                            + " feature, metric, window_start, window_end, value,"
+                                            + " feature, metric, window_start, window_end, window_seconds, value,"
                                             + " p_value, threshold, drift_detected, sample_count,"
                                             + " reference_count, computed_at, closed_by)"
                                             + " SELECT :m, '1', '', f, mt, ws, ws + interval '5"
-                                            + " minutes', CASE WHEN mt = 'jensen_shannon' THEN 0.01"
+                                            + " minutes', 300, CASE WHEN mt = 'jensen_shannon' THEN 0.01"
                                             + " WHEN f = :drifted AND i >= :n - :k THEN 0.4 WHEN f ="
                                             + " :drifted THEN 0.05 ELSE 0.03 END, NULL, CASE WHEN mt ="
                                             + " 'psi' THEN 0.2 END, mt = 'psi' AND f = :drifted AND i"
@@ -76,11 +76,11 @@ public final class MetricRows {
                             .execute();
                     h.createUpdate(
                                     "INSERT INTO drift_metrics (model_name, model_version, segment,"
-                                            + " feature, metric, window_start, window_end, value,"
+                                            + " feature, metric, window_start, window_end, window_seconds, value,"
                                             + " p_value, threshold, drift_detected, sample_count,"
                                             + " reference_count, computed_at, closed_by)"
                                             + " SELECT :m, '1', '', '', mt, ws, ws + interval '5"
-                                            + " minutes', CASE WHEN mt = 'event_count' THEN 500 WHEN i"
+                                            + " minutes', 300, CASE WHEN mt = 'event_count' THEN 500 WHEN i"
                                             + " >= :n - :k THEN 1.0 / :features ELSE 0 END, NULL,"
                                             + " CASE WHEN mt = 'drift_share' THEN 0.5 END, false,"
                                             + " 500, 1000, now(), 'watermark'"
@@ -126,10 +126,10 @@ public final class MetricRows {
                         h.createUpdate(
                                         "INSERT INTO performance_metrics (model_name,"
                                                 + " model_version, segment, metric, window_start,"
-                                                + " window_end, value, sample_count, labeled_count,"
+                                                + " window_end, window_seconds, value, sample_count, labeled_count,"
                                                 + " computed_at, closed_by, estimated, standard_error)"
                                                 + " SELECT :m, '1', '', mt, ws, ws + interval '5"
-                                                + " minutes', CASE WHEN mt = 'label_coverage' THEN"
+                                                + " minutes', 300, CASE WHEN mt = 'label_coverage' THEN"
                                                 + " 0.8 WHEN mt = 'orphaned_labels' THEN 3 WHEN i >="
                                                 + " :n - :k THEN 0.7 ELSE 0.9 END, 500, 400, now(),"
                                                 + " 'watermark', est, CASE WHEN est THEN 0.01 END"

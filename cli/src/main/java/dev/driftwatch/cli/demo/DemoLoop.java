@@ -308,10 +308,14 @@ final class DemoLoop {
                                        count(*) FILTER (WHERE drift_detected) > 0
                                 FROM drift_metrics
                                 WHERE model_name = ? AND model_version = ? AND feature <> ''
+                                  AND window_seconds = %d
                                   AND window_start = (SELECT max(window_start) FROM drift_metrics
                                                       WHERE model_name = ? AND model_version = ?
-                                                        AND metric = 'psi')
-                                GROUP BY feature ORDER BY feature""")) {
+                                                        AND metric = 'psi' AND window_seconds = %d)
+                                GROUP BY feature ORDER BY feature"""
+                                        .formatted(
+                                                DemoCommand.WINDOW.toSeconds(),
+                                                DemoCommand.WINDOW.toSeconds()))) {
             st.setString(1, model);
             st.setString(2, version);
             st.setString(3, model);

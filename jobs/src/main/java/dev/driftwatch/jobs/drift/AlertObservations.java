@@ -9,12 +9,25 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns metric rows into alert observations: every drift decision, and every row a rule watches.
+ * Rows of a coarser resolution form alert series of their own (the resolution is part of the series
+ * key); the base window's series keep the key they always had.
  */
 public class AlertObservations implements FlatMapFunction<DriftMetricRow, AlertObservation> {
     private final List<AlertRule> rules;
+    private final String resolution;
 
+    /** Observations of the base window's rows. */
     public AlertObservations(List<AlertRule> rules) {
+        this(rules, null);
+    }
+
+    /**
+     * @param resolution the name of the coarser resolution whose rows these are (null: the base
+     *     window)
+     */
+    public AlertObservations(List<AlertRule> rules, String resolution) {
         this.rules = List.copyOf(rules);
+        this.resolution = resolution;
     }
 
     @Override
@@ -38,10 +51,14 @@ public class AlertObservations implements FlatMapFunction<DriftMetricRow, AlertO
         }
     }
 
-    private static AlertObservation base(DriftMetricRow row, String alertname) {
+    private AlertObservation base(DriftMetricRow row, String alertname) {
         AlertObservation o = new AlertObservation();
         o.alertname = alertname;
-        o.seriesKey = dev.driftwatch.core.event.CompositeKey.of(alertname, row.seriesKey());
+        o.seriesKey =
+                resolution == null
+                        ? dev.driftwatch.core.event.CompositeKey.of(alertname, row.seriesKey())
+                        : dev.driftwatch.core.event.CompositeKey.of(
+                                alertname, row.seriesKey(), resolution);
         o.modelName = row.modelName;
         o.modelVersion = row.modelVersion;
         o.segment = row.segment;

@@ -17,9 +17,11 @@ import dev.driftwatch.jobs.shared.EventDecodeFunction;
 import dev.driftwatch.jobs.shared.JobEndpoints;
 import dev.driftwatch.jobs.shared.JobStages;
 import dev.driftwatch.jobs.shared.JobStages.Ids;
+import dev.driftwatch.jobs.shared.MetricPartitions;
 import dev.driftwatch.jobs.shared.QuietKeyRule;
 import dev.driftwatch.jobs.shared.SharedJobOptions;
 import dev.driftwatch.jobs.shared.SideInputBroadcastOperator;
+import dev.driftwatch.jobs.shared.WindowResolutions;
 import dev.driftwatch.jobs.shared.WindowSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +46,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                        it never moves event time)
  * </pre>
  *
- * Event time comes from the events alone; the windows of a key that stays quiet are closed by the
- * {@link QuietKeyRule} ({@link SharedJobOptions#QUIET_TIMEOUT}).
+ * The same pre-aggregated slices also go, keyed the same way, to one stage per coarser resolution
+ * ({@link DriftJobOptions#WINDOW_RESOLUTIONS}, e.g. 1 hour and 1 day), which merges them into the
+ * coarser window and compares that with the reference when the watermark passes its end: its rows
+ * are those of one window over all its events, written beside the base rows with their own {@code
+ * window_seconds}. Only the resolutions of {@link DriftJobOptions#ALERT_RESOLUTIONS} feed the alert
+ * rules (by default the base window).
+ *
+ * <p>Event time comes from the events alone; the windows of a key that stays quiet are closed by
+ * the {@link QuietKeyRule} ({@link SharedJobOptions#QUIET_TIMEOUT}).
  *
  * <p>Sources and sinks are parameters, so tests run the same pipeline with their own; {@link
  * #withKafka} wires the real ones.
@@ -139,7 +148,14 @@ public final class DriftJob {
                                 config.get(FEATURES_TOPIC)),
                         JobEndpoints.referenceProfiles(config, "", bounded),
                         initialProfiles,
-                        JobEndpoints.metricTable(config, "", new DriftMetricsUpsert()),
+                        JobEndpoints.metricTable(
+                                config,
+                                "",
+                                new DriftMetricsUpsert(),
+                                new MetricPartitions(
+                                        "drift_metrics",
+                                        DriftJobOptions.resolutions(config).seconds(),
+                                        SharedJobOptions.retention(config))),
                         JobEndpoints.alerts(config, ""),
                         JobEndpoints.deadLetters(config, ""),
                         DriftPolicies.defaults())
@@ -200,6 +216,7 @@ public final class DriftJob {
         JobStages stages = new JobStages(env, config);
         WindowSpec windows = stages.windows();
         QuietKeyRule quietKeys = stages.quietKeys();
+        WindowResolutions resolutions = DriftJobOptions.resolutions(config);
         List<ReferenceUpdate> initial = JobStages.updates(initialProfiles);
         List<AlertRule> rules = new ArrayList<>();
         for (String r : config.get(ALERT_RULES)) {
@@ -254,17 +271,53 @@ public final class DriftJob {
                                         WindowDriftFunction.BROADCAST_STATES))
                         .uid("window-drift");
 
-        rows.sinkTo(metrics).uid("drift-metrics-sink").name("drift_metrics (PostgreSQL)");
+        DataStream<DriftMetricRow> allRows = rows;
+        DataStream<AlertObservation> observations =
+                resolutions.alerts(windows.sizeMs())
+                        ? rows.flatMap(new AlertObservations(rules))
+                                .returns(Types.POJO(AlertObservation.class))
+                                .uid("alert-observations")
+                                .name("alert observations")
+                        : null;
+        for (WindowSpec coarser : resolutions.coarser()) {
+            String name = WindowResolutions.name(coarser);
+            SingleOutputStreamOperator<DriftMetricRow> coarseRows =
+                    partials.keyBy(p -> p.key, Types.STRING)
+                            .connect(references.broadcast())
+                            .transform(
+                                    "window drift " + name,
+                                    Types.POJO(DriftMetricRow.class),
+                                    new SideInputBroadcastOperator<>(
+                                            WindowDriftFunction.coarser(
+                                                    coarser, policies, initial, quietKeys),
+                                            WindowDriftFunction.BROADCAST_STATES))
+                            .uid("window-drift-" + name);
+            allRows = allRows.union(coarseRows);
+            if (resolutions.alerts(coarser.sizeMs())) {
+                DataStream<AlertObservation> o =
+                        coarseRows
+                                .flatMap(new AlertObservations(rules, name))
+                                .returns(Types.POJO(AlertObservation.class))
+                                .uid("alert-observations-" + name)
+                                .name("alert observations " + name);
+                observations = observations == null ? o : observations.union(o);
+            }
+        }
 
-        stages.alerts(
-                rows.flatMap(new AlertObservations(rules))
-                        .returns(Types.POJO(AlertObservation.class))
-                        .uid("alert-observations")
-                        .name("alert observations"),
-                alerts,
-                "driftwatch drift job",
-                new Ids("alerts", "alert rules"),
-                new Ids("alerts-sink", "alerts (Kafka)"));
+        allRows.sinkTo(metrics).uid("drift-metrics-sink").name("drift_metrics (PostgreSQL)");
+
+        if (observations != null) {
+            stages.alerts(
+                    observations,
+                    alerts,
+                    "driftwatch drift job",
+                    new Ids("alerts", "alert rules"),
+                    new Ids("alerts-sink", "alerts (Kafka)"),
+                    resolutions.alertingMs().stream()
+                            .mapToLong(Long::longValue)
+                            .max()
+                            .orElseThrow());
+        }
 
         stages.deadLetters(
                 letters.union(partials.getSideOutput(PreAggregateOperator.TOO_LATE)),

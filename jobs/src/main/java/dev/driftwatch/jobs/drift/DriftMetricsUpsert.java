@@ -7,17 +7,21 @@ import dev.driftwatch.jobs.records.DriftMetricRow;
 import dev.driftwatch.jobs.shared.JdbcUpsertSink;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
-/** How a {@link DriftMetricRow} is upserted into {@code drift_metrics}. */
+/**
+ * How a {@link DriftMetricRow} is upserted into {@code drift_metrics} (its {@code window_seconds}:
+ * the size of its window).
+ */
 public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetricRow> {
     static final String SQL =
             "INSERT INTO drift_metrics (model_name, model_version, segment, feature, metric,"
-                    + " window_start, window_end, value, p_value, threshold, drift_detected,"
-                    + " sample_count, reference_count, computed_at, closed_by, distribution) VALUES"
-                    + " (:model_name, :model_version, :segment, :feature, :metric, :window_start, :window_end,"
-                    + " :value, :p_value, :threshold, :drift_detected, :sample_count,"
-                    + " :reference_count, :computed_at, :closed_by, CAST(:distribution AS jsonb))"
-                    + " ON CONFLICT (model_name, model_version,"
-                    + " segment, feature, metric, window_start) DO UPDATE SET window_end ="
+                    + " window_start, window_end, window_seconds, value, p_value, threshold,"
+                    + " drift_detected, sample_count, reference_count, computed_at, closed_by,"
+                    + " distribution) VALUES (:model_name, :model_version, :segment, :feature,"
+                    + " :metric, :window_start, :window_end, :window_seconds, :value, :p_value,"
+                    + " :threshold, :drift_detected, :sample_count, :reference_count, :computed_at,"
+                    + " :closed_by, CAST(:distribution AS jsonb)) ON CONFLICT (model_name,"
+                    + " model_version, segment, feature, metric, window_seconds, window_start)"
+                    + " DO UPDATE SET window_end ="
                     + " EXCLUDED.window_end, value = EXCLUDED.value, p_value = EXCLUDED.p_value,"
                     + " threshold = EXCLUDED.threshold, drift_detected = EXCLUDED.drift_detected,"
                     + " sample_count = EXCLUDED.sample_count, reference_count ="
@@ -43,6 +47,7 @@ public final class DriftMetricsUpsert implements JdbcUpsertSink.Upsert<DriftMetr
                 .bind("metric", r.metric)
                 .bind("window_start", time(r.windowStart))
                 .bind("window_end", time(r.windowEnd))
+                .bind("window_seconds", JdbcUpsertSink.windowSeconds(r.windowStart, r.windowEnd))
                 .bind("value", orNull(r.value))
                 .bind("p_value", orNull(r.pValue))
                 .bind("threshold", orNull(r.threshold))

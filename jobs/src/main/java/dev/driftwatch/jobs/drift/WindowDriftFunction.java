@@ -84,6 +84,7 @@ public class WindowDriftFunction
     private final Map<String, String> initialReferences;
     private final QuietKeyRule quietKeys;
     private final int maxModels;
+    private final boolean modelMetrics;
     private transient MapState<Long, WindowState> state;
     private transient org.apache.flink.metrics.Counter closedByTimeout;
     private transient ReferenceCache cache;
@@ -122,6 +123,17 @@ public class WindowDriftFunction
             List<ReferenceUpdate> initialReferences,
             QuietKeyRule quietKeys,
             int maxModels) {
+        this(windows, policies, initialReferences, quietKeys, maxModels, true);
+    }
+
+    private WindowDriftFunction(
+            WindowSpec windows,
+            DriftPolicies policies,
+            List<ReferenceUpdate> initialReferences,
+            QuietKeyRule quietKeys,
+            int maxModels,
+            boolean modelMetrics) {
+        this.modelMetrics = modelMetrics;
         this.maxModels = maxModels;
         this.windows = windows;
         this.policies = policies;
@@ -131,6 +143,21 @@ public class WindowDriftFunction
             byId.put(u.referenceId, u.json);
         }
         this.initialReferences = byId;
+    }
+
+    /**
+     * The function of a coarser resolution: it takes the same slices as the base window's function
+     * and merges each into the coarser window ({@code windows}, tumbling, a multiple of the base
+     * window) that holds the slice's base window, so the coarser window's profile is that of all
+     * its events, exactly as if it had been pre-aggregated whole. It registers no per-model metrics
+     * (the base function counts the events once).
+     */
+    public static WindowDriftFunction coarser(
+            WindowSpec windows,
+            DriftPolicies policies,
+            List<ReferenceUpdate> initialReferences,
+            QuietKeyRule quietKeys) {
+        return new WindowDriftFunction(windows, policies, initialReferences, quietKeys, 0, false);
     }
 
     @Override
@@ -148,15 +175,18 @@ public class WindowDriftFunction
             PartialWindow slice, ReadOnlyContext ctx, Collector<DriftMetricRow> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        WindowState ws = state.get(slice.windowStart);
+        // the window holding the slice's: the slice's own for the base function, the coarser one
+        // holding it for a coarser resolution
+        long start = windows.lastStart(slice.windowStart);
+        WindowState ws = state.get(start);
         if (ws == null) {
             ws = new WindowState();
             ws.modelName = slice.modelName;
             ws.modelVersion = slice.modelVersion;
             ws.segment = slice.segment;
-            ctx.timerService().registerEventTimeTimer(windows.end(slice.windowStart) - 1);
-            ctx.timerService().registerEventTimeTimer(windows.cleanupTime(slice.windowStart));
-            if (ctx.timerService().currentWatermark() >= windows.end(slice.windowStart) - 1) {
+            ctx.timerService().registerEventTimeTimer(windows.end(start) - 1);
+            ctx.timerService().registerEventTimeTimer(windows.cleanupTime(start));
+            if (ctx.timerService().currentWatermark() >= windows.end(start) - 1) {
                 // event time is past the window already (another input moved it while the one
                 // this slice came from was idle): its rows are written at once, as a late update
                 ws.fired = true;
@@ -164,18 +194,26 @@ public class WindowDriftFunction
             } else if (quietKeys.enabled()) {
                 ctx.timerService()
                         .registerProcessingTimeTimer(
-                                quietKeys.checkTime(Math.max(now, windows.end(slice.windowStart))));
+                                quietKeys.checkTime(Math.max(now, windows.end(start))));
             }
         }
         if (quietKeys.enabled() && !ws.fired) {
             ctx.timerService().registerProcessingTimeTimer(quietKeys.checkTime(now));
         }
         ws.lastArrival = now;
-        countPerModel(slice);
+        if (modelMetrics) {
+            countPerModel(slice);
+        }
         ws.events += slice.events;
         // after the rows were written every event is late (for a window closed by timeout, the
-        // watermark has not reached it: the slice does not know)
-        ws.lateEvents += ws.fired ? slice.events : slice.lateEvents;
+        // watermark has not reached it: the slice does not know); before, the slice's late events
+        // are late for this window when their base window ends with it
+        ws.lateEvents +=
+                ws.fired
+                        ? slice.events
+                        : modelMetrics || slice.windowEnd == windows.end(start)
+                                ? slice.lateEvents
+                                : 0;
         ws.noReferenceEvents += slice.noReferenceEvents;
         ws.invalidEvents += slice.invalidEvents;
         if (slice.profile != null) {
@@ -197,9 +235,9 @@ public class WindowDriftFunction
                 }
             }
         }
-        state.put(slice.windowStart, ws);
+        state.put(start, ws);
         if (ws.fired) {
-            emit(slice.windowStart, ws, ctx, out);
+            emit(start, ws, ctx, out);
         }
     }
 

@@ -18,6 +18,7 @@ import dev.driftwatch.jobs.shared.JobEndpoints;
 import dev.driftwatch.jobs.shared.JobStages;
 import dev.driftwatch.jobs.shared.JobStages.Ids;
 import dev.driftwatch.jobs.shared.LabelParseFunction;
+import dev.driftwatch.jobs.shared.MetricPartitions;
 import dev.driftwatch.jobs.shared.PrimaryInputCoProcessOperator;
 import dev.driftwatch.jobs.shared.SideInputBroadcastOperator;
 import dev.driftwatch.jobs.shared.WindowSpec;
@@ -118,7 +119,14 @@ public final class PerformanceJob {
                 JobEndpoints.records(config, "-labels", start, bounded, config.get(LABELS_TOPIC)),
                 JobEndpoints.referenceProfiles(config, "-performance", bounded),
                 initialProfiles,
-                JobEndpoints.metricTable(config, "-performance", new PerformanceMetricsUpsert()),
+                JobEndpoints.metricTable(
+                        config,
+                        "-performance",
+                        new PerformanceMetricsUpsert(),
+                        new MetricPartitions(
+                                "performance_metrics",
+                                List.of(config.get(WINDOW).toSeconds()),
+                                retention(config))),
                 JobEndpoints.alerts(config, "-performance"),
                 JobEndpoints.deadLetters(config, "-labels"),
                 InferenceLogSources.withKafka(config, "-performance", start, bounded));

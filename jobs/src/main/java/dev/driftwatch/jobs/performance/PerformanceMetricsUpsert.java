@@ -11,13 +11,14 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<PerformanceMetricRow> {
     static final String SQL =
             "INSERT INTO performance_metrics (model_name, model_version, segment, metric,"
-                    + " estimated, window_start, window_end, value, standard_error, sample_count,"
+                    + " estimated, window_start, window_end, window_seconds, value, standard_error, sample_count,"
                     + " labeled_count, computed_at, closed_by)"
                     + " VALUES (:model_name, :model_version, :segment, :metric, :estimated,"
-                    + " :window_start, :window_end, :value, :standard_error, :sample_count,"
+                    + " :window_start, :window_end, :window_seconds, :value, :standard_error, :sample_count,"
                     + " :labeled_count, :computed_at, :closed_by)"
                     + " ON CONFLICT"
-                    + " (model_name, model_version, segment, metric, window_start, estimated)"
+                    + " (model_name, model_version, segment, metric, window_seconds, window_start,"
+                    + " estimated)"
                     + " DO UPDATE SET window_end = EXCLUDED.window_end, value = EXCLUDED.value,"
                     + " standard_error = EXCLUDED.standard_error, sample_count ="
                     + " EXCLUDED.sample_count, labeled_count = EXCLUDED.labeled_count, computed_at ="
@@ -42,6 +43,7 @@ public final class PerformanceMetricsUpsert implements JdbcUpsertSink.Upsert<Per
                 .bind("estimated", r.estimated)
                 .bind("window_start", time(r.windowStart))
                 .bind("window_end", time(r.windowEnd))
+                .bind("window_seconds", JdbcUpsertSink.windowSeconds(r.windowStart, r.windowEnd))
                 .bind("value", orNull(r.value))
                 .bind("standard_error", orNull(r.standardError))
                 .bind("sample_count", r.sampleCount)

@@ -81,6 +81,9 @@ public class JdbcUpsertSink<T>
     /** Metric: failed attempts to write while the database could not take rows. */
     public static final String RETRIES = "sinkRetries";
 
+    /** How often a writer maintains its table's partitions (and at its first write). */
+    public static final long MAINTENANCE_INTERVAL_MS = 3_600_000;
+
     /** Metric: rows the database refused (dead-lettered). */
     public static final String ROWS_REFUSED = "sinkRowsRefused";
 
@@ -141,6 +144,7 @@ public class JdbcUpsertSink<T>
     private final Backoff backoff;
     private final Upsert<T> upsert;
     private final Sink<DeadLetter> refusedRows;
+    private final MetricPartitions partitions;
 
     /**
      * @param refusedRows where refused rows go, as dead letters (the dead-letter topic)
@@ -151,6 +155,21 @@ public class JdbcUpsertSink<T>
             Backoff backoff,
             Upsert<T> upsert,
             Sink<DeadLetter> refusedRows) {
+        this(connection, batchSize, backoff, upsert, refusedRows, null);
+    }
+
+    /**
+     * @param partitions the table's partitions, maintained before the first write and every {@link
+     *     #MAINTENANCE_INTERVAL_MS} after (null: none)
+     */
+    public JdbcUpsertSink(
+            Connection connection,
+            int batchSize,
+            Backoff backoff,
+            Upsert<T> upsert,
+            Sink<DeadLetter> refusedRows,
+            MetricPartitions partitions) {
+        this.partitions = partitions;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1");
         }
@@ -163,7 +182,8 @@ public class JdbcUpsertSink<T>
 
     @Override
     public Writer<T> createWriter(WriterInitContext context) {
-        return new Writer<>(connection.jdbi(), batchSize, backoff, upsert, context.metricGroup());
+        return new Writer<>(
+                connection.jdbi(), batchSize, backoff, upsert, context.metricGroup(), partitions);
     }
 
     @Override
@@ -218,12 +238,25 @@ public class JdbcUpsertSink<T>
         private final List<DeadLetter> refused = new ArrayList<>();
         private final Counter retries;
         private final Counter rowsRefused;
+        private final MetricPartitions partitions;
+        private long nextMaintenance = Long.MIN_VALUE;
         private volatile int unavailable;
         private Handle handle;
         private long unavailableSince;
         private long retriesThisOutage;
 
         Writer(Jdbi jdbi, int batchSize, Backoff backoff, Upsert<T> upsert, MetricGroup metrics) {
+            this(jdbi, batchSize, backoff, upsert, metrics, null);
+        }
+
+        Writer(
+                Jdbi jdbi,
+                int batchSize,
+                Backoff backoff,
+                Upsert<T> upsert,
+                MetricGroup metrics,
+                MetricPartitions partitions) {
+            this.partitions = partitions;
             this.jdbi = jdbi;
             this.batchSize = batchSize;
             this.backoff = backoff;
@@ -268,8 +301,31 @@ public class JdbcUpsertSink<T>
             if (pending.isEmpty()) {
                 return;
             }
+            maintainPartitions();
             writeIsolating(pending);
             pending.clear();
+        }
+
+        /**
+         * Creates and drops the table's partitions when due. A failure is logged and tried again a
+         * minute later: rows without their partition go to a default partition meanwhile.
+         */
+        private void maintainPartitions() {
+            long now = System.currentTimeMillis();
+            if (partitions == null || now < nextMaintenance) {
+                return;
+            }
+            try {
+                jdbi.useHandle(h -> partitions.maintain(h, Instant.ofEpochMilli(now)));
+                nextMaintenance = now + MAINTENANCE_INTERVAL_MS;
+            } catch (RuntimeException e) {
+                nextMaintenance = now + 60_000;
+                LOG.warn(
+                        "{}: could not maintain the partitions ({}); rows go to the default"
+                                + " partitions until the next attempt",
+                        upsert.table(),
+                        DatabaseFailure.of(e).describe());
+            }
         }
 
         /** Writes the rows; a refused batch is split in halves until the refused rows are alone. */
@@ -459,6 +515,15 @@ public class JdbcUpsertSink<T>
     /** NULL for a NaN or infinite value. */
     public static Double orNull(double v) {
         return Double.isFinite(v) ? v : null;
+    }
+
+    /**
+     * The {@code window_seconds} column of a window: its size in whole seconds (clamped to the
+     * column's range).
+     */
+    public static int windowSeconds(long windowStartMs, long windowEndMs) {
+        long s = (windowEndMs - windowStartMs) / 1000;
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, s));
     }
 
     /** A timestamptz value. */

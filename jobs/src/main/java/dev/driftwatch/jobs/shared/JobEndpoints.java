@@ -131,13 +131,26 @@ public final class JobEndpoints {
      */
     public static <T> JdbcUpsertSink<T> metricTable(
             Configuration config, String name, JdbcUpsertSink.Upsert<T> upsert) {
+        return metricTable(config, name, upsert, null);
+    }
+
+    /**
+     * As {@link #metricTable(Configuration, String, JdbcUpsertSink.Upsert)}, maintaining the
+     * table's {@code partitions} (null: none).
+     */
+    public static <T> JdbcUpsertSink<T> metricTable(
+            Configuration config,
+            String name,
+            JdbcUpsertSink.Upsert<T> upsert,
+            MetricPartitions partitions) {
         return new JdbcUpsertSink<>(
                 database(config),
                 config.get(SINK_BATCH_SIZE),
                 JdbcUpsertSink.Backoff.of(
                         config.get(SINK_RETRY_BACKOFF), config.get(SINK_RETRY_MAX_BACKOFF)),
                 upsert,
-                deadLetters(config, name + "-" + upsert.table()));
+                deadLetters(config, name + "-" + upsert.table()),
+                partitions);
     }
 
     /**

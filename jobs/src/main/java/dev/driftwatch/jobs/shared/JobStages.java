@@ -206,6 +206,21 @@ public final class JobStages {
             String generator,
             Ids ids,
             Ids sinkIds) {
+        alerts(observations, sink, generator, ids, sinkIds, windows().sizeMs());
+    }
+
+    /**
+     * As {@link #alerts(DataStream, Sink, String, Ids, Ids)}, with observations of windows up to
+     * {@code windowMs} long (a coarser resolution's): a firing series resolves after
+     * (alert-resolve- after + 1) such windows without reports.
+     */
+    public void alerts(
+            DataStream<AlertObservation> observations,
+            Sink<String> sink,
+            String generator,
+            Ids ids,
+            Ids sinkIds,
+            long windowMs) {
         observations
                 .keyBy(o -> o.seriesKey, Types.STRING)
                 .process(
@@ -216,8 +231,7 @@ public final class JobStages {
                                 config.get(RUNBOOK_URL),
                                 generator,
                                 Duration.ofMillis(
-                                        windows().sizeMs()
-                                                * (config.get(ALERT_RESOLVE_AFTER) + 1L))))
+                                        windowMs * (config.get(ALERT_RESOLVE_AFTER) + 1L))))
                 .returns(Types.STRING)
                 .uid(ids.uid())
                 .name(ids.name())

@@ -5,9 +5,12 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 import dev.driftwatch.core.contract.Topics;
 import dev.driftwatch.core.event.EventFormats;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * The options both jobs take, as typed Flink options with defaults: Kafka and topics, the event
@@ -233,6 +236,16 @@ public final class SharedJobOptions {
                     .withDescription(
                             "Alert state of series that stop reporting is dropped after this.");
 
+    public static final ConfigOption<List<String>> RETENTION =
+            key("driftwatch.retention")
+                    .stringType()
+                    .asList()
+                    .noDefaultValue()
+                    .withDescription(
+                            "How long the metric tables keep the rows of each resolution, as"
+                                    + " WINDOW=AGE (e.g. 1min=7d,1h=90d,1d=730d): older daily (or"
+                                    + " longer) partitions are dropped. Default: rows are kept.");
+
     /** Every shared option, for the CLI and the docs check. */
     public static List<ConfigOption<?>> all() {
         return List.of(
@@ -265,7 +278,8 @@ public final class SharedJobOptions {
                 SINK_RETRY_BACKOFF,
                 SINK_RETRY_MAX_BACKOFF,
                 CHECKPOINT_INTERVAL,
-                STATE_TTL);
+                STATE_TTL,
+                RETENTION);
     }
 
     /**
@@ -294,6 +308,7 @@ public final class SharedJobOptions {
             throw new IllegalArgumentException(
                     "bad --sink-retry-backoff/--sink-retry-max-backoff: " + e.getMessage());
         }
+        retention(config);
         if (config.get(MAX_SEGMENTS) < 1) {
             throw new IllegalArgumentException("--max-segments must be >= 1");
         }
@@ -308,5 +323,32 @@ public final class SharedJobOptions {
                             + config.get(EVENT_FORMAT)
                             + "'");
         }
+    }
+
+    /**
+     * The retention of {@link #RETENTION}: seconds of age by window size in seconds.
+     *
+     * @throws IllegalArgumentException naming a bad value
+     */
+    public static Map<Long, Long> retention(Configuration config) {
+        Map<Long, Long> out = new LinkedHashMap<>();
+        for (String entry : config.getOptional(RETENTION).orElse(List.of())) {
+            int eq = entry.indexOf('=');
+            try {
+                if (eq < 0) {
+                    throw new IllegalArgumentException("expected WINDOW=AGE");
+                }
+                long window = TimeUtils.parseDuration(entry.substring(0, eq).trim()).toSeconds();
+                long age = TimeUtils.parseDuration(entry.substring(eq + 1).trim()).toSeconds();
+                if (window <= 0 || age <= 0) {
+                    throw new IllegalArgumentException("window and age must be > 0");
+                }
+                out.put(window, age);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "bad --retention value '" + entry + "': " + e.getMessage());
+            }
+        }
+        return out;
     }
 }

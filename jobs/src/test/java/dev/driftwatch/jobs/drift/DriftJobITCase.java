@@ -358,7 +358,7 @@ class DriftJobITCase {
                         h.createQuery(
                                         "SELECT value FROM drift_metrics WHERE model_name = :m AND"
                                                 + " feature = :f AND metric = :metric AND window_start ="
-                                                + " :s")
+                                                + " :s AND window_seconds = 60")
                                 .bind("m", model)
                                 .bind("f", feature)
                                 .bind("metric", metric)
@@ -377,7 +377,7 @@ class DriftJobITCase {
                         h.createQuery(
                                         "SELECT drift_detected FROM drift_metrics WHERE model_name = :m"
                                                 + " AND feature = :f AND metric = :metric AND"
-                                                + " window_start = :s")
+                                                + " window_start = :s AND window_seconds = 60")
                                 .bind("m", model)
                                 .bind("f", feature)
                                 .bind("metric", metric)

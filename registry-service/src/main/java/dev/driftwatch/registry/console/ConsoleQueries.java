@@ -56,7 +56,8 @@ public final class ConsoleQueries {
                     + " JOIN LATERAL (SELECT value, drift_detected, window_start FROM drift_metrics"
                     + " WHERE model_name = m.name AND threshold IS NOT NULL AND window_start >= :from"
                     + " AND window_start < :to AND feature = '' AND metric = 'drift_share'"
-                    + " AND segment = '' ORDER BY window_start DESC LIMIT 1) d ON true";
+                    + " AND segment = '' ORDER BY window_start DESC, window_seconds LIMIT 1) d ON"
+                    + " true";
 
     static final String MODEL_REGISTERED = "SELECT count(*) FROM registered_models WHERE name = :m";
 
@@ -72,7 +73,7 @@ public final class ConsoleQueries {
                     + " FROM drift_metrics"
                     + " WHERE model_name = :m AND threshold IS NOT NULL AND window_start >= :from"
                     + " AND window_start < :to AND feature <> '' AND segment = ''"
-                    + " GROUP BY feature, b ORDER BY feature, b LIMIT :limit";
+                    + " AND window_seconds = :s GROUP BY feature, b ORDER BY feature, b LIMIT :limit";
 
     static final String DRIFT_SHARE_SERIES =
             "SELECT floor(date_part('epoch', window_start) / :bucket)::bigint AS b,"
@@ -80,7 +81,7 @@ public final class ConsoleQueries {
                     + " FROM drift_metrics"
                     + " WHERE model_name = :m AND threshold IS NOT NULL AND window_start >= :from"
                     + " AND window_start < :to AND feature = '' AND metric = 'drift_share'"
-                    + " AND segment = '' GROUP BY b ORDER BY b LIMIT :limit";
+                    + " AND segment = '' AND window_seconds = :s GROUP BY b ORDER BY b LIMIT :limit";
 
     static final String PERFORMANCE_SERIES =
             "SELECT metric, floor(date_part('epoch', window_start) / :bucket)::bigint AS b,"
@@ -115,18 +116,19 @@ public final class ConsoleQueries {
                     + " FROM drift_metrics"
                     + " WHERE model_name = :m AND feature = :f AND threshold IS NOT NULL"
                     + " AND window_start >= :from AND window_start < :to AND segment = ''"
-                    + " GROUP BY metric, b ORDER BY metric, b LIMIT :limit";
+                    + " AND window_seconds = :s GROUP BY metric, b ORDER BY metric, b LIMIT :limit";
 
     static final String FEATURE_LATEST =
-            "SELECT model_version, window_start, window_end FROM drift_metrics"
+            "SELECT model_version, window_start, window_end, window_seconds FROM drift_metrics"
                     + " WHERE model_name = :m AND feature = :f AND threshold IS NOT NULL"
                     + " AND window_start >= :from AND window_start < :to AND segment = ''"
-                    + " ORDER BY window_start DESC LIMIT 1";
+                    + " ORDER BY window_start DESC, window_seconds LIMIT 1";
 
     static final String FEATURE_AT =
-            "SELECT model_version, window_start, window_end FROM drift_metrics"
+            "SELECT model_version, window_start, window_end, window_seconds FROM drift_metrics"
                     + " WHERE model_name = :m AND feature = :f AND threshold IS NOT NULL"
-                    + " AND window_start = :w AND segment = '' ORDER BY model_version LIMIT 1";
+                    + " AND window_start = :w AND segment = ''"
+                    + " ORDER BY window_seconds, model_version LIMIT 1";
 
     static final String FEATURE_NEIGHBOURS =
             "SELECT (SELECT max(window_start) FROM drift_metrics WHERE model_name = :m"
@@ -145,7 +147,26 @@ public final class ConsoleQueries {
             "SELECT metric, value, p_value, threshold, drift_detected, sample_count,"
                     + " reference_count, to_jsonb(d) ->> 'distribution' AS distribution"
                     + " FROM drift_metrics d WHERE model_name = :m AND model_version = :v AND segment = ''"
-                    + " AND feature = :f AND window_start = :w ORDER BY metric LIMIT :limit";
+                    + " AND feature = :f AND window_start = :w AND window_seconds = :s"
+                    + " ORDER BY metric LIMIT :limit";
+
+    /** The window sizes that have partitions of their own (the jobs create them). */
+    static final String PARTITIONED_RESOLUTIONS =
+            "SELECT CAST(substring(c.relname FROM '^drift_metrics_r([0-9]+)$') AS integer)"
+                    + " FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                    + " WHERE i.inhparent = to_regclass('drift_metrics')"
+                    + " AND c.relname ~ '^drift_metrics_r[0-9]+$'";
+
+    /** The window size of the model's latest row in the range (the finest on a tie). */
+    static final String LATEST_RESOLUTION =
+            "SELECT window_seconds FROM drift_metrics WHERE model_name = :m"
+                    + " AND window_start >= :from AND window_start < :to"
+                    + " ORDER BY window_start DESC, window_seconds LIMIT 1";
+
+    static final String HAS_RESOLUTION =
+            "SELECT count(*) FROM (SELECT 1 FROM drift_metrics WHERE model_name = :m"
+                    + " AND window_seconds = :s AND window_start >= :from AND window_start < :to"
+                    + " LIMIT 1) x";
 
     static final String OPEN_ALERTS =
             "SELECT id, alertname, severity, status, model_name, starts_at, ends_at,"
@@ -361,6 +382,7 @@ public final class ConsoleQueries {
         jdbi.useHandle(
                 h ->
                         bounded(h, HEATMAP, model, range, bucketSeconds)
+                                .bind("s", resolution(h, model, range))
                                 .map(
                                         (rs, ctx) ->
                                                 cells.computeIfAbsent(
@@ -377,6 +399,7 @@ public final class ConsoleQueries {
         return jdbi.withHandle(
                 h ->
                         bounded(h, DRIFT_SHARE_SERIES, model, range, bucketSeconds)
+                                .bind("s", resolution(h, model, range))
                                 .map(
                                         (rs, ctx) -> {
                                             Double t = dbl(rs, "threshold");
@@ -420,6 +443,7 @@ public final class ConsoleQueries {
                 h ->
                         bounded(h, FEATURE_SERIES, model, range, bucketSeconds)
                                 .bind("f", feature)
+                                .bind("s", resolution(h, model, range))
                                 .map(
                                         (rs, ctx) -> {
                                             Double t = dbl(rs, "threshold");
@@ -455,7 +479,8 @@ public final class ConsoleQueries {
                                                     new Object[] {
                                                         rs.getString("model_version"),
                                                         instant(rs, "window_start"),
-                                                        instant(rs, "window_end")
+                                                        instant(rs, "window_end"),
+                                                        rs.getInt("window_seconds")
                                                     })
                                     .findOne();
                     if (latest.isEmpty()) {
@@ -469,6 +494,7 @@ public final class ConsoleQueries {
                                     .bind("v", (String) l[0])
                                     .bind("f", feature)
                                     .bind("w", (Instant) l[1])
+                                    .bind("s", (Integer) l[3])
                                     .bind("limit", MAX_LIST)
                                     .map(
                                             (rs, ctx) -> {
@@ -633,6 +659,47 @@ public final class ConsoleQueries {
                                                                                 "delivered_at"))))
                                 .list());
         return out;
+    }
+
+    /**
+     * The window size the model's charts read over {@code range} ({@link
+     * TimeRange#resolutionSeconds}): among the model's base windows (the size of its latest row in
+     * the range) and the coarser resolutions the jobs partition, the coarsest that has rows of the
+     * model in the range and gives the range enough windows. -1 when the model has no rows in the
+     * range.
+     */
+    static int resolution(Handle h, String model, TimeRange range) {
+        Integer base =
+                h.createQuery(LATEST_RESOLUTION)
+                        .bind("m", model)
+                        .bind("from", range.from())
+                        .bind("to", range.to())
+                        .mapTo(Integer.class)
+                        .findOne()
+                        .orElse(null);
+        if (base == null) {
+            return -1;
+        }
+        List<Long> sizes = new ArrayList<>();
+        sizes.add((long) base);
+        for (int s : h.createQuery(PARTITIONED_RESOLUTIONS).mapTo(Integer.class).list()) {
+            sizes.add((long) s);
+        }
+        while (true) {
+            long pick = range.resolutionSeconds(base, sizes);
+            if (pick == base
+                    || h.createQuery(HAS_RESOLUTION)
+                                    .bind("m", model)
+                                    .bind("s", (int) pick)
+                                    .bind("from", range.from())
+                                    .bind("to", range.to())
+                                    .mapTo(Long.class)
+                                    .one()
+                            > 0) {
+                return (int) pick;
+            }
+            sizes.remove(pick);
+        }
     }
 
     private static org.jdbi.v3.core.statement.Query bounded(

@@ -2,15 +2,20 @@ package dev.driftwatch.registry.console;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * The time range a console page shows ({@code ?range=1h|6h|24h|7d|30d|90d}, default 24h), ending
- * now, and the bucket width that keeps a chart at most a given number of columns or points.
+ * now, the bucket width that keeps a chart at most a given number of columns or points, and the
+ * resolution (window size) its drift charts read.
  */
 public record TimeRange(String name, Duration length, Instant from, Instant to) {
     /** The ranges offered, shortest first. */
     public static final List<String> NAMES = List.of("1h", "6h", "24h", "7d", "30d", "90d");
+
+    /** The fewest windows a chart gets from a coarser resolution chosen for it. */
+    public static final long MIN_WINDOWS = 60;
 
     /** The range shown without a {@code range} parameter. */
     public static final String DEFAULT = "24h";
@@ -43,5 +48,21 @@ public record TimeRange(String name, Duration length, Instant from, Instant to) 
         long slots = Math.max(1, columns - 1);
         long minutes = (length.toSeconds() + 60L * slots - 1) / (60L * slots);
         return Math.max(1, minutes) * 60;
+    }
+
+    /**
+     * The resolution (window size in seconds) to read this range at: the coarsest of {@code
+     * available} that is at least {@code base} and still puts {@link #MIN_WINDOWS} windows in the
+     * range, else {@code base}. With five-minute base windows and hourly and daily resolutions: up
+     * to 24h the base windows, 7d and 30d hourly ones, 90d daily ones.
+     */
+    public long resolutionSeconds(long base, Collection<Long> available) {
+        long pick = base;
+        for (long s : available) {
+            if (s > pick && length.toSeconds() / s >= MIN_WINDOWS) {
+                pick = s;
+            }
+        }
+        return pick;
     }
 }

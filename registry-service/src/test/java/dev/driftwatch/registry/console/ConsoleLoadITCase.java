@@ -95,11 +95,11 @@ class ConsoleLoadITCase {
                             h.createUpdate(
                                             "INSERT INTO drift_metrics (model_name, model_version,"
                                                     + " segment, feature, metric, window_start,"
-                                                    + " window_end, value, threshold, drift_detected,"
+                                                    + " window_end, window_seconds, value, threshold, drift_detected,"
                                                     + " sample_count, reference_count, computed_at)"
                                                     + " SELECT 'model-' || lpad(i::text, 4, '0'), '1',"
                                                     + " '', '', 'drift_share', CAST(:end AS"
-                                                    + " timestamptz) - interval '5 minutes', :end,"
+                                                    + " timestamptz) - interval '5 minutes', :end, 300,"
                                                     + " 0.1, 0.5, false, 100, 100, now() FROM"
                                                     + " generate_series(1, :n - 1) i")
                                     .bind("n", MODELS)
@@ -110,10 +110,10 @@ class ConsoleLoadITCase {
                             h.createUpdate(
                                             "INSERT INTO drift_metrics (model_name, model_version,"
                                                     + " segment, feature, metric, window_start,"
-                                                    + " window_end, value, threshold, drift_detected,"
+                                                    + " window_end, window_seconds, value, threshold, drift_detected,"
                                                     + " sample_count, reference_count, computed_at)"
                                                     + " SELECT :m, '1', '', f, mt, ws, ws + interval '5"
-                                                    + " minutes', CASE WHEN f = 'feature_00' AND w % 50"
+                                                    + " minutes', 300, CASE WHEN f = 'feature_00' AND w % 50"
                                                     + " < 5 THEN 0.4 ELSE 0.05 END, CASE WHEN mt ="
                                                     + " 'psi' THEN 0.2 END, mt = 'psi' AND f ="
                                                     + " 'feature_00' AND w % 50 < 5, 500, 1000, now()"
@@ -132,10 +132,10 @@ class ConsoleLoadITCase {
                             h.createUpdate(
                                             "INSERT INTO drift_metrics (model_name, model_version,"
                                                     + " segment, feature, metric, window_start,"
-                                                    + " window_end, value, threshold, drift_detected,"
+                                                    + " window_end, window_seconds, value, threshold, drift_detected,"
                                                     + " sample_count, reference_count, computed_at)"
                                                     + " SELECT :m, '1', '', '', mt, ws, ws + interval '5"
-                                                    + " minutes', 0.05, CASE WHEN mt = 'drift_share'"
+                                                    + " minutes', 300, 0.05, CASE WHEN mt = 'drift_share'"
                                                     + " THEN 0.5 END, false, 500, 1000, now()"
                                                     + " FROM generate_series(0, :n - 1) AS w, LATERAL"
                                                     + " (SELECT CAST(:end AS timestamptz) - (:n - w) *"
@@ -148,10 +148,10 @@ class ConsoleLoadITCase {
                             h.createUpdate(
                                             "INSERT INTO performance_metrics (model_name,"
                                                     + " model_version, segment, metric, window_start,"
-                                                    + " window_end, value, sample_count,"
+                                                    + " window_end, window_seconds, value, sample_count,"
                                                     + " labeled_count, computed_at, estimated)"
                                                     + " SELECT :m, '1', '', mt, ws, ws + interval '5"
-                                                    + " minutes', 0.9, 500, 400, now(), false"
+                                                    + " minutes', 300, 0.9, 500, 400, now(), false"
                                                     + " FROM generate_series(0, :n - 1) AS w, LATERAL"
                                                     + " (SELECT CAST(:end AS timestamptz) - (:n - w) *"
                                                     + " interval '5 minutes' AS ws) x,"
@@ -217,7 +217,9 @@ class ConsoleLoadITCase {
                         ConsoleQueries.FEATURE_AT,
                         ConsoleQueries.FEATURE_NEIGHBOURS,
                         ConsoleQueries.FEATURE_STATISTICS,
-                        ConsoleQueries.LAST_DRIFT_SHARES)) {
+                        ConsoleQueries.LAST_DRIFT_SHARES,
+                        ConsoleQueries.LATEST_RESOLUTION,
+                        ConsoleQueries.HAS_RESOLUTION)) {
             String plan = jdbi.withHandle(h -> explain(h, sql));
             assertThat(plan).as(sql).doesNotContain("Seq Scan");
         }
@@ -262,6 +264,7 @@ class ConsoleLoadITCase {
                         .bind("to", now)
                         .bind("bucket", 60.0)
                         .bind("limit", 1000)
+                        .bind("s", 300)
                         .bindArray("names", String.class, List.of(MODEL, "model-0001"))
                         .bindArray("runs", Long.class, List.of(1L, 2L))
                         .bindArray("alerts", Long.class, List.of(1L, 2L))
@@ -315,8 +318,12 @@ class ConsoleLoadITCase {
                     server.jdbi()
                             .withHandle(
                                     h ->
-                                            h.createQuery("EXPLAIN ANALYZE " + q.getValue())
+                                            h.configure(
+                                                            SqlStatements.class,
+                                                            c -> c.setUnusedBindingAllowed(true))
+                                                    .createQuery("EXPLAIN ANALYZE " + q.getValue())
                                                     .bind("m", MODEL)
+                                                    .bind("s", 300)
                                                     .bind(
                                                             "from",
                                                             now.minus(

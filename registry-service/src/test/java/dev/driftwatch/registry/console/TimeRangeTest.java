@@ -42,4 +42,19 @@ class TimeRangeTest {
         // six hours: 4-minute buckets, so every 5-minute window has its own column
         assertThat(TimeRange.parse("6h", Instant.EPOCH).bucketSeconds(96)).isEqualTo(4 * 60);
     }
+
+    @Test
+    void theResolutionIsTheCoarsestThatKeepsEnoughWindows() {
+        java.util.List<Long> sizes = java.util.List.of(300L, 3600L, 86400L);
+        Instant now = Instant.parse("2026-11-30T04:00:00Z");
+        assertThat(TimeRange.parse("1h", now).resolutionSeconds(300, sizes)).isEqualTo(300);
+        assertThat(TimeRange.parse("24h", now).resolutionSeconds(300, sizes)).isEqualTo(300);
+        assertThat(TimeRange.parse("7d", now).resolutionSeconds(300, sizes)).isEqualTo(3600);
+        assertThat(TimeRange.parse("30d", now).resolutionSeconds(300, sizes)).isEqualTo(3600);
+        assertThat(TimeRange.parse("90d", now).resolutionSeconds(300, sizes)).isEqualTo(86400);
+        // never finer than the base windows, and the base windows when nothing coarser fits
+        assertThat(TimeRange.parse("90d", now).resolutionSeconds(300, java.util.List.of(60L)))
+                .isEqualTo(300);
+        assertThat(TimeRange.parse("6h", now).resolutionSeconds(3600, sizes)).isEqualTo(3600);
+    }
 }
