@@ -57,7 +57,7 @@ class ConsoleResolutionITCase {
                 .hasSize(12)
                 .allSatisfy(p -> assertThat(p.value()).isLessThan(0.1));
         // the latest window of a feature is a base window, with its own statistics only
-        ConsoleQueries.LatestWindow latest = queries.latest("fraud", "amount", day);
+        ConsoleQueries.LatestWindow latest = queries.window("fraud", "amount", day, null);
         assertThat(latest.end()).isEqualTo(NOW);
         assertThat(latest.statistics()).hasSize(2);
     }
