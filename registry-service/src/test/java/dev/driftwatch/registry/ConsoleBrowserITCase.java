@@ -37,6 +37,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -298,8 +300,36 @@ class ConsoleBrowserITCase {
         chromium.driver().get(server.url() + "/ui");
         assertThat(chromium.driver().getCurrentUrl()).endsWith("/ui/login");
         chromium.driver().findElement(By.name("token")).sendKeys(reader);
-        chromium.driver().findElement(By.cssSelector("form button")).click();
+        clickToNavigate(By.cssSelector("form button"));
         assertThat(chromium.driver().getCurrentUrl()).endsWith("/ui");
+    }
+
+    /**
+     * Clicks what navigates and waits for the next page: a click returns before the navigation it
+     * starts (a form's submission) has loaded, so the old page is gone and the new one complete
+     * before anything is read.
+     */
+    void clickToNavigate(By what) {
+        WebElement page = chromium.driver().findElement(By.tagName("html"));
+        chromium.driver().findElement(what).click();
+        await().atMost(Duration.ofMinutes(1))
+                .until(
+                        () ->
+                                isGone(page)
+                                        && "complete"
+                                                .equals(
+                                                        ((JavascriptExecutor) chromium.driver())
+                                                                .executeScript(
+                                                                        "return document.readyState")));
+    }
+
+    static boolean isGone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException gone) {
+            return true;
+        }
     }
 
     void open(String path) {
@@ -336,7 +366,7 @@ class ConsoleBrowserITCase {
         open("/ui/models/fraud");
         assertThat(chromium.driver().getCurrentUrl()).endsWith("/ui/login");
         chromium.driver().findElement(By.name("token")).sendKeys("dw_not-a-real-token-at-all");
-        chromium.driver().findElement(By.cssSelector("form button")).click();
+        clickToNavigate(By.cssSelector("form button"));
         assertThat(chromium.driver().findElement(By.id("login-error")).getText())
                 .isEqualTo("That token is not valid.");
         assertThat(chromium.driver().manage().getCookieNamed(Console.COOKIE)).isNull();
@@ -467,9 +497,7 @@ class ConsoleBrowserITCase {
     void theFeaturePageShowsItsStatisticAgainstTheThresholdAndTheLatestWindow() throws Exception {
         browserLogIn();
         open("/ui/models/fraud?range=6h");
-        chromium.driver()
-                .findElement(By.cssSelector("#features tr[data-feature='amount'] a"))
-                .click();
+        clickToNavigate(By.cssSelector("#features tr[data-feature='amount'] a"));
         assertThat(chromium.driver().getCurrentUrl()).contains("/ui/models/fraud/features/amount");
         assertThat(attributes("#statistic g.series", "data-series")).containsExactly("psi");
         assertThat(attributes("#statistic g.series", "data-points")).containsExactly("24");
@@ -490,7 +518,7 @@ class ConsoleBrowserITCase {
         chromium.resize(HeadlessChromium.WIDTH, HeadlessChromium.HEIGHT);
         List<String> latestCurrent = currentShares();
         // the window before: its own distribution, and a way back
-        chromium.driver().findElement(By.id("previous-window")).click();
+        clickToNavigate(By.id("previous-window"));
         assertThat(chromium.driver().findElement(By.cssSelector("#latest p")).getText())
                 .contains(
                         TIME.format(end.minus(Duration.ofMinutes(10)))
@@ -525,10 +553,7 @@ class ConsoleBrowserITCase {
 
         // a hostile feature's own page, reached through its encoded link
         open("/ui/models/fraud?range=6h");
-        chromium.driver()
-                .findElement(
-                        By.xpath("//table[@id='features']//a[text()='" + SCRIPT_FEATURE + "']"))
-                .click();
+        clickToNavigate(By.xpath("//table[@id='features']//a[text()='" + SCRIPT_FEATURE + "']"));
         assertThat(chromium.driver().findElement(By.tagName("h1")).getText())
                 .isEqualTo(SCRIPT_FEATURE);
         // its hostile category names are text: three new categories, no element made of them
