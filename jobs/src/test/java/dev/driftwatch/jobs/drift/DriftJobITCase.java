@@ -337,7 +337,8 @@ class DriftJobITCase {
                                 h.createQuery(
                                                 "SELECT distribution::text FROM drift_metrics WHERE"
                                                         + " model_name = :m AND feature = :f AND"
-                                                        + " metric = 'psi' AND window_start = :s")
+                                                        + " metric = 'psi' AND window_start = :s"
+                                                        + " AND window_seconds = 60")
                                         .bind("m", model)
                                         .bind("f", feature)
                                         .bind("s", time(start))
