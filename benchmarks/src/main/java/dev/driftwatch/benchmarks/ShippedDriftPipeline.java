@@ -3,6 +3,7 @@ package dev.driftwatch.benchmarks;
 import dev.driftwatch.core.drift.DriftPolicies;
 import dev.driftwatch.core.profile.ReferenceProfile;
 import dev.driftwatch.jobs.drift.DriftJob;
+import dev.driftwatch.jobs.drift.DriftJobOptions;
 import dev.driftwatch.jobs.drift.WindowDriftFunction;
 import dev.driftwatch.jobs.records.DriftMetricRow;
 import dev.driftwatch.jobs.records.RawRecord;
@@ -35,6 +36,9 @@ final class ShippedDriftPipeline {
         config.set(SharedJobOptions.WINDOW, Duration.ofMillis(windowMs));
         config.set(SharedJobOptions.OUT_OF_ORDERNESS, Duration.ZERO);
         config.set(SharedJobOptions.ALLOWED_LATENESS, Duration.ZERO);
+        // the base windows only: each coarser resolution is one more keyed stage that merges the
+        // same slices, and its rows would count the events again
+        config.set(DriftJobOptions.WINDOW_RESOLUTIONS, List.of("none"));
         new DriftJob(
                         config,
                         events,
