@@ -756,6 +756,11 @@ class DeployManifestsTest {
                         "retrain_transitions");
         assertThat(String.join("\n", sql))
                 .contains("metric = 'psi'", "drift_share", "labeled_count");
+        // the drift job writes several window sizes: a drift panel reads one of them
+        assertThat(sql)
+                .filteredOn(q -> q.contains("FROM drift_metrics\nWHERE"))
+                .hasSize(4)
+                .allMatch(q -> q.contains("window_seconds = $resolution"));
     }
 
     @Test
